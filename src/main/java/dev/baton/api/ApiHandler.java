@@ -1,0 +1,87 @@
+package dev.baton.api;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ErrorCode;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dispatches every request to its route, writes the reply, maps exceptions to the JSON error shape
+ * and measures each request by route template. Thread-safe.
+ */
+public final class ApiHandler extends Handler.Abstract {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+
+  private final Router router;
+  private final long maxBodyBytes;
+  private final ApiMetrics metrics;
+
+  public ApiHandler(Router router, long maxBodyBytes, PrometheusRegistry registry) {
+    this.router = router;
+    this.maxBodyBytes = maxBodyBytes;
+    this.metrics = new ApiMetrics(registry);
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    long start = System.nanoTime();
+    String method = request.getMethod();
+    String path = request.getHttpURI().getDecodedPath();
+    String route = "unmatched";
+    int status;
+    try {
+      Router.Match match = router.match(method, path);
+      if (match instanceof Router.Match.WrongMethod wrong) {
+        response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", wrong.allowed()));
+        throw new BatonException(
+            ErrorCode.METHOD_NOT_ALLOWED,
+            method
+                + " is not allowed on "
+                + path
+                + "; allowed: "
+                + String.join(", ", wrong.allowed()));
+      }
+      if (!(match instanceof Router.Match.Found found)) {
+        throw new BatonException(
+            ErrorCode.NOT_FOUND, "no route for " + method + " " + path + "; the API is under /v1");
+      }
+      route = found.route().template();
+      Exchange exchange = new Exchange(request, response, callback, found.params(), maxBodyBytes);
+      Reply reply = found.route().handler().handle(exchange);
+      status = reply.status();
+      write(reply, response, callback);
+    } catch (BatonException e) {
+      status = HttpErrors.status(e.code());
+      LOG.debug("{} {} -> {} {}", method, path, status, e.getMessage());
+      Responses.error(response, callback, e);
+    } catch (RuntimeException e) {
+      status = 500;
+      LOG.error("{} {} failed", method, path, e);
+      Responses.error(
+          response,
+          callback,
+          new BatonException(
+              ErrorCode.INTERNAL,
+              "internal error while answering " + method + " " + path + ": " + e,
+              Map.of()));
+    }
+    metrics.observe(method, route, status, System.nanoTime() - start);
+    return true;
+  }
+
+  private static void write(Reply reply, Response response, Callback callback) {
+    if (reply instanceof Reply.JsonReply json) {
+      Responses.json(response, callback, json.status(), json.body());
+    } else if (reply instanceof Reply.TextReply text) {
+      Responses.text(response, callback, text.status(), text.contentType(), text.text());
+    }
+    // Reply.Streaming: the route owns the response and completes the callback itself.
+  }
+}

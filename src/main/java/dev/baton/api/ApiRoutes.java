@@ -1,0 +1,122 @@
+package dev.baton.api;
+
+import dev.baton.registry.InstanceFilter;
+import dev.baton.registry.InstanceService;
+import dev.baton.registry.RegisterRequest;
+import dev.baton.store.StoreException;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The v1 routes of the broker's foundation: health, instances, events and metrics. */
+public final class ApiRoutes {
+  private static final String REGISTER_EXAMPLE =
+      "{\"role\": \"developer\", \"workspace\": \"/path/to/repo\"}";
+
+  private final InstanceService instances;
+  private final EventStreams events;
+  private final PrometheusRegistry metrics;
+  private final Supplier<BrokerInfo> info;
+  private final Clock clock;
+
+  public ApiRoutes(
+      InstanceService instances,
+      EventStreams events,
+      PrometheusRegistry metrics,
+      Supplier<BrokerInfo> info,
+      Clock clock) {
+    this.instances = instances;
+    this.events = events;
+    this.metrics = metrics;
+    this.info = info;
+    this.clock = clock;
+  }
+
+  public Router addTo(Router router) {
+    return router
+        .add("GET", "/v1/health", ex -> health())
+        .add("POST", "/v1/instances", this::register)
+        .add("GET", "/v1/instances", this::list)
+        .add(
+            "GET",
+            "/v1/instances/{id}",
+            ex -> Reply.ok(InstanceJson.from(instances.get(ex.pathParam("id")))))
+        .add(
+            "POST",
+            "/v1/instances/{id}/heartbeat",
+            ex -> Reply.ok(RegistrationJson.from(instances.heartbeat(ex.pathParam("id")))))
+        .add(
+            "DELETE",
+            "/v1/instances/{id}",
+            ex ->
+                Reply.ok(
+                    new DeregisteredJson(
+                        InstanceJson.from(instances.deregister(ex.pathParam("id"))), true)))
+        .add("GET", "/v1/events", events::open)
+        .add("GET", "/metrics", ex -> metrics());
+  }
+
+  private Reply register(Exchange ex) {
+    RegisterBody body = ex.body(RegisterBody.class, REGISTER_EXAMPLE);
+    var registration =
+        instances.register(
+            new RegisterRequest(body.role(), body.workspace(), body.id(), body.client()));
+    RegistrationJson json = RegistrationJson.from(registration);
+    return registration.created() ? Reply.created(json) : Reply.ok(json);
+  }
+
+  private Reply list(Exchange ex) {
+    List<InstanceJson> list =
+        instances.list(new InstanceFilter(ex.query("workspace"), ex.query("role"))).stream()
+            .map(InstanceJson::from)
+            .toList();
+    return Reply.ok(new InstanceListJson(list, list.size()));
+  }
+
+  private Reply health() {
+    BrokerInfo broker = info.get();
+    long uptime = Duration.between(broker.startedAt(), clock.instant()).toSeconds();
+    try {
+      Map<String, Long> byRole = instances.countByRole();
+      long total = byRole.values().stream().mapToLong(Long::longValue).sum();
+      return Reply.ok(health("ok", broker, total, byRole, uptime));
+    } catch (StoreException e) {
+      return new Reply.JsonReply(503, health("store_unavailable", broker, -1, Map.of(), uptime));
+    }
+  }
+
+  private static HealthJson health(
+      String status, BrokerInfo b, long total, Map<String, Long> byRole, long uptime) {
+    return new HealthJson(
+        status,
+        b.version(),
+        b.store(),
+        b.storeLocation(),
+        total,
+        byRole,
+        b.startedAt(),
+        uptime,
+        b.pid(),
+        b.socket(),
+        b.tcp());
+  }
+
+  private Reply metrics() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      PrometheusTextFormatWriter.create().write(out, metrics.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Reply.TextReply(
+        200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toString(StandardCharsets.UTF_8));
+  }
+}

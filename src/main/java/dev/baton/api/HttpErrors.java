@@ -1,0 +1,40 @@
+package dev.baton.api;
+
+import dev.baton.core.ErrorCode;
+
+/** Maps each {@link ErrorCode} to its HTTP status, once, for the whole API. */
+public final class HttpErrors {
+  private HttpErrors() {}
+
+  public static int status(ErrorCode code) {
+    switch (code) {
+      case INVALID_JSON:
+      case INVALID_REQUEST:
+      case UNKNOWN_ROLE:
+      case INVALID_WORKSPACE:
+      case CONFIG_INVALID:
+        return 400;
+      case UNAUTHORIZED:
+        return 401;
+      case FORBIDDEN:
+        return 403;
+      case INSTANCE_NOT_FOUND:
+      case NOT_FOUND:
+        return 404;
+      case METHOD_NOT_ALLOWED:
+        return 405;
+      case INSTANCE_EXISTS:
+      case BROKER_ALREADY_RUNNING:
+        return 409;
+      case BODY_TOO_LARGE:
+        return 413;
+      case STORE_UNAVAILABLE:
+      case UNAVAILABLE:
+      case BROKER_UNREACHABLE:
+        return 503;
+      case INTERNAL:
+      default:
+        return 500;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.baton.api;
+
+/** What a route answers: JSON, plain text, or a stream the route writes itself. */
+public sealed interface Reply {
+  int status();
+
+  /** A JSON body; {@code body} is a wire record or a map. */
+  record JsonReply(int status, Object body) implements Reply {}
+
+  /** A text body with its content type, e.g. Prometheus exposition. */
+  record TextReply(int status, String contentType, String text) implements Reply {}
+
+  /** The route took over the response (server-sent events) and completes it later. */
+  record Streaming() implements Reply {
+    @Override
+    public int status() {
+      return 200;
+    }
+  }
+
+  static Reply ok(Object body) {
+    return new JsonReply(200, body);
+  }
+
+  static Reply created(Object body) {
+    return new JsonReply(201, body);
+  }
+}

@@ -1,0 +1,91 @@
+package dev.baton.api;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ErrorCode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Refuses, before any route runs: a Host or Origin that is not loopback (DNS-rebinding protection),
+ * a missing or wrong bearer token on connectors that need one (TCP), and a declared body larger
+ * than the limit. Thread-safe.
+ */
+public final class RequestGuard extends Handler.Wrapper {
+  private final byte[] token;
+  private final Predicate<Connector> needsToken;
+  private final long maxBodyBytes;
+
+  public RequestGuard(
+      Handler next, String token, Predicate<Connector> needsToken, long maxBodyBytes) {
+    super(next);
+    this.token = token.getBytes(StandardCharsets.UTF_8);
+    this.needsToken = needsToken;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    BatonException refusal = refusal(request);
+    if (refusal != null) {
+      if (refusal.code() == ErrorCode.UNAUTHORIZED) {
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"baton\"");
+      }
+      Responses.error(response, callback, refusal);
+      return true;
+    }
+    return super.handle(request, response, callback);
+  }
+
+  private BatonException refusal(Request request) {
+    String host = request.getHeaders().get(HttpHeader.HOST);
+    if (host != null && !Loopback.isLoopbackHost(host)) {
+      return new BatonException(
+          ErrorCode.FORBIDDEN,
+          "Host '"
+              + host
+              + "' is not loopback; baton answers only requests for localhost, 127.0.0.1 or [::1]",
+          Map.of("host", host));
+    }
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    if (origin != null && !Loopback.isLoopbackOrigin(origin)) {
+      return new BatonException(
+          ErrorCode.FORBIDDEN,
+          "Origin '" + origin + "' is not loopback; baton answers only pages served from localhost",
+          Map.of("origin", origin));
+    }
+    if (needsToken.test(request.getConnectionMetaData().getConnector())) {
+      String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+      if (authorization == null || authorization.isBlank()) {
+        return new BatonException(
+            ErrorCode.UNAUTHORIZED,
+            "missing bearer token: TCP clients must send 'Authorization: Bearer <token>'; 'baton token' prints it");
+      }
+      if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+          || !MessageDigest.isEqual(
+              token, authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8))) {
+        return new BatonException(
+            ErrorCode.UNAUTHORIZED,
+            "bearer token does not match this broker's; 'baton token' prints the right one");
+      }
+    }
+    if (Exchange.hasContentLengthOver(request, maxBodyBytes)) {
+      return new BatonException(
+          ErrorCode.BODY_TOO_LARGE,
+          "request body of "
+              + request.getLength()
+              + " bytes exceeds the limit of "
+              + maxBodyBytes
+              + " bytes (server.max-body)",
+          Map.of("limit", maxBodyBytes));
+    }
+    return null;
+  }
+}

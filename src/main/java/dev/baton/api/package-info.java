@@ -1,0 +1,7 @@
+/**
+ * The HTTP face of the broker: routes, wire records (JSON, camelCase, nulls omitted), the error
+ * shape {@code {"error": {"code", "message", ...}}}, the request guard (loopback Host and Origin,
+ * bearer token on TCP, body limit) and server-sent events. The same routes answer on the Unix
+ * socket and on TCP. Handlers are thread-safe; wire records are immutable.
+ */
+package dev.baton.api;

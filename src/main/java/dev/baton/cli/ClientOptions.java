@@ -1,0 +1,36 @@
+package dev.baton.cli;
+
+import dev.baton.api.client.BrokerClient;
+import dev.baton.config.BatonConfig;
+import dev.baton.config.ConfigLoader;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** How a client command finds the broker: the same configuration the broker reads. */
+final class ClientOptions {
+  @Option(
+      names = "--socket",
+      paramLabel = "PATH",
+      description =
+          "The broker's Unix socket (default: $BATON_SOCKET, the config's server.socket, or the standard path).")
+  Path socket;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Configuration file (default: $BATON_CONFIG or ~/.config/baton/baton.yaml).")
+  Path config;
+
+  BatonConfig config() {
+    return ConfigLoader.forThisProcess()
+        .load(
+            new ConfigLoader.Overrides(
+                config, null, socket == null ? null : socket.toString(), null, null))
+        .config();
+  }
+
+  BrokerClient client() {
+    return BrokerClient.overUnixSocket(
+        config().server().socket(), false, BrokerClient.DEFAULT_TIMEOUT);
+  }
+}

@@ -1,0 +1,122 @@
+package dev.baton.cli;
+
+import dev.baton.api.HealthJson;
+import dev.baton.api.InstanceJson;
+import dev.baton.api.InstanceListJson;
+import dev.baton.api.Json;
+import dev.baton.api.client.BrokerClient;
+import dev.baton.api.client.BrokerUnreachableException;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "status",
+    description = "Show the broker and every instance at a glance.",
+    mixinStandardHelpOptions = true)
+final class StatusCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ClientOptions client;
+
+  @ArgGroup(exclusive = true)
+  Mode mode = new Mode();
+
+  static final class Mode {
+    @Option(names = "--json", description = "Health and instances as JSON.")
+    boolean json;
+
+    @Option(names = "--tmux", description = "One short line for a tmux status bar.")
+    boolean tmux;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    HealthJson health;
+    InstanceListJson instances;
+    try (BrokerClient broker = client.client()) {
+      health = broker.health();
+      instances = broker.instances(null, null);
+    } catch (BrokerUnreachableException e) {
+      if (mode.tmux) {
+        out.println("○ baton down");
+        out.flush();
+        return ExitCodes.UNREACHABLE;
+      }
+      throw e;
+    }
+    if (mode.json) {
+      Map<String, Object> both = new LinkedHashMap<>();
+      both.put("health", health);
+      both.put("instances", instances.instances());
+      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(both));
+    } else if (mode.tmux) {
+      out.println(tmuxLine(instances.instances()));
+    } else {
+      out.print(human(health, instances.instances(), Instant.now()));
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  static String tmuxLine(List<InstanceJson> instances) {
+    String tags =
+        instances.stream()
+            .map(i -> "[" + Format.roleTag(i.role()) + ":" + Format.shortId(i.id()) + "]")
+            .collect(Collectors.joining(" "));
+    int n = instances.size();
+    return (tags.isEmpty() ? "" : tags + " ") + "● " + n + (n == 1 ? " instance" : " instances");
+  }
+
+  static String human(HealthJson h, List<InstanceJson> instances, Instant now) {
+    StringBuilder out = new StringBuilder();
+    out.append("baton ")
+        .append(h.version())
+        .append(" running (pid ")
+        .append(h.pid())
+        .append(", up ")
+        .append(Format.duration(java.time.Duration.ofSeconds(h.uptimeSeconds())))
+        .append(")\n");
+    out.append("  store:     ").append(h.storeLocation()).append('\n');
+    out.append("  listening: unix:")
+        .append(h.socket())
+        .append(h.tcp() == null ? "" : ", http://" + h.tcp())
+        .append('\n');
+    int n = instances.size();
+    out.append("  ")
+        .append(n)
+        .append(n == 1 ? " instance" : " instances")
+        .append(n == 0 ? " (register one: baton register --role developer)" : "")
+        .append('\n');
+    Map<String, List<InstanceJson>> byWorkspace =
+        instances.stream()
+            .collect(
+                Collectors.groupingBy(InstanceJson::workspace, TreeMap::new, Collectors.toList()));
+    byWorkspace.forEach(
+        (workspace, list) -> {
+          out.append("  ").append(workspace).append('\n');
+          for (InstanceJson i : list) {
+            out.append("    ")
+                .append(Format.roleTag(i.role()))
+                .append("  ")
+                .append(i.id())
+                .append(i.branch() == null ? "" : "  on " + i.branch())
+                .append("  seen ")
+                .append(Format.ago(i.lastHeartbeat(), now))
+                .append('\n');
+          }
+        });
+    return out.toString();
+  }
+}

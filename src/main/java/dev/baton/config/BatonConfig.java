@@ -1,0 +1,46 @@
+package dev.baton.config;
+
+import dev.baton.events.EventsConfig;
+import dev.baton.registry.RegistryConfig;
+import dev.baton.server.ServerConfig;
+import dev.baton.store.StoreConfig;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole, validated, immutable configuration of one broker.
+ *
+ * @param file the YAML file it was read from, if any
+ * @param dataDir where the SQLite file, the token and the lock live
+ * @param server listeners
+ * @param store the backend
+ * @param registry instance liveness and roles
+ * @param events event history
+ * @param roles every known role by name, sorted
+ * @param logLevel root log level of {@code baton serve}
+ */
+public record BatonConfig(
+    Optional<Path> file,
+    Path dataDir,
+    ServerConfig server,
+    StoreConfig store,
+    RegistryConfig registry,
+    EventsConfig events,
+    Map<String, RoleConfig> roles,
+    String logLevel) {
+
+  public BatonConfig {
+    roles = Map.copyOf(roles);
+  }
+
+  /** Where the bearer token for TCP clients is kept (0600). */
+  public Path tokenFile() {
+    return dataDir.resolve("token");
+  }
+
+  /** Held by the running broker so that only one broker opens this data directory. */
+  public Path lockFile() {
+    return dataDir.resolve("broker.lock");
+  }
+}

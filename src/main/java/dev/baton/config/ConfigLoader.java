@@ -1,0 +1,398 @@
+package dev.baton.config;
+
+import dev.baton.events.EventsConfig;
+import dev.baton.registry.RegistryConfig;
+import dev.baton.server.ServerConfig;
+import dev.baton.store.StoreConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads the YAML configuration, expands {@code ${VAR:-default}}, applies overrides and validates
+ * the result. Precedence, highest first: command-line flags, environment ({@code BATON_SOCKET},
+ * {@code BATON_TCP}, {@code BATON_STORE}, {@code BATON_DATA_DIR}, {@code BATON_LOG_LEVEL}), the
+ * file, built-in defaults. No file at all is valid.
+ */
+public final class ConfigLoader {
+  private static final Pattern ROLE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+  private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
+
+  /** sun_path holds 108 bytes including the terminating NUL. */
+  private static final int MAX_SOCKET_PATH_BYTES = 107;
+
+  private static final Map<String, String> BUILT_IN_ROLE_DESCRIPTIONS =
+      Map.of(
+          "architect", "designs structure and interfaces",
+          "debugger", "reproduces and fixes defects",
+          "developer", "writes and changes code",
+          "ops", "builds, deploys and runs things",
+          "planner", "breaks work down and hands it out",
+          "research", "reads, searches and reports",
+          "reviewer", "reviews changes");
+
+  /** Command-line values that beat everything else; null means not given. */
+  public record Overrides(Path configFile, String store, String socket, String tcp, Path dataDir) {
+    public static Overrides none() {
+      return new Overrides(null, null, null, null, null);
+    }
+  }
+
+  /** A loaded configuration and the risky values worth a warning at start-up. */
+  public record Loaded(BatonConfig config, List<String> warnings) {}
+
+  private final Map<String, String> env;
+  private final Path home;
+  private final long uid;
+  private final Substitution substitution;
+
+  public ConfigLoader(Map<String, String> env, Path home, long uid) {
+    this.env = Map.copyOf(env);
+    this.home = home;
+    this.uid = uid;
+    this.substitution = new Substitution(this.env);
+  }
+
+  /** A loader for this process's environment and user ({@code $HOME}, else the account's home). */
+  public static ConfigLoader forThisProcess() {
+    String home = System.getenv("HOME");
+    return new ConfigLoader(
+        System.getenv(),
+        Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home),
+        Os.uid());
+  }
+
+  /**
+   * Loads and validates the configuration.
+   *
+   * @throws ConfigException naming the file (or flag, or variable) and the setting
+   */
+  public Loaded load(Overrides overrides) {
+    Optional<Path> file = configFile(overrides);
+    String source = file.map(Path::toString).orElse("built-in defaults");
+    JsonNode tree = file.map(this::parse).orElse(YAMLMapper.shared().createObjectNode());
+    Section root =
+        new Section(source, "", tree, substitution)
+            .allowOnly("data-dir", "server", "store", "registry", "events", "roles", "log");
+    List<String> warnings = new ArrayList<>();
+
+    Path dataDir =
+        overridden(
+                overrides.dataDir() == null ? null : overrides.dataDir().toString(),
+                "--data-dir",
+                "BATON_DATA_DIR")
+            .or(
+                () ->
+                    root.string("data-dir").map(v -> new Setting(v, root.path("data-dir"), source)))
+            .map(s -> s.path(this))
+            .orElseGet(this::defaultDataDir);
+
+    Section server =
+        root.section("server").allowOnly("socket", "tcp", "max-body", "shutdown-timeout");
+    Path socket =
+        overridden(overrides.socket(), "--socket", "BATON_SOCKET")
+            .or(
+                () ->
+                    server.string("socket").map(v -> new Setting(v, server.path("socket"), source)))
+            .map(s -> s.socketPath(this))
+            .orElseGet(this::defaultSocket);
+    Optional<InetSocketAddress> tcp =
+        overridden(overrides.tcp(), "--tcp", "BATON_TCP")
+            .or(() -> server.string("tcp").map(v -> new Setting(v, server.path("tcp"), source)))
+            .map(Setting::tcp)
+            .orElse(
+                Optional.of(
+                    new InetSocketAddress(
+                        InetAddress.getLoopbackAddress(), ServerConfig.DEFAULT_PORT)));
+    long maxBody =
+        server.parsed("max-body", Units::parseSize).orElse(ServerConfig.DEFAULT_MAX_BODY_BYTES);
+    if (maxBody < 1024 || maxBody > 64L * 1024 * 1024) {
+      throw server.error(
+          server.path("max-body"),
+          Units.formatSize(maxBody) + " is out of range; use 1KiB to 64MiB");
+    }
+    Duration shutdownTimeout =
+        positive(server, "shutdown-timeout", ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT);
+
+    Section store = root.section("store").allowOnly("url", "pool-size");
+    int poolSize = store.integer("pool-size").orElse(StoreConfig.DEFAULT_POOL_SIZE);
+    if (poolSize < 1 || poolSize > 64) {
+      throw store.error(store.path("pool-size"), poolSize + " is out of range; use 1 to 64");
+    }
+    StoreConfig storeConfig =
+        overridden(overrides.store(), "--store", "BATON_STORE")
+            .or(() -> store.string("url").map(v -> new Setting(v, store.path("url"), source)))
+            .map(s -> s.store(dataDir, poolSize))
+            .orElseGet(() -> StoreConfig.parse("sqlite", dataDir, poolSize));
+
+    Map<String, RoleConfig> roles = roles(root.section("roles"));
+    RegistryConfig registry = registry(root.section("registry"), roles, warnings);
+
+    Section events = root.section("events").allowOnly("retention");
+    EventsConfig eventsConfig =
+        new EventsConfig(positive(events, "retention", EventsConfig.DEFAULT_RETENTION));
+
+    Section log = root.section("log").allowOnly("level");
+    String level =
+        Optional.ofNullable(env.get("BATON_LOG_LEVEL"))
+            .or(() -> log.string("level"))
+            .orElse("info")
+            .toLowerCase(Locale.ROOT);
+    if (!LOG_LEVELS.contains(level)) {
+      throw log.error(
+          log.path("level"),
+          "'" + level + "' is not a log level; use one of " + new java.util.TreeSet<>(LOG_LEVELS));
+    }
+
+    BatonConfig config =
+        new BatonConfig(
+            file,
+            dataDir,
+            new ServerConfig(socket, tcp, maxBody, shutdownTimeout),
+            storeConfig,
+            registry,
+            eventsConfig,
+            roles,
+            level);
+    return new Loaded(config, List.copyOf(warnings));
+  }
+
+  private RegistryConfig registry(
+      Section section, Map<String, RoleConfig> roles, List<String> warnings) {
+    section.allowOnly("instance-ttl", "heartbeat-interval", "sweep-interval");
+    Duration ttl = positive(section, "instance-ttl", RegistryConfig.DEFAULT_TTL);
+    if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw section.error(
+          section.path("instance-ttl"),
+          Units.formatDuration(ttl) + " is too short; use at least 1s");
+    }
+    Duration heartbeat = positive(section, "heartbeat-interval", ttl.dividedBy(3));
+    if (heartbeat.compareTo(ttl) >= 0) {
+      throw section.error(
+          section.path("heartbeat-interval"),
+          Units.formatDuration(heartbeat)
+              + " is not shorter than registry.instance-ttl "
+              + Units.formatDuration(ttl)
+              + "; every instance would expire between two heartbeats");
+    }
+    if (heartbeat.compareTo(ttl.dividedBy(2)) > 0) {
+      warnings.add(
+          "registry.heartbeat-interval "
+              + Units.formatDuration(heartbeat)
+              + " is more than half of registry.instance-ttl "
+              + Units.formatDuration(ttl)
+              + ": one late heartbeat expires an instance");
+    }
+    Duration sweep = positive(section, "sweep-interval", Duration.ofSeconds(1));
+    if (sweep.compareTo(ttl) > 0) {
+      warnings.add(
+          "registry.sweep-interval "
+              + Units.formatDuration(sweep)
+              + " is longer than the instance TTL: expiry will be late");
+    }
+    return new RegistryConfig(ttl, heartbeat, sweep, List.copyOf(roles.keySet()));
+  }
+
+  private Map<String, RoleConfig> roles(Section section) {
+    Map<String, RoleConfig> roles = new TreeMap<>();
+    BUILT_IN_ROLE_DESCRIPTIONS.forEach(
+        (name, description) -> roles.put(name, new RoleConfig(name, description)));
+    for (String name : section.keys()) {
+      if (!ROLE_NAME.matcher(name).matches()) {
+        throw section.error(
+            section.path(name),
+            "'"
+                + name
+                + "' is not a valid role name; use lower-case letters, digits and '-', starting with a letter");
+      }
+      Section role = section.section(name).allowOnly("description");
+      String description =
+          role.string("description")
+              .orElse(roles.containsKey(name) ? roles.get(name).description() : "");
+      roles.put(name, new RoleConfig(name, description));
+    }
+    return roles;
+  }
+
+  private static Duration positive(Section section, String key, Duration fallback) {
+    Duration d = section.duration(key).orElse(fallback);
+    if (d.isZero() || d.isNegative()) {
+      throw section.error(section.path(key), Units.formatDuration(d) + " must be longer than zero");
+    }
+    return d;
+  }
+
+  private Optional<Setting> overridden(String flagValue, String flag, String variable) {
+    if (flagValue != null) {
+      return Optional.of(new Setting(flagValue, flag, "command line"));
+    }
+    String fromEnv = env.get(variable);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return Optional.of(new Setting(fromEnv, variable, "environment"));
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Path> configFile(Overrides overrides) {
+    Path explicit = overrides.configFile();
+    String origin = "--config";
+    if (explicit == null && env.get("BATON_CONFIG") != null && !env.get("BATON_CONFIG").isBlank()) {
+      explicit = Path.of(env.get("BATON_CONFIG"));
+      origin = "BATON_CONFIG";
+    }
+    if (explicit != null) {
+      if (!Files.isRegularFile(explicit)) {
+        throw new ConfigException(
+            origin
+                + ": configuration file "
+                + explicit.toAbsolutePath()
+                + " does not exist or is not a file");
+      }
+      return Optional.of(explicit.toAbsolutePath().normalize());
+    }
+    Path standard = configHome().resolve("baton").resolve("baton.yaml");
+    return Files.isRegularFile(standard) ? Optional.of(standard) : Optional.empty();
+  }
+
+  private JsonNode parse(Path file) {
+    try {
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      if (text.isBlank()) {
+        return YAMLMapper.shared().createObjectNode();
+      }
+      JsonNode tree = YAMLMapper.shared().readTree(text);
+      if (tree == null || tree.isNull() || tree.isMissingNode()) {
+        return YAMLMapper.shared().createObjectNode();
+      }
+      if (!tree.isObject()) {
+        throw new ConfigException(
+            file + ": the top level must be a mapping of settings, e.g. 'store:'");
+      }
+      return tree;
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read configuration: " + e.getMessage(), e);
+    } catch (JacksonException e) {
+      throw new ConfigException(file + ": not valid YAML: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private Path configHome() {
+    String xdg = env.get("XDG_CONFIG_HOME");
+    return xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".config");
+  }
+
+  private Path defaultDataDir() {
+    String xdg = env.get("XDG_DATA_HOME");
+    Path base =
+        xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local").resolve("share");
+    return base.resolve("baton");
+  }
+
+  private Path defaultSocket() {
+    String runtime = env.get("XDG_RUNTIME_DIR");
+    if (runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))) {
+      return Path.of(runtime, "baton", "broker.sock");
+    }
+    return Path.of("/tmp", "baton-" + uid, "broker.sock");
+  }
+
+  Path expandHome(String text) {
+    if (text.equals("~")) {
+      return home;
+    }
+    if (text.startsWith("~/")) {
+      return home.resolve(text.substring(2));
+    }
+    return Path.of(text);
+  }
+
+  /** One value and where it came from, for error messages. */
+  private record Setting(String value, String name, String origin) {
+    ConfigException error(String problem) {
+      String where =
+          origin.equals("command line") || origin.equals("environment")
+              ? name
+              : origin + ": " + name;
+      return new ConfigException(where + ": " + problem);
+    }
+
+    Path path(ConfigLoader loader) {
+      Path p = loader.expandHome(value.trim());
+      if (!p.isAbsolute()) {
+        throw error("'" + value + "' is not an absolute path");
+      }
+      return p.normalize();
+    }
+
+    Path socketPath(ConfigLoader loader) {
+      Path p = path(loader);
+      if (p.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+        throw error(
+            "'"
+                + value
+                + "' is longer than the "
+                + MAX_SOCKET_PATH_BYTES
+                + " bytes a Unix socket path may have");
+      }
+      return p;
+    }
+
+    Optional<InetSocketAddress> tcp() {
+      String text = value.trim();
+      if (text.equalsIgnoreCase("off") || text.equalsIgnoreCase("false") || text.isEmpty()) {
+        return Optional.empty();
+      }
+      int colon = text.lastIndexOf(':');
+      if (colon < 0) {
+        throw error("'" + text + "' is not host:port (e.g. 127.0.0.1:8090) or off");
+      }
+      String host = text.substring(0, colon).replace("[", "").replace("]", "");
+      int port;
+      try {
+        port = Integer.parseInt(text.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw error("'" + text + "' has no valid port (e.g. 127.0.0.1:8090)");
+      }
+      if (port < 0 || port > 65535) {
+        throw error("port " + port + " is out of range 0-65535");
+      }
+      InetAddress address;
+      try {
+        address = InetAddress.getByName(host.isEmpty() ? "127.0.0.1" : host);
+      } catch (UnknownHostException e) {
+        throw error("host '" + host + "' cannot be resolved");
+      }
+      if (!address.isLoopbackAddress()) {
+        throw error(
+            "'"
+                + text
+                + "' is not a loopback address; baton listens only on 127.0.0.1, ::1 or localhost");
+      }
+      return Optional.of(new InetSocketAddress(address, port));
+    }
+
+    StoreConfig store(Path dataDir, int poolSize) {
+      try {
+        return StoreConfig.parse(value, dataDir, poolSize);
+      } catch (IllegalArgumentException e) {
+        throw error(e.getMessage());
+      }
+    }
+  }
+}

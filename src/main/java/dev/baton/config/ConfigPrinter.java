@@ -1,0 +1,54 @@
+package dev.baton.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/** Prints the effective configuration as YAML that {@link ConfigLoader} reads back. */
+public final class ConfigPrinter {
+  private ConfigPrinter() {}
+
+  public static String toYaml(BatonConfig config) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("data-dir", config.dataDir().toString());
+    Map<String, Object> server = new LinkedHashMap<>();
+    server.put("socket", config.server().socket().toString());
+    server.put(
+        "tcp",
+        config
+            .server()
+            .tcp()
+            .map(
+                a ->
+                    (a.getAddress().getHostAddress().contains(":")
+                            ? "[" + a.getAddress().getHostAddress() + "]"
+                            : a.getAddress().getHostAddress())
+                        + ":"
+                        + a.getPort())
+            .orElse("off"));
+    server.put("max-body", Units.formatSize(config.server().maxBodyBytes()));
+    server.put("shutdown-timeout", Units.formatDuration(config.server().shutdownTimeout()));
+    root.put("server", server);
+    Map<String, Object> store = new LinkedHashMap<>();
+    store.put("url", config.store().describe());
+    store.put("pool-size", config.store().poolSize());
+    root.put("store", store);
+    Map<String, Object> registry = new LinkedHashMap<>();
+    registry.put("instance-ttl", Units.formatDuration(config.registry().instanceTtl()));
+    registry.put("heartbeat-interval", Units.formatDuration(config.registry().heartbeatInterval()));
+    registry.put("sweep-interval", Units.formatDuration(config.registry().sweepInterval()));
+    root.put("registry", registry);
+    root.put("events", Map.of("retention", Units.formatDuration(config.events().retention())));
+    Map<String, Object> roles = new LinkedHashMap<>();
+    config.roles().values().stream()
+        .sorted(java.util.Comparator.comparing(RoleConfig::name))
+        .forEach(r -> roles.put(r.name(), Map.of("description", r.description())));
+    root.put("roles", roles);
+    root.put("log", Map.of("level", config.logLevel()));
+    String header =
+        "# effective baton configuration, from "
+            + config.file().map(Object::toString).orElse("built-in defaults (no config file)")
+            + "\n";
+    return header + YAMLMapper.shared().writeValueAsString(root).replaceFirst("^---\\n", "");
+  }
+}

@@ -1,0 +1,61 @@
+package dev.baton.config;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Expands {@code ${VAR}}, {@code ${VAR:-default}} (default when unset or empty) and {@code
+ * ${VAR-default}} (default when unset) in configuration values; {@code $${} stays a literal
+ * {@code ${}.
+ */
+final class Substitution {
+  private static final Pattern REF =
+      Pattern.compile("\\$\\$\\{|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?}");
+
+  private final Map<String, String> env;
+
+  Substitution(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /**
+   * Returns the text with every reference replaced.
+   *
+   * @throws IllegalArgumentException naming the variable when one without a default is unset
+   */
+  String expand(String text) {
+    if (text.indexOf('$') < 0) {
+      return text;
+    }
+    Matcher m = REF.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String replacement;
+      if (m.group().equals("$${")) {
+        replacement = "${";
+      } else {
+        String value = env.get(m.group(1));
+        String op = m.group(2);
+        if (op == null) {
+          if (value == null) {
+            throw new IllegalArgumentException(
+                "environment variable "
+                    + m.group(1)
+                    + " is not set; set it or write ${"
+                    + m.group(1)
+                    + ":-default}");
+          }
+          replacement = value;
+        } else if (value == null || (op.equals(":-") && value.isEmpty())) {
+          replacement = m.group(3);
+        } else {
+          replacement = value;
+        }
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+}

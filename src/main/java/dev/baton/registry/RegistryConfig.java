@@ -1,0 +1,26 @@
+package dev.baton.registry;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the registry keeps instances alive.
+ *
+ * @param instanceTtl an instance that has not been heard from for this long is expired
+ * @param heartbeatInterval how often clients are told to heartbeat (returned on registration)
+ * @param sweepInterval how often the janitor looks for expired instances
+ * @param roles the valid role names, sorted
+ */
+public record RegistryConfig(
+    Duration instanceTtl, Duration heartbeatInterval, Duration sweepInterval, List<String> roles) {
+
+  /** The roles every broker knows without a configuration file. */
+  public static final List<String> BUILT_IN_ROLES =
+      List.of("architect", "debugger", "developer", "ops", "planner", "research", "reviewer");
+
+  public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
+
+  public RegistryConfig {
+    roles = List.copyOf(roles);
+  }
+}

@@ -1,0 +1,307 @@
+package dev.baton.server;
+
+import dev.baton.api.ApiHandler;
+import dev.baton.api.ApiRoutes;
+import dev.baton.api.BrokerInfo;
+import dev.baton.api.EventStreams;
+import dev.baton.api.JsonErrorHandler;
+import dev.baton.api.RequestGuard;
+import dev.baton.api.Router;
+import dev.baton.config.BatonConfig;
+import dev.baton.core.ErrorCode;
+import dev.baton.core.Version;
+import dev.baton.events.NewEvent;
+import dev.baton.events.internal.DefaultEventService;
+import dev.baton.events.internal.EventBus;
+import dev.baton.git.GitCheckout;
+import dev.baton.git.GitCheckouts;
+import dev.baton.git.NotAGitCheckoutException;
+import dev.baton.registry.InstanceService;
+import dev.baton.registry.InvalidWorkspaceException;
+import dev.baton.registry.Workspace;
+import dev.baton.registry.internal.DefaultInstanceService;
+import dev.baton.store.Store;
+import dev.baton.store.internal.SqlStore;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: opens the store, builds every capability, and serves them on the Unix
+ * socket and on loopback TCP. {@link #close()} is the graceful shutdown SIGTERM triggers.
+ */
+public final class Broker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+  private static final Duration EVENT_PING = Duration.ofSeconds(15);
+
+  private final BatonConfig config;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final Instant startedAt;
+  private Server server;
+  private ServerConnector tcp;
+  private Store store;
+  private EventStreams streams;
+  private String token;
+  private boolean closed;
+
+  /** Set once this broker has bound the socket, so only the owner ever removes it. */
+  private boolean socketBound;
+
+  private Broker(BatonConfig config, Clock clock) {
+    this.config = config;
+    this.startedAt = clock.instant();
+  }
+
+  /**
+   * Starts a broker and returns once both listeners accept requests.
+   *
+   * @throws dev.baton.core.BatonException when the configuration cannot be served: another broker
+   *     runs, a port is taken, the store cannot be opened
+   */
+  public static Broker start(BatonConfig config, Clock clock) {
+    Broker broker = new Broker(config, clock);
+    try {
+      broker.startUp(clock);
+      return broker;
+    } catch (RuntimeException e) {
+      broker.close();
+      throw e;
+    }
+  }
+
+  private void startUp(Clock clock) {
+    Path socket = config.server().socket();
+    DataDirectory.prepare(config.dataDir());
+    SocketFile.prepare(socket);
+    resources.add(DataDirectory.Lock.acquire(config.lockFile()));
+    token = DataDirectory.ensureToken(config.tokenFile());
+
+    PrometheusRegistry metrics = new PrometheusRegistry();
+    EventBus bus = new EventBus();
+    store = SqlStore.open(config.store(), clock, bus::publish, metrics);
+    resources.add(store);
+    InstanceService instances =
+        new DefaultInstanceService(
+            store.instances(), Broker::resolveWorkspace, config.registry(), clock);
+    GaugeWithCallback.builder()
+        .name("baton_registry_instances")
+        .help("Live instances by role")
+        .labelNames("role")
+        .callback(
+            cb -> {
+              Map<String, Long> counts = instances.countByRole();
+              for (String role : instances.roles()) {
+                cb.call(counts.getOrDefault(role, 0L), role);
+              }
+            })
+        .register(metrics);
+    streams = new EventStreams(new DefaultEventService(store.events(), bus), EVENT_PING);
+    resources.add(streams);
+
+    Router router =
+        new ApiRoutes(instances, streams, metrics, this::info, clock).addTo(new Router());
+    startHttp(router, metrics);
+    resources.add(
+        new Janitor(
+            instances,
+            store.events(),
+            config.registry().sweepInterval(),
+            config.events().retention(),
+            clock));
+    store
+        .events()
+        .append(
+            new NewEvent(
+                "broker.started",
+                null,
+                null,
+                Map.of("version", Version.current(), "pid", ProcessHandle.current().pid())));
+    LOG.info(
+        "baton {} ready on unix:{}{} with store {}",
+        Version.current(),
+        socket,
+        tcpAddress().map(a -> " and http://" + a).orElse(""),
+        store.describe());
+  }
+
+  private void startHttp(Router router, PrometheusRegistry metrics) {
+    QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+    threads.setName("baton-http");
+    threads.setDaemon(true);
+    server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+
+    UnixDomainServerConnector unix =
+        new UnixDomainServerConnector(server, new HttpConnectionFactory(http));
+    unix.setUnixDomainPath(config.server().socket());
+    server.addConnector(unix);
+    Optional<InetSocketAddress> tcpConfig = config.server().tcp();
+    if (tcpConfig.isPresent()) {
+      tcp = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+      tcp.setHost(tcpConfig.get().getAddress().getHostAddress());
+      tcp.setPort(tcpConfig.get().getPort());
+      server.addConnector(tcp);
+    }
+    ApiHandler api = new ApiHandler(router, config.server().maxBodyBytes(), metrics);
+    RequestGuard guard =
+        new RequestGuard(api, token, connector -> connector == tcp, config.server().maxBodyBytes());
+    server.setHandler(new GracefulHandler(guard));
+    server.setErrorHandler(new JsonErrorHandler());
+    server.setStopTimeout(config.server().shutdownTimeout().toMillis());
+    server.setStopAtShutdown(false);
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw bindFailure(e);
+    } catch (Exception e) {
+      throw new BrokerStartException(
+          ErrorCode.INTERNAL, "cannot start the HTTP listeners: " + e.getMessage(), e);
+    }
+    socketBound = true;
+    SocketFile.restrict(config.server().socket());
+  }
+
+  private BrokerStartException bindFailure(IOException e) {
+    Throwable cause = e;
+    while (cause != null && !(cause instanceof BindException)) {
+      cause = cause.getCause();
+    }
+    if (cause != null && config.server().tcp().isPresent()) {
+      InetSocketAddress a = config.server().tcp().get();
+      return new BrokerStartException(
+          ErrorCode.CONFIG_INVALID,
+          "cannot listen on "
+              + a.getAddress().getHostAddress()
+              + ":"
+              + a.getPort()
+              + ": "
+              + cause.getMessage()
+              + "; another program (or baton) uses the port. Stop it, or set server.tcp / --tcp to another port or off",
+          e);
+    }
+    return new BrokerStartException(
+        ErrorCode.CONFIG_INVALID, "cannot open the listeners: " + e.getMessage(), e);
+  }
+
+  private static Workspace resolveWorkspace(Path directory) {
+    try {
+      GitCheckout checkout = GitCheckouts.locate(directory);
+      return new Workspace(
+          checkout.workspace(),
+          checkout.isLinkedWorktree() ? checkout.top() : null,
+          checkout.branch());
+    } catch (NotAGitCheckoutException e) {
+      throw new InvalidWorkspaceException(e.path(), e.getMessage());
+    }
+  }
+
+  private BrokerInfo info() {
+    return new BrokerInfo(
+        Version.current(),
+        startedAt,
+        ProcessHandle.current().pid(),
+        store.kind().wireName(),
+        store.describe(),
+        config.server().socket().toString(),
+        tcpAddress().orElse(null));
+  }
+
+  /** The TCP address actually bound, e.g. {@code 127.0.0.1:8090}; empty when TCP is off. */
+  public Optional<String> tcpAddress() {
+    if (tcp == null) {
+      return Optional.empty();
+    }
+    String host = tcp.getHost().contains(":") ? "[" + tcp.getHost() + "]" : tcp.getHost();
+    int port = tcp.getLocalPort() > 0 ? tcp.getLocalPort() : tcp.getPort();
+    return Optional.of(host + ":" + port);
+  }
+
+  /** The TCP port actually bound (useful with port 0), or -1 when TCP is off. */
+  public int tcpPort() {
+    return tcp == null ? -1 : tcp.getLocalPort();
+  }
+
+  public Path socket() {
+    return config.server().socket();
+  }
+
+  public String token() {
+    return token;
+  }
+
+  public BatonConfig config() {
+    return config;
+  }
+
+  /**
+   * Stops accepting, ends event streams, lets in-flight requests finish (up to
+   * server.shutdown-timeout), closes the store and removes the socket file. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    boolean serving = server != null && server.isStarted();
+    if (serving) {
+      LOG.info("baton shutting down");
+    }
+    if (store != null && serving) {
+      try {
+        store
+            .events()
+            .append(
+                new NewEvent(
+                    "broker.stopping", null, null, Map.of("pid", ProcessHandle.current().pid())));
+      } catch (RuntimeException e) {
+        LOG.debug("could not record broker.stopping", e);
+      }
+    }
+    if (streams != null) {
+      streams.close();
+    }
+    if (server != null) {
+      try {
+        server.stop();
+      } catch (Exception e) {
+        LOG.warn("stopping the HTTP listeners failed: {}", e.getMessage());
+      }
+    }
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        LOG.warn(
+            "closing {} failed: {}", resources.get(i).getClass().getSimpleName(), e.getMessage());
+      }
+    }
+    if (socketBound) {
+      SocketFile.remove(config.server().socket());
+    }
+    if (serving) {
+      LOG.info("baton stopped");
+    }
+  }
+}

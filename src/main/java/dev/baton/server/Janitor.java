@@ -1,0 +1,61 @@
+package dev.baton.server;
+
+import dev.baton.events.EventStore;
+import dev.baton.registry.InstanceService;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Background housekeeping: expires silent instances and prunes old events. */
+final class Janitor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Janitor.class);
+  private static final Duration PRUNE_INTERVAL = Duration.ofMinutes(10);
+
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "baton-janitor");
+            t.setDaemon(true);
+            return t;
+          });
+
+  Janitor(
+      InstanceService instances,
+      EventStore events,
+      Duration sweep,
+      Duration retention,
+      Clock clock) {
+    executor.scheduleWithFixedDelay(
+        () -> guarded("expiring instances", instances::expireOverdue),
+        sweep.toMillis(),
+        sweep.toMillis(),
+        TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(
+        () -> guarded("pruning events", () -> events.pruneBefore(clock.instant().minus(retention))),
+        0,
+        PRUNE_INTERVAL.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private static void guarded(String what, Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      LOG.warn("janitor failed {}: {}", what, e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.baton.store.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.baton.events.Event;
+import dev.baton.store.StoreConfig;
+import dev.baton.store.StoreKind;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL through a HikariCP pool. Writes run concurrently in their own transactions; appending
+ * events is ordered by an advisory lock (see {@link EventRows}). Thread-safe.
+ */
+final class PostgresDatabase extends Database {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresDatabase.class);
+
+  private final HikariDataSource pool;
+  private final String description;
+
+  PostgresDatabase(
+      StoreConfig config, EventRows events, Consumer<List<Event>> publisher, StoreMetrics metrics) {
+    super(StoreKind.POSTGRESQL, events, publisher, metrics);
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(config.jdbcUrl());
+    if (config.user() != null) {
+      hikari.setUsername(config.user());
+    }
+    if (config.password() != null) {
+      hikari.setPassword(config.password());
+    }
+    hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setMinimumIdle(1);
+    hikari.setPoolName("baton-postgresql");
+    hikari.setConnectionTimeout(5000);
+    hikari.setInitializationFailTimeout(5000);
+    hikari.addDataSourceProperty("ApplicationName", "baton");
+    hikari.addDataSourceProperty("connectTimeout", "5");
+    this.pool = new HikariDataSource(hikari);
+    this.description = config.describe();
+  }
+
+  DataSource dataSource() {
+    return pool;
+  }
+
+  @Override
+  <T> T inWriter(String operation, SqlWork<T> work) throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      return work.run(c);
+    }
+  }
+
+  @Override
+  <T> T inReader(String operation, SqlWork<T> work) throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      return work.run(c);
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+    LOG.info("closed PostgreSQL store {}", description);
+  }
+}

@@ -1,0 +1,126 @@
+package dev.baton.store.internal;
+
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.baton.core.ErrorCode;
+import dev.baton.events.Event;
+import dev.baton.events.EventStore;
+import dev.baton.registry.InstanceStore;
+import dev.baton.store.Store;
+import dev.baton.store.StoreConfig;
+import dev.baton.store.StoreException;
+import dev.baton.store.StoreKind;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Consumer;
+import org.sqlite.SQLiteDataSource;
+
+/** Opens a database, migrates it, and offers every capability's store on it. Thread-safe. */
+public final class SqlStore implements Store {
+  private final Database db;
+  private final String description;
+  private final SqlInstanceStore instances;
+  private final SqlEventStore events;
+
+  private SqlStore(Database db, String description) {
+    this.db = db;
+    this.description = description;
+    this.instances = new SqlInstanceStore(db);
+    this.events = new SqlEventStore(db);
+  }
+
+  /**
+   * Opens and migrates the store.
+   *
+   * @param publisher receives each transaction's events after it commits, in id order
+   * @throws StoreException when the database cannot be opened or migrated
+   */
+  public static SqlStore open(
+      StoreConfig config,
+      Clock clock,
+      Consumer<List<Event>> publisher,
+      PrometheusRegistry metrics) {
+    StoreMetrics storeMetrics = new StoreMetrics(metrics);
+    EventRows eventRows = new EventRows(clock, config.kind());
+    String description = config.describe();
+    if (config.kind() == StoreKind.SQLITE) {
+      SQLiteDataSource migrationSource = new SQLiteDataSource();
+      migrationSource.setUrl(config.jdbcUrl());
+      SqliteDatabase db;
+      try {
+        db = new SqliteDatabase(config, eventRows, publisher, storeMetrics);
+      } catch (SQLException e) {
+        throw new StoreException(
+            ErrorCode.STORE_UNAVAILABLE,
+            "cannot open SQLite store " + description + ": " + e.getMessage(),
+            e);
+      }
+      try {
+        Migrations.migrate(migrationSource, config.kind(), description);
+      } catch (RuntimeException e) {
+        db.close();
+        throw e;
+      }
+      return new SqlStore(db, description);
+    }
+    PostgresDatabase db;
+    try {
+      db = new PostgresDatabase(config, eventRows, publisher, storeMetrics);
+    } catch (HikariPool.PoolInitializationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new StoreException(
+          ErrorCode.STORE_UNAVAILABLE,
+          "cannot connect to PostgreSQL store " + description + ": " + cause.getMessage(),
+          e);
+    }
+    try {
+      Migrations.migrate(db.dataSource(), config.kind(), description);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    return new SqlStore(db, description);
+  }
+
+  @Override
+  public StoreKind kind() {
+    return db.kind();
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public InstanceStore instances() {
+    return instances;
+  }
+
+  @Override
+  public EventStore events() {
+    return events;
+  }
+
+  @Override
+  public boolean isReachable() {
+    try {
+      return db.read(
+          "ping",
+          c -> {
+            try (var s = c.createStatement();
+                var rs = s.executeQuery("SELECT 1")) {
+              return rs.next();
+            }
+          });
+    } catch (StoreException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
+}

@@ -1,0 +1,26 @@
+-- Instances: one row per live agent session (the original plan's instance_coordination data;
+-- active file locks arrive with the leases table). Times are epoch milliseconds.
+CREATE TABLE instances (
+  id             TEXT    NOT NULL PRIMARY KEY,
+  role           TEXT    NOT NULL,
+  client         TEXT    NOT NULL,
+  workspace      TEXT    NOT NULL,
+  worktree       TEXT,
+  branch         TEXT,
+  created_at     INTEGER NOT NULL,
+  last_heartbeat INTEGER NOT NULL,
+  expires_at     INTEGER NOT NULL
+);
+CREATE INDEX instances_by_workspace ON instances (workspace, role);
+CREATE INDEX instances_by_expiry ON instances (expires_at);
+
+-- Every state change, appended in the transaction that made it. AUTOINCREMENT: ids never reused.
+CREATE TABLE events (
+  id          INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+  created_at  INTEGER NOT NULL,
+  type        TEXT    NOT NULL,
+  workspace   TEXT,
+  instance_id TEXT,
+  data        TEXT    NOT NULL
+);
+CREATE INDEX events_by_time ON events (created_at);
