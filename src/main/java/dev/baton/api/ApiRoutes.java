@@ -87,14 +87,20 @@ public final class ApiRoutes {
     try {
       Map<String, Long> byRole = instances.countByRole();
       long total = byRole.values().stream().mapToLong(Long::longValue).sum();
-      return Reply.ok(health("ok", broker, total, byRole, uptime));
+      return Reply.ok(health("ok", broker, total, byRole, events.lastEventId(), uptime));
     } catch (StoreException e) {
-      return new Reply.JsonReply(503, health("store_unavailable", broker, -1, Map.of(), uptime));
+      return new Reply.JsonReply(
+          503, health("store_unavailable", broker, -1, Map.of(), -1, uptime));
     }
   }
 
   private static HealthJson health(
-      String status, BrokerInfo b, long total, Map<String, Long> byRole, long uptime) {
+      String status,
+      BrokerInfo b,
+      long total,
+      Map<String, Long> byRole,
+      long lastEventId,
+      long uptime) {
     return new HealthJson(
         status,
         b.version(),
@@ -102,6 +108,7 @@ public final class ApiRoutes {
         b.storeLocation(),
         total,
         byRole,
+        lastEventId,
         b.startedAt(),
         uptime,
         b.pid(),

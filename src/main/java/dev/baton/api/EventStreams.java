@@ -71,6 +71,11 @@ public final class EventStreams implements AutoCloseable {
     return new Reply.Streaming();
   }
 
+  /** The newest stored event id, or 0. */
+  public long lastEventId() {
+    return events.lastId();
+  }
+
   public int openCount() {
     return open.size();
   }
@@ -148,8 +153,10 @@ public final class EventStreams implements AutoCloseable {
       schedule();
     }
 
+    /** Delivers what is already committed, then ends the response. */
     void finish() {
       finishing.set(true);
+      dirty.set(true);
       iterate();
     }
 
@@ -165,11 +172,6 @@ public final class EventStreams implements AutoCloseable {
     protected Action process() {
       if (lastWritten) {
         return Action.SUCCEEDED;
-      }
-      if (finishing.get()) {
-        lastWritten = true;
-        response.write(true, EMPTY, this);
-        return Action.SCHEDULED;
       }
       StringBuilder out = new StringBuilder();
       if (!started) {
@@ -189,11 +191,17 @@ public final class EventStreams implements AutoCloseable {
           dirty.set(true);
         }
       }
-      if (out.length() == 0) {
-        return Action.IDLE;
+      if (out.length() > 0) {
+        response.write(
+            false, ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8)), this);
+        return Action.SCHEDULED;
       }
-      response.write(false, ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8)), this);
-      return Action.SCHEDULED;
+      if (finishing.get()) {
+        lastWritten = true;
+        response.write(true, EMPTY, this);
+        return Action.SCHEDULED;
+      }
+      return Action.IDLE;
     }
 
     @Override

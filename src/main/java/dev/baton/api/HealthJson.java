@@ -11,6 +11,7 @@ import java.util.Map;
  * @param storeLocation where the store is, without secrets
  * @param instances live instances
  * @param instancesByRole live instances per role
+ * @param lastEventId the newest event id; a client that resumes the stream after it misses nothing
  * @param tcp the TCP address, or null when TCP is off
  */
 public record HealthJson(
@@ -20,6 +21,7 @@ public record HealthJson(
     String storeLocation,
     long instances,
     Map<String, Long> instancesByRole,
+    long lastEventId,
     Instant startedAt,
     long uptimeSeconds,
     long pid,

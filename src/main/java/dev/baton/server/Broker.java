@@ -13,12 +13,7 @@ import dev.baton.core.Version;
 import dev.baton.events.NewEvent;
 import dev.baton.events.internal.DefaultEventService;
 import dev.baton.events.internal.EventBus;
-import dev.baton.git.GitCheckout;
-import dev.baton.git.GitCheckouts;
-import dev.baton.git.NotAGitCheckoutException;
 import dev.baton.registry.InstanceService;
-import dev.baton.registry.InvalidWorkspaceException;
-import dev.baton.registry.Workspace;
 import dev.baton.registry.internal.DefaultInstanceService;
 import dev.baton.store.Store;
 import dev.baton.store.internal.SqlStore;
@@ -57,14 +52,15 @@ public final class Broker implements AutoCloseable {
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final Instant startedAt;
   private Server server;
+  private GracefulHandler graceful;
   private ServerConnector tcp;
   private Store store;
   private EventStreams streams;
   private String token;
   private boolean closed;
 
-  /** Set once this broker has bound the socket, so only the owner ever removes it. */
-  private boolean socketBound;
+  /** Set once no other broker can be on the socket, so that only its owner ever removes it. */
+  private boolean socketOwned;
 
   private Broker(BatonConfig config, Clock clock) {
     this.config = config;
@@ -93,6 +89,8 @@ public final class Broker implements AutoCloseable {
     DataDirectory.prepare(config.dataDir());
     SocketFile.prepare(socket);
     resources.add(DataDirectory.Lock.acquire(config.lockFile()));
+    // No broker answers on the socket and this one holds the data directory: the path is ours.
+    socketOwned = true;
     token = DataDirectory.ensureToken(config.tokenFile());
 
     PrometheusRegistry metrics = new PrometheusRegistry();
@@ -101,7 +99,7 @@ public final class Broker implements AutoCloseable {
     resources.add(store);
     InstanceService instances =
         new DefaultInstanceService(
-            store.instances(), Broker::resolveWorkspace, config.registry(), clock);
+            store.instances(), new GitWorkspaceResolver(), config.registry(), clock);
     GaugeWithCallback.builder()
         .name("baton_registry_instances")
         .help("Live instances by role")
@@ -166,7 +164,13 @@ public final class Broker implements AutoCloseable {
     ApiHandler api = new ApiHandler(router, config.server().maxBodyBytes(), metrics);
     RequestGuard guard =
         new RequestGuard(api, token, connector -> connector == tcp, config.server().maxBodyBytes());
-    server.setHandler(new GracefulHandler(guard));
+    graceful = new GracefulHandler(guard);
+    server.setHandler(graceful);
+    GaugeWithCallback.builder()
+        .name("baton_api_requests_in_flight")
+        .help("Requests being answered, event streams included")
+        .callback(cb -> cb.call(graceful.getCurrentRequestCount()))
+        .register(metrics);
     server.setErrorHandler(new JsonErrorHandler());
     server.setStopTimeout(config.server().shutdownTimeout().toMillis());
     server.setStopAtShutdown(false);
@@ -178,7 +182,6 @@ public final class Broker implements AutoCloseable {
       throw new BrokerStartException(
           ErrorCode.INTERNAL, "cannot start the HTTP listeners: " + e.getMessage(), e);
     }
-    socketBound = true;
     SocketFile.restrict(config.server().socket());
   }
 
@@ -202,18 +205,6 @@ public final class Broker implements AutoCloseable {
     }
     return new BrokerStartException(
         ErrorCode.CONFIG_INVALID, "cannot open the listeners: " + e.getMessage(), e);
-  }
-
-  private static Workspace resolveWorkspace(Path directory) {
-    try {
-      GitCheckout checkout = GitCheckouts.locate(directory);
-      return new Workspace(
-          checkout.workspace(),
-          checkout.isLinkedWorktree() ? checkout.top() : null,
-          checkout.branch());
-    } catch (NotAGitCheckoutException e) {
-      throw new InvalidWorkspaceException(e.path(), e.getMessage());
-    }
   }
 
   private BrokerInfo info() {
@@ -240,6 +231,11 @@ public final class Broker implements AutoCloseable {
   /** The TCP port actually bound (useful with port 0), or -1 when TCP is off. */
   public int tcpPort() {
     return tcp == null ? -1 : tcp.getLocalPort();
+  }
+
+  /** Requests being answered now, open event streams included. */
+  public long requestsInFlight() {
+    return graceful == null ? 0 : graceful.getCurrentRequestCount();
   }
 
   public Path socket() {
@@ -297,7 +293,7 @@ public final class Broker implements AutoCloseable {
             "closing {} failed: {}", resources.get(i).getClass().getSimpleName(), e.getMessage());
       }
     }
-    if (socketBound) {
+    if (socketOwned) {
       SocketFile.remove(config.server().socket());
     }
     if (serving) {

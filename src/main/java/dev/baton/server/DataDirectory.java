@@ -32,16 +32,22 @@ public final class DataDirectory {
 
   private DataDirectory() {}
 
-  /** Creates the directory, or tightens its permissions to 0700. */
+  /**
+   * Creates the directory 0700. An existing directory keeps its permissions (it may be shared on
+   * purpose); everything baton writes in it is 0600 anyway.
+   */
   static void prepare(Path dir) {
     try {
       if (!Files.isDirectory(dir)) {
         Files.createDirectories(dir);
-      }
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-      if (!perms.equals(OWNER_ONLY_DIR)) {
         Files.setPosixFilePermissions(dir, OWNER_ONLY_DIR);
-        LOG.info("set permissions of data directory {} to 0700", dir);
+        LOG.info("created data directory {}", dir);
+      } else if (!Files.getPosixFilePermissions(dir).equals(OWNER_ONLY_DIR)) {
+        LOG.warn(
+            "data directory {} is open to other users (mode {}); its files are 0600, but 'chmod 700 {}' is safer",
+            dir,
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)),
+            dir);
       }
     } catch (IOException e) {
       throw new BrokerStartException(

@@ -8,6 +8,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +45,16 @@ final class SocketFile {
                 + "); choose another server.socket");
       }
       if (!Files.getPosixFilePermissions(dir).equals(DataDirectory.OWNER_ONLY_DIR)) {
-        Files.setPosixFilePermissions(dir, DataDirectory.OWNER_ONLY_DIR);
-        LOG.info("set permissions of socket directory {} to 0700", dir);
+        // Never chmod a directory baton did not make (it could be /tmp or a home directory).
+        throw new BrokerStartException(
+            ErrorCode.CONFIG_INVALID,
+            "socket directory "
+                + dir
+                + " is open to other users (mode "
+                + PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))
+                + "); the socket needs a directory only you can enter. Run 'chmod 700 "
+                + dir
+                + "' or choose a socket path in a new directory (server.socket)");
       }
       if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
         return;

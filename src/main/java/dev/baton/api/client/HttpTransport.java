@@ -98,7 +98,19 @@ public final class HttpTransport implements AutoCloseable {
     ScheduledFuture<?> deadline =
         WATCHDOG.schedule(c::abort, timeout.toMillis(), TimeUnit.MILLISECONDS);
     try {
-      writeRequest(c.out, method, path, headers, body, keepAlive);
+      try {
+        writeRequest(c.out, method, path, headers, body, keepAlive);
+      } catch (IOException writeFailed) {
+        // The broker may answer before reading a body it refuses (413) and close; read that answer.
+        try {
+          HttpResponse early = readResponse(c.in, method);
+          closeConnection();
+          return early;
+        } catch (IOException noAnswer) {
+          writeFailed.addSuppressed(noAnswer);
+          throw writeFailed;
+        }
+      }
       HttpResponse response = readResponse(c.in, method);
       if (!keepAlive || "close".equalsIgnoreCase(response.header("connection"))) {
         closeConnection();

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +76,7 @@ public final class DefaultInstanceService implements InstanceService {
           Map.of("field", "id"));
     }
     Workspace workspace = workspaces.resolve(directory(required(request.workspace(), "workspace")));
-    Instant now = clock.instant();
+    Instant now = now();
     if (request.id() != null) {
       return registerWithId(request.id(), role, client, workspace, now);
     }
@@ -123,7 +124,7 @@ public final class DefaultInstanceService implements InstanceService {
   }
 
   private Instance touch(String id) {
-    Instant now = clock.instant();
+    Instant now = now();
     return store
         .touch(id, now, now.plus(config.instanceTtl()))
         .orElseThrow(() -> new InstanceNotFoundException(id));
@@ -161,11 +162,16 @@ public final class DefaultInstanceService implements InstanceService {
 
   @Override
   public List<Instance> expireOverdue() {
-    List<Instance> expired = store.expire(clock.instant(), i -> event(InstanceEvents.EXPIRED, i));
+    List<Instance> expired = store.expire(now(), i -> event(InstanceEvents.EXPIRED, i));
     for (Instance i : expired) {
       LOG.info("expired {} ({}): no heartbeat since {}", i.id(), i.role(), i.lastHeartbeat());
     }
     return expired;
+  }
+
+  /** Now, at the millisecond precision the store keeps, so answers equal what is stored. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
   @Override

@@ -1,0 +1,309 @@
+package dev.baton.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.api.Json;
+import dev.baton.api.RegisterBody;
+import dev.baton.api.client.BrokerClient;
+import dev.baton.api.client.EventStreamReader;
+import dev.baton.config.BatonConfig;
+import dev.baton.core.BatonException;
+import dev.baton.core.ErrorCode;
+import dev.baton.testing.GitRepos;
+import dev.baton.testing.TestBroker;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BrokerLifecycleTest {
+  @TempDir Path dir;
+  private Broker first;
+  private Broker second;
+
+  @AfterEach
+  void stop() {
+    for (Broker b : new Broker[] {second, first}) {
+      if (b != null) {
+        b.close();
+      }
+    }
+  }
+
+  private static BrokerClient client(Broker b) {
+    return BrokerClient.overUnixSocket(b.socket(), false, Duration.ofSeconds(10));
+  }
+
+  @Test
+  void aStaleSocketLeftByACrashedBrokerIsTakenOver() throws Exception {
+    BatonConfig config = TestBroker.config(dir, "sqlite", null);
+    Files.createDirectories(config.server().socket().getParent());
+    Files.setPosixFilePermissions(
+        config.server().socket().getParent(), PosixFilePermissions.fromString("rwx------"));
+    try (ServerSocketChannel crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      crashed.bind(UnixDomainSocketAddress.of(config.server().socket()));
+    }
+    assertThat(config.server().socket()).exists();
+
+    first = Broker.start(config, Clock.systemUTC());
+
+    try (BrokerClient c = client(first)) {
+      assertThat(c.health().status()).isEqualTo("ok");
+    }
+  }
+
+  @Test
+  void aLiveBrokerOnTheSocketStopsASecondOneAndKeepsItsSocket() {
+    first = TestBroker.start(dir.resolve("a"), "sqlite", null);
+    BatonConfig sameSocket = TestBroker.config(dir.resolve("b"), "sqlite", null);
+    BatonConfig config =
+        new BatonConfig(
+            sameSocket.file(),
+            sameSocket.dataDir(),
+            first.config().server(),
+            sameSocket.store(),
+            sameSocket.registry(),
+            sameSocket.events(),
+            sameSocket.roles(),
+            "info");
+
+    assertThatThrownBy(() -> second = Broker.start(config, Clock.systemUTC()))
+        .isInstanceOf(BrokerStartException.class)
+        .hasMessage(
+            "a baton broker is already running on "
+                + first.socket()
+                + "; use it, or stop it first ('baton status' shows its pid)")
+        .satisfies(
+            e ->
+                assertThat(((BatonException) e).code())
+                    .isEqualTo(ErrorCode.BROKER_ALREADY_RUNNING));
+    assertThat(first.socket()).exists();
+    try (BrokerClient c = client(first)) {
+      assertThat(c.health().status()).isEqualTo("ok");
+    }
+  }
+
+  @Test
+  void aSecondBrokerOnTheSameDataDirectoryIsRefused() {
+    first = TestBroker.start(dir.resolve("a"), "sqlite", null);
+    BatonConfig other = TestBroker.config(dir.resolve("b"), "sqlite", null);
+    BatonConfig config =
+        new BatonConfig(
+            other.file(),
+            first.config().dataDir(),
+            other.server(),
+            first.config().store(),
+            other.registry(),
+            other.events(),
+            other.roles(),
+            "info");
+
+    assertThatThrownBy(() -> second = Broker.start(config, Clock.systemUTC()))
+        .isInstanceOf(BrokerStartException.class)
+        .hasMessage(
+            "another baton broker (pid "
+                + ProcessHandle.current().pid()
+                + ") already uses the data directory "
+                + first.config().dataDir()
+                + "; stop it first, or give this one another --data-dir");
+    assertThat(other.server().socket()).doesNotExist();
+  }
+
+  @Test
+  void aTakenTcpPortIsReportedWithTheSettingToChange() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      BatonConfig base = TestBroker.config(dir, "sqlite", null);
+      BatonConfig config =
+          new BatonConfig(
+              base.file(),
+              base.dataDir(),
+              new ServerConfig(
+                  base.server().socket(),
+                  java.util.Optional.of(new java.net.InetSocketAddress("127.0.0.1", port)),
+                  base.server().maxBodyBytes(),
+                  base.server().shutdownTimeout()),
+              base.store(),
+              base.registry(),
+              base.events(),
+              base.roles(),
+              "info");
+
+      assertThatThrownBy(() -> first = Broker.start(config, Clock.systemUTC()))
+          .isInstanceOf(BrokerStartException.class)
+          .hasMessageStartingWith("cannot listen on 127.0.0.1:" + port + ":")
+          .hasMessageEndingWith("set server.tcp / --tcp to another port or off");
+      assertThat(config.server().socket()).doesNotExist();
+    }
+  }
+
+  @Test
+  void theSocketIsOwnerOnlyAndTheTokenToo() throws Exception {
+    first = TestBroker.start(dir, "sqlite", null);
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(first.socket())))
+        .isEqualTo("rw-------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(first.socket().getParent())))
+        .isEqualTo("rwx------");
+    Path token = first.config().tokenFile();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token)))
+        .isEqualTo("rw-------");
+    assertThat(Files.readString(token).trim())
+        .isEqualTo(first.token())
+        .hasSizeGreaterThanOrEqualTo(40);
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(first.config().dataDir())))
+        .isEqualTo("rwx------");
+  }
+
+  @Test
+  void theTokenSurvivesARestart() {
+    first = TestBroker.start(dir, "sqlite", null);
+    String token = first.token();
+    first.close();
+
+    first = TestBroker.start(dir, "sqlite", null);
+
+    assertThat(first.token()).isEqualTo(token);
+  }
+
+  @Test
+  void aSocketDirectoryOpenToOthersIsRefusedAndLeftAlone() throws Exception {
+    BatonConfig config = TestBroker.config(dir, "sqlite", null);
+    Path socketDir = Files.createDirectories(config.server().socket().getParent());
+    Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    assertThatThrownBy(() -> first = Broker.start(config, Clock.systemUTC()))
+        .isInstanceOf(BrokerStartException.class)
+        .hasMessageStartingWith(
+            "socket directory " + socketDir + " is open to other users (mode rwxrwxrwx)");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socketDir)))
+        .isEqualTo("rwxrwxrwx");
+  }
+
+  @Test
+  void closingRemovesTheSocketAndReleasesTheDataDirectory() {
+    first = TestBroker.start(dir, "sqlite", null);
+    Path socket = first.socket();
+
+    first.close();
+
+    assertThat(socket).doesNotExist();
+    first = TestBroker.start(dir, "sqlite", null);
+    try (BrokerClient c = client(first)) {
+      assertThat(c.health().status()).isEqualTo("ok");
+    }
+  }
+
+  @Test
+  void closeLetsARequestInFlightFinishAndStopsAcceptingNewOnes() throws Exception {
+    first = TestBroker.start(dir, "sqlite", "registry:\n  instance-ttl: 10m\n");
+    Path repo = GitRepos.create(dir.resolve("repo"));
+    byte[] body =
+        ("{\"role\":\"developer\",\"workspace\":\"" + repo + "\",\"id\":\"late-1\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    Path socket = first.socket();
+    try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      OutputStream out = Channels.newOutputStream(channel);
+      out.write(
+          ("POST /v1/instances HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(body, 0, 10);
+      out.flush();
+      await().atMost(Duration.ofSeconds(10)).until(() -> first.requestsInFlight() == 1);
+
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(socket));
+      try {
+        out.write(body, 10, body.length - 10);
+        out.flush();
+      } catch (java.io.IOException e) {
+        throw new AssertionError("server closed: " + readAll(Channels.newInputStream(channel)), e);
+      }
+
+      String response = readAll(Channels.newInputStream(channel));
+      assertThat(response).startsWith("HTTP/1.1 201");
+      assertThat(response).contains("\"late-1\"");
+      closing.get();
+    }
+    assertThat(socket).doesNotExist();
+    first = TestBroker.start(dir, "sqlite", "registry:\n  instance-ttl: 10m\n");
+    try (BrokerClient c = client(first)) {
+      assertThat(c.instance("late-1").role()).isEqualTo("developer");
+    }
+  }
+
+  @Test
+  void closeEndsOpenEventStreamsCleanly() throws Exception {
+    first = TestBroker.start(dir, "sqlite", null);
+    try (BrokerClient c = client(first);
+        EventStreamReader stream = c.events(0L)) {
+      assertThat(stream.next().event()).isEqualTo("broker.started");
+
+      first.close();
+
+      var last = stream.next();
+      assertThat(last).isNotNull();
+      assertThat(last.event()).isEqualTo("broker.stopping");
+      assertThat(stream.next()).isNull();
+    }
+  }
+
+  @Test
+  void silentInstancesExpireAndTheJanitorEmitsAnEvent() throws Exception {
+    first =
+        TestBroker.start(
+            dir,
+            "sqlite",
+            "registry:\n  instance-ttl: 1s\n  heartbeat-interval: 300ms\n  sweep-interval: 100ms\n");
+    Path repo = GitRepos.create(dir.resolve("repo"));
+    try (BrokerClient c = client(first);
+        EventStreamReader stream = c.events(null)) {
+      String id =
+          c.register(new RegisterBody("developer", repo.toString(), null, null)).instance().id();
+
+      assertThat(stream.next().event()).isEqualTo("instance.registered");
+      EventStreamReader.ServerSentEvent expired = stream.next();
+
+      assertThat(expired.event()).isEqualTo("instance.expired");
+      assertThat(Json.MAPPER.readTree(expired.data()).path("instance").asString()).isEqualTo(id);
+      assertThat(c.instances(null, null).count()).isZero();
+    }
+  }
+
+  private static boolean accepts(Path socket) {
+    try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      return probe.isConnected();
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static String readAll(InputStream in) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    in.transferTo(out);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+}
