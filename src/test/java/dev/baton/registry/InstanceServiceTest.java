@@ -150,6 +150,13 @@ class InstanceServiceTest {
   }
 
   @Test
+  void listingByAnUnknownRoleIsRefusedRatherThanEmpty() {
+    assertThatThrownBy(() -> instances.list(new InstanceFilter(null, "wizard")))
+        .isInstanceOf(UnknownRoleException.class)
+        .hasMessageStartingWith("unknown role 'wizard'; valid roles: architect");
+  }
+
+  @Test
   void aConfiguredRoleIsAccepted() {
     assertThat(register("tester", repo).instance().role()).isEqualTo("tester");
   }

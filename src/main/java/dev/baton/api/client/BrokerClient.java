@@ -112,7 +112,7 @@ public final class BrokerClient implements AutoCloseable {
       return transport.exchange(method, path, all, body);
     } catch (HttpTransport.TimeoutIOException e) {
       throw new BrokerUnreachableException(
-          "baton broker at " + describe() + " did not answer: " + e.getMessage(), e);
+          "broker at " + describe() + " did not answer: " + e.getMessage(), e);
     } catch (IOException e) {
       throw unreachable(e);
     }
@@ -139,14 +139,14 @@ public final class BrokerClient implements AutoCloseable {
     String how = "start it with 'baton serve'";
     if (socket != null && !Files.exists(socket)) {
       return new BrokerUnreachableException(
-          "baton broker is not running: no socket at " + socket + "; " + how, e);
+          "broker is not running: no socket at " + socket + "; " + how, e);
     }
     if (e instanceof ConnectException || String.valueOf(e.getMessage()).contains("refused")) {
       return new BrokerUnreachableException(
-          "baton broker is not running: nothing answers at " + describe() + "; " + how, e);
+          "broker is not running: nothing answers at " + describe() + "; " + how, e);
     }
     return new BrokerUnreachableException(
-        "lost the connection to the baton broker at " + describe() + ": " + e.getMessage(), e);
+        "lost the connection to the broker at " + describe() + ": " + e.getMessage(), e);
   }
 
   static BrokerErrorException error(HttpResponse response) {

@@ -14,6 +14,11 @@ final class ChunkedInputStream extends InputStream {
     this.in = in;
   }
 
+  /** True once the terminating zero-length chunk was read: the body ended as the sender meant. */
+  boolean endedCleanly() {
+    return done;
+  }
+
   @Override
   public int read() throws IOException {
     byte[] one = new byte[1];

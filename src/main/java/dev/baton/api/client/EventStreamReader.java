@@ -32,7 +32,12 @@ public final class EventStreamReader implements AutoCloseable {
     return headers;
   }
 
-  /** The next event, skipping comments and retry lines; null when the stream ends. */
+  /**
+   * The next event, skipping comments and retry lines.
+   *
+   * @return null when the broker ended the stream (e.g. it shut down cleanly)
+   * @throws EOFException when the connection was cut before the stream's end (a crash)
+   */
   public ServerSentEvent next() throws IOException {
     String id = null;
     String event = null;
@@ -42,6 +47,10 @@ public final class EventStreamReader implements AutoCloseable {
       try {
         line = HttpTransport.readLine(body);
       } catch (EOFException e) {
+        if (body instanceof ChunkedInputStream chunked && !chunked.endedCleanly()) {
+          throw new EOFException(
+              "event stream was cut before its end: the broker stopped without closing it");
+        }
         return null;
       }
       if (line.isEmpty()) {

@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpTransport implements AutoCloseable {
   private static final int MAX_LINE = 64 * 1024;
+  private static final java.util.Set<String> IDEMPOTENT =
+      java.util.Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS");
   private static final ScheduledExecutorService WATCHDOG =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -83,8 +85,9 @@ public final class HttpTransport implements AutoCloseable {
       return exchangeOnce(method, path, headers, body);
     } catch (IOException e) {
       closeConnection();
-      if (reused && !(e instanceof TimeoutIOException)) {
-        // The broker closed an idle kept-alive connection; one fresh attempt.
+      if (reused && IDEMPOTENT.contains(method) && !(e instanceof TimeoutIOException)) {
+        // The broker closed an idle kept-alive connection; one fresh attempt. Never for POST:
+        // the first attempt may have been stored, and a second registration would be a duplicate.
         return exchangeOnce(method, path, headers, body);
       }
       throw e;

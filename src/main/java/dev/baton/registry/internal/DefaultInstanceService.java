@@ -147,6 +147,9 @@ public final class DefaultInstanceService implements InstanceService {
       }
     }
     String role = filter.role() == null || filter.role().isBlank() ? null : filter.role();
+    if (role != null && !config.roles().contains(role)) {
+      throw new UnknownRoleException(role, config.roles());
+    }
     return store.list(workspace, role);
   }
 
