@@ -49,12 +49,20 @@ final class Format {
     return id.length() > 16 ? id.substring(0, 16) : id;
   }
 
-  /** Left-aligned columns separated by two spaces. */
+  /** Left-aligned columns separated by two spaces, under a header. */
   static String table(List<String> header, List<List<String>> rows) {
     List<List<String>> all = new ArrayList<>();
     all.add(header);
     all.addAll(rows);
-    int[] widths = new int[header.size()];
+    return rows(all);
+  }
+
+  /** Left-aligned columns separated by two spaces. */
+  static String rows(List<List<String>> all) {
+    if (all.isEmpty()) {
+      return "";
+    }
+    int[] widths = new int[all.get(0).size()];
     for (List<String> row : all) {
       for (int i = 0; i < row.size(); i++) {
         widths[i] = Math.max(widths[i], row.get(i).length());

@@ -49,6 +49,16 @@ public final class Main implements Runnable {
           err.flush();
           return ExitCodes.ERROR;
         });
+    cli.setParameterExceptionHandler(
+        (e, ignored) -> {
+          CommandLine command = e.getCommandLine();
+          PrintWriter err = command.getErr();
+          err.println("baton: " + e.getMessage());
+          err.println(
+              "Try '" + command.getCommandSpec().qualifiedName() + " --help' for the options.");
+          err.flush();
+          return ExitCodes.USAGE;
+        });
     return cli.execute(args);
   }
 

@@ -106,16 +106,17 @@ final class StatusCommand implements Callable<Integer> {
     byWorkspace.forEach(
         (workspace, list) -> {
           out.append("  ").append(workspace).append('\n');
-          for (InstanceJson i : list) {
-            out.append("    ")
-                .append(Format.roleTag(i.role()))
-                .append("  ")
-                .append(i.id())
-                .append(i.branch() == null ? "" : "  on " + i.branch())
-                .append("  seen ")
-                .append(Format.ago(i.lastHeartbeat(), now))
-                .append('\n');
-          }
+          List<List<String>> rows =
+              list.stream()
+                  .map(
+                      i ->
+                          List.of(
+                              Format.roleTag(i.role()),
+                              i.id(),
+                              i.branch() == null ? "(detached)" : "on " + i.branch(),
+                              "seen " + Format.ago(i.lastHeartbeat(), now)))
+                  .toList();
+          Format.rows(rows).lines().forEach(line -> out.append("    ").append(line).append('\n'));
         });
     return out.toString();
   }

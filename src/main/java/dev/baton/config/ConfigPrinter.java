@@ -3,9 +3,16 @@ package dev.baton.config;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
 /** Prints the effective configuration as YAML that {@link ConfigLoader} reads back. */
 public final class ConfigPrinter {
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder()
+          .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
+          .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
+          .build();
+
   private ConfigPrinter() {}
 
   public static String toYaml(BatonConfig config) {
@@ -49,6 +56,6 @@ public final class ConfigPrinter {
         "# effective baton configuration, from "
             + config.file().map(Object::toString).orElse("built-in defaults (no config file)")
             + "\n";
-    return header + YAMLMapper.shared().writeValueAsString(root).replaceFirst("^---\\n", "");
+    return header + YAML.writeValueAsString(root);
   }
 }

@@ -105,7 +105,7 @@ class CliErrorsIT {
   @Test
   void usageErrorsExitWithTwoAndSayWhatIsWrong() {
     assertThat(sandbox.expect(2, "register", "--workspace", repo.toString()).stderr())
-        .contains("Missing required option: '--role=ROLE'");
+        .contains("Missing required option: '--role=ROLE'", "Try 'baton register --help'");
     assertThat(sandbox.expect(2, "heartbeat").stderr()).contains("pass ID or set BATON_INSTANCE");
     assertThat(sandbox.expect(2, "deregister").stderr()).contains("pass ID or set BATON_INSTANCE");
     assertThat(sandbox.expect(2, "status", "--json", "--tmux").stderr())
