@@ -35,7 +35,7 @@ public final class ApiHandler extends Handler.Abstract {
     String method = request.getMethod();
     String path = request.getHttpURI().getDecodedPath();
     String route = "unmatched";
-    int status;
+    Reply reply;
     try {
       Router.Match match = router.match(method, path);
       if (match instanceof Router.Match.WrongMethod wrong) {
@@ -54,26 +54,48 @@ public final class ApiHandler extends Handler.Abstract {
       }
       route = found.route().template();
       Exchange exchange = new Exchange(request, response, callback, found.params(), maxBodyBytes);
-      Reply reply = found.route().handler().handle(exchange);
-      status = reply.status();
-      write(reply, response, callback);
-    } catch (BatonException e) {
-      status = HttpErrors.status(e.code());
-      LOG.debug("{} {} -> {} {}", method, path, status, e.getMessage());
-      Responses.error(response, callback, e);
+      reply = found.route().handler().handle(exchange);
     } catch (RuntimeException e) {
-      status = 500;
+      reply = failure(method, path, e);
+    }
+    String template = route;
+    if (reply instanceof Reply.Deferred deferred) {
+      deferred
+          .future()
+          .whenComplete(
+              (later, error) -> {
+                Reply done = error != null ? failure(method, path, error) : later;
+                write(done, response, callback);
+                metrics.observe(method, template, done.status(), System.nanoTime() - start);
+              });
+      return true;
+    }
+    write(reply, response, callback);
+    metrics.observe(method, template, reply.status(), System.nanoTime() - start);
+    return true;
+  }
+
+  /** The JSON error answer for a failure; unexpected ones are logged with their stack. */
+  private static Reply failure(String method, String path, Throwable error) {
+    Throwable e = error;
+    while ((e instanceof java.util.concurrent.CompletionException
+            || e instanceof java.util.concurrent.ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    BatonException baton;
+    if (e instanceof BatonException b) {
+      baton = b;
+      LOG.debug("{} {} -> {} {}", method, path, HttpErrors.status(b.code()), b.getMessage());
+    } else {
       LOG.error("{} {} failed", method, path, e);
-      Responses.error(
-          response,
-          callback,
+      baton =
           new BatonException(
               ErrorCode.INTERNAL,
               "internal error while answering " + method + " " + path + ": " + e,
-              Map.of()));
+              Map.of());
     }
-    metrics.observe(method, route, status, System.nanoTime() - start);
-    return true;
+    return new Reply.JsonReply(HttpErrors.status(baton.code()), Responses.errorBody(baton));
   }
 
   private static void write(Reply reply, Response response, Callback callback) {

@@ -107,6 +107,11 @@ public final class Exchange {
     }
   }
 
+  /** The body as UTF-8 text, within the size limit. */
+  public String bodyText() {
+    return new String(readBody(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   private byte[] readBody() {
     long declared = request.getLength();
     if (declared > maxBodyBytes) {

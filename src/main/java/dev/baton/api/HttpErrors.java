@@ -12,6 +12,7 @@ public final class HttpErrors {
       case INVALID_REQUEST:
       case UNKNOWN_ROLE:
       case INVALID_WORKSPACE:
+      case PATH_OUTSIDE_WORKSPACE:
       case CONFIG_INVALID:
         return 400;
       case UNAUTHORIZED:
@@ -19,11 +20,14 @@ public final class HttpErrors {
       case FORBIDDEN:
         return 403;
       case INSTANCE_NOT_FOUND:
+      case LEASE_NOT_FOUND:
       case NOT_FOUND:
         return 404;
       case METHOD_NOT_ALLOWED:
         return 405;
       case INSTANCE_EXISTS:
+      case LEASE_CONFLICT:
+      case LEASE_NOT_HELD:
       case BROKER_ALREADY_RUNNING:
         return 409;
       case BODY_TOO_LARGE:

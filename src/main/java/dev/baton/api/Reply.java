@@ -18,6 +18,19 @@ public sealed interface Reply {
     }
   }
 
+  /** An answer that comes later (a lease acquire that waits); no thread waits with it. */
+  record Deferred(java.util.concurrent.CompletableFuture<Reply> future) implements Reply {
+    @Override
+    public int status() {
+      return 0;
+    }
+  }
+
+  /** Plain text, for shell scripts. */
+  static Reply text(int status, String text) {
+    return new TextReply(status, "text/plain; charset=utf-8", text);
+  }
+
   static Reply ok(Object body) {
     return new JsonReply(200, body);
   }

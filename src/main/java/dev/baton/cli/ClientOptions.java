@@ -30,7 +30,11 @@ final class ClientOptions {
   }
 
   BrokerClient client() {
-    return BrokerClient.overUnixSocket(
-        config().server().socket(), false, BrokerClient.DEFAULT_TIMEOUT);
+    return client(BrokerClient.DEFAULT_TIMEOUT);
+  }
+
+  /** A client whose calls may take this long (an acquire that waits). */
+  BrokerClient client(java.time.Duration timeout) {
+    return BrokerClient.overUnixSocket(config().server().socket(), true, timeout);
   }
 }

@@ -18,6 +18,8 @@ public final class ExitCodes {
       case UNAVAILABLE:
         return UNREACHABLE;
       case INSTANCE_EXISTS:
+      case LEASE_CONFLICT:
+      case LEASE_NOT_HELD:
       case BROKER_ALREADY_RUNNING:
         return CONFLICT;
       default:

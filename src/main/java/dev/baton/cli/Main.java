@@ -23,6 +23,10 @@ import picocli.CommandLine.Command;
       HeartbeatCommand.class,
       DeregisterCommand.class,
       TokenCommand.class,
+      LeaseCommand.class,
+      WhoCommand.class,
+      SetupCommand.class,
+      GuardCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 conflict, 4 broker unreachable."})

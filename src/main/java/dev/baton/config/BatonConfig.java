@@ -1,6 +1,7 @@
 package dev.baton.config;
 
 import dev.baton.events.EventsConfig;
+import dev.baton.leases.LeaseConfig;
 import dev.baton.registry.RegistryConfig;
 import dev.baton.server.ServerConfig;
 import dev.baton.store.StoreConfig;
@@ -17,6 +18,7 @@ import java.util.Optional;
  * @param store the backend
  * @param registry instance liveness and roles
  * @param events event history
+ * @param leases lease timing
  * @param roles every known role by name, sorted
  * @param logLevel root log level of {@code baton serve}
  */
@@ -27,6 +29,7 @@ public record BatonConfig(
     StoreConfig store,
     RegistryConfig registry,
     EventsConfig events,
+    LeaseConfig leases,
     Map<String, RoleConfig> roles,
     String logLevel) {
 

@@ -1,6 +1,7 @@
 package dev.baton.config;
 
 import dev.baton.events.EventsConfig;
+import dev.baton.leases.LeaseConfig;
 import dev.baton.registry.RegistryConfig;
 import dev.baton.server.ServerConfig;
 import dev.baton.store.StoreConfig;
@@ -85,7 +86,8 @@ public final class ConfigLoader {
     JsonNode tree = file.map(this::parse).orElse(YAMLMapper.shared().createObjectNode());
     Section root =
         new Section(source, "", tree, substitution)
-            .allowOnly("data-dir", "server", "store", "registry", "events", "roles", "log");
+            .allowOnly(
+                "data-dir", "server", "store", "registry", "events", "leases", "roles", "log");
     List<String> warnings = new ArrayList<>();
 
     Path dataDir =
@@ -143,6 +145,7 @@ public final class ConfigLoader {
     Section events = root.section("events").allowOnly("retention");
     EventsConfig eventsConfig =
         new EventsConfig(positive(events, "retention", EventsConfig.DEFAULT_RETENTION));
+    LeaseConfig leases = leases(root.section("leases"));
 
     Section log = root.section("log").allowOnly("level");
     String level =
@@ -164,6 +167,7 @@ public final class ConfigLoader {
             storeConfig,
             registry,
             eventsConfig,
+            leases,
             roles,
             level);
     return new Loaded(config, List.copyOf(warnings));
@@ -203,6 +207,22 @@ public final class ConfigLoader {
               + " is longer than the instance TTL: expiry will be late");
     }
     return new RegistryConfig(ttl, heartbeat, sweep, List.copyOf(roles.keySet()));
+  }
+
+  private static LeaseConfig leases(Section section) {
+    section.allowOnly("default-ttl", "max-ttl", "max-wait", "idle-ttl");
+    Duration ttl = positive(section, "default-ttl", LeaseConfig.DEFAULT_TTL);
+    Duration max = positive(section, "max-ttl", LeaseConfig.DEFAULT_MAX_TTL);
+    if (ttl.compareTo(max) > 0) {
+      throw section.error(
+          section.path("default-ttl"),
+          Units.formatDuration(ttl)
+              + " is longer than leases.max-ttl "
+              + Units.formatDuration(max));
+    }
+    Duration wait = positive(section, "max-wait", LeaseConfig.DEFAULT_MAX_WAIT);
+    Duration idle = positive(section, "idle-ttl", LeaseConfig.DEFAULT_IDLE_TTL);
+    return new LeaseConfig(ttl, max, wait, idle);
   }
 
   private Map<String, RoleConfig> roles(Section section) {

@@ -46,6 +46,12 @@ public final class ConfigPrinter {
     registry.put("sweep-interval", Units.formatDuration(config.registry().sweepInterval()));
     root.put("registry", registry);
     root.put("events", Map.of("retention", Units.formatDuration(config.events().retention())));
+    Map<String, Object> leases = new LinkedHashMap<>();
+    leases.put("default-ttl", Units.formatDuration(config.leases().defaultTtl()));
+    leases.put("max-ttl", Units.formatDuration(config.leases().maxTtl()));
+    leases.put("max-wait", Units.formatDuration(config.leases().maxWait()));
+    leases.put("idle-ttl", Units.formatDuration(config.leases().idleTtl()));
+    root.put("leases", leases);
     Map<String, Object> roles = new LinkedHashMap<>();
     config.roles().values().stream()
         .sorted(java.util.Comparator.comparing(RoleConfig::name))

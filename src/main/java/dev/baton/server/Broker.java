@@ -3,8 +3,11 @@ package dev.baton.server;
 import dev.baton.api.ApiHandler;
 import dev.baton.api.ApiRoutes;
 import dev.baton.api.BrokerInfo;
+import dev.baton.api.ClaudeHookRoutes;
 import dev.baton.api.EventStreams;
+import dev.baton.api.GuardRoutes;
 import dev.baton.api.JsonErrorHandler;
+import dev.baton.api.LeaseRoutes;
 import dev.baton.api.RequestGuard;
 import dev.baton.api.Router;
 import dev.baton.config.BatonConfig;
@@ -13,6 +16,7 @@ import dev.baton.core.Version;
 import dev.baton.events.NewEvent;
 import dev.baton.events.internal.DefaultEventService;
 import dev.baton.events.internal.EventBus;
+import dev.baton.leases.internal.DefaultLeaseService;
 import dev.baton.registry.InstanceService;
 import dev.baton.registry.internal.DefaultInstanceService;
 import dev.baton.store.Store;
@@ -57,6 +61,7 @@ public final class Broker implements AutoCloseable {
   private ServerConnector tcp;
   private Store store;
   private EventStreams streams;
+  private DefaultLeaseService leaseService;
   private String token;
   private boolean closed;
 
@@ -113,15 +118,31 @@ public final class Broker implements AutoCloseable {
               }
             })
         .register(metrics);
-    streams = new EventStreams(new DefaultEventService(store.events(), bus), EVENT_PING);
+    DefaultEventService events = new DefaultEventService(store.events(), bus);
+    streams = new EventStreams(events, EVENT_PING);
     resources.add(streams);
+    DefaultLeaseService leases =
+        new DefaultLeaseService(
+            store.leases(),
+            instances,
+            new GitWorkspaceResolver(),
+            new GitPathResolver(),
+            config.leases(),
+            clock,
+            events);
+    resources.add(leases);
+    leaseService = leases;
 
-    Router router =
-        new ApiRoutes(instances, streams, metrics, this::info, clock).addTo(new Router());
+    Router router = new Router();
+    new ApiRoutes(instances, streams, metrics, this::info, clock).addTo(router);
+    new LeaseRoutes(leases).addTo(router);
+    new ClaudeHookRoutes(instances, leases, clock).addTo(router);
+    new GuardRoutes(leases, clock).addTo(router);
     startHttp(router, metrics);
     resources.add(
         new Janitor(
             instances,
+            leases,
             store.events(),
             config.registry().sweepInterval(),
             config.events().retention(),
@@ -280,6 +301,9 @@ public final class Broker implements AutoCloseable {
     }
     if (streams != null) {
       streams.close();
+    }
+    if (leaseService != null) {
+      leaseService.close(); // answers waiting acquires now, so that they do not hold up shutdown
     }
     if (server != null) {
       try {

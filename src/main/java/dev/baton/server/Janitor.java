@@ -1,6 +1,7 @@
 package dev.baton.server;
 
 import dev.baton.events.EventStore;
+import dev.baton.leases.LeaseService;
 import dev.baton.registry.InstanceService;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Background housekeeping: expires silent instances and prunes old events. */
+/** Background housekeeping: expires silent instances and overdue leases, prunes old events. */
 final class Janitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Janitor.class);
   private static final Duration PRUNE_INTERVAL = Duration.ofMinutes(10);
@@ -25,12 +26,16 @@ final class Janitor implements AutoCloseable {
 
   Janitor(
       InstanceService instances,
+      LeaseService leases,
       EventStore events,
       Duration sweep,
       Duration retention,
       Clock clock) {
     executor.scheduleWithFixedDelay(
-        () -> guarded("expiring instances", instances::expireOverdue),
+        () -> {
+          guarded("expiring instances", instances::expireOverdue);
+          guarded("expiring leases", leases::expireOverdue);
+        },
         sweep.toMillis(),
         sweep.toMillis(),
         TimeUnit.MILLISECONDS);

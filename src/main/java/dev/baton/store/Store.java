@@ -1,6 +1,7 @@
 package dev.baton.store;
 
 import dev.baton.events.EventStore;
+import dev.baton.leases.LeaseStore;
 import dev.baton.registry.InstanceStore;
 
 /**
@@ -16,6 +17,8 @@ public interface Store extends AutoCloseable {
   InstanceStore instances();
 
   EventStore events();
+
+  LeaseStore leases();
 
   /** Answers a trivial query; false when the database cannot be reached. */
   boolean isReachable();

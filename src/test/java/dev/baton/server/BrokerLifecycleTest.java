@@ -82,6 +82,7 @@ class BrokerLifecycleTest {
             sameSocket.store(),
             sameSocket.registry(),
             sameSocket.events(),
+            sameSocket.leases(),
             sameSocket.roles(),
             "info");
 
@@ -113,6 +114,7 @@ class BrokerLifecycleTest {
             first.config().store(),
             other.registry(),
             other.events(),
+            other.leases(),
             other.roles(),
             "info");
 
@@ -144,6 +146,7 @@ class BrokerLifecycleTest {
               base.store(),
               base.registry(),
               base.events(),
+              base.leases(),
               base.roles(),
               "info");
 

@@ -1,12 +1,18 @@
 package dev.baton.api.client;
 
+import dev.baton.api.AcquireBody;
+import dev.baton.api.CoverageJson;
 import dev.baton.api.DeregisteredJson;
 import dev.baton.api.HealthJson;
 import dev.baton.api.InstanceJson;
 import dev.baton.api.InstanceListJson;
 import dev.baton.api.Json;
+import dev.baton.api.LeaseJson;
+import dev.baton.api.LeaseListJson;
 import dev.baton.api.RegisterBody;
 import dev.baton.api.RegistrationJson;
+import dev.baton.api.ReleasedJson;
+import dev.baton.api.RenewBody;
 import dev.baton.core.ErrorCode;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -81,6 +87,48 @@ public final class BrokerClient implements AutoCloseable {
 
   public DeregisteredJson deregister(String id) {
     return call("DELETE", "/v1/instances/" + encode(id), null, DeregisteredJson.class);
+  }
+
+  public LeaseListJson acquire(AcquireBody body) {
+    return call("POST", "/v1/leases", body, LeaseListJson.class);
+  }
+
+  public LeaseJson renew(String id, RenewBody body) {
+    return call("POST", "/v1/leases/" + encode(id) + "/renew", body, LeaseJson.class);
+  }
+
+  /** Releases as the holder, or with {@code force} as {@code by}. */
+  public ReleasedJson release(String id, String instance, boolean force, String by) {
+    Map<String, String> query = new LinkedHashMap<>();
+    if (instance != null) {
+      query.put("instance", instance);
+    }
+    if (force) {
+      query.put("force", "true");
+      query.put("by", by == null ? "human" : by);
+    }
+    return call(
+        "DELETE", "/v1/leases/" + encode(id) + queryString(query), null, ReleasedJson.class);
+  }
+
+  public LeaseListJson leases(String workspace, String instance) {
+    Map<String, String> query = new LinkedHashMap<>();
+    if (workspace != null) {
+      query.put("workspace", workspace);
+    }
+    if (instance != null) {
+      query.put("instance", instance);
+    }
+    return call("GET", "/v1/leases" + queryString(query), null, LeaseListJson.class);
+  }
+
+  public CoverageJson check(String workspace, String path) {
+    Map<String, String> query = new LinkedHashMap<>();
+    if (workspace != null) {
+      query.put("workspace", workspace);
+    }
+    query.put("path", path);
+    return call("GET", "/v1/leases/check" + queryString(query), null, CoverageJson.class);
   }
 
   /** Sends a request and maps an error answer to {@link BrokerErrorException}. */

@@ -45,6 +45,9 @@ abstract class Database implements AutoCloseable {
     long start = System.nanoTime();
     try {
       return inWriter(operation, connection -> transaction(connection, work));
+    } catch (SqlLeaseStore.WrappedSqlException e) {
+      metrics.failed(kind.wireName(), operation);
+      throw wrap(operation, e.getCause());
     } catch (SQLException e) {
       metrics.failed(kind.wireName(), operation);
       throw wrap(operation, e);
@@ -64,6 +67,12 @@ abstract class Database implements AutoCloseable {
       metrics.observe(kind.wireName(), operation, System.nanoTime() - start);
     }
   }
+
+  /**
+   * Serialises this transaction with every other one that takes the same key, across broker nodes
+   * (PostgreSQL); a no-op where one writer already serialises everything (SQLite).
+   */
+  void lock(Connection connection, String key) throws SQLException {}
 
   /** Runs the work with the connection that writes (SQLite: the one writer thread). */
   abstract <T> T inWriter(String operation, SqlWork<T> work) throws SQLException;

@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
 final class PostgresDatabase extends Database {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresDatabase.class);
 
+  /** The first half of every per-key advisory lock baton takes ("bt"). */
+  private static final int LOCK_SPACE = 0x6274;
+
   private final HikariDataSource pool;
   private final String description;
 
@@ -47,6 +50,16 @@ final class PostgresDatabase extends Database {
 
   DataSource dataSource() {
     return pool;
+  }
+
+  @Override
+  void lock(Connection connection, String key) throws SQLException {
+    try (java.sql.PreparedStatement ps =
+        connection.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+      ps.setInt(1, LOCK_SPACE);
+      ps.setInt(2, key.hashCode());
+      ps.execute();
+    }
   }
 
   @Override

@@ -118,6 +118,7 @@ final class SqlInstanceStore implements InstanceStore {
         "instances.delete",
         tx -> {
           Optional<Instance> gone;
+          SqlLeaseStore.releaseAllOf(tx, id, "instance deregistered");
           try (PreparedStatement ps =
               tx.connection()
                   .prepareStatement("DELETE FROM instances WHERE id = ? RETURNING " + COLUMNS)) {
@@ -137,6 +138,19 @@ final class SqlInstanceStore implements InstanceStore {
         "instances.expire",
         tx -> {
           List<Instance> gone;
+          List<String> overdue = new ArrayList<>();
+          try (PreparedStatement ps =
+              tx.connection().prepareStatement("SELECT id FROM instances WHERE expires_at < ?")) {
+            ps.setLong(1, now.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                overdue.add(rs.getString(1));
+              }
+            }
+          }
+          for (String id : overdue) {
+            SqlLeaseStore.releaseAllOf(tx, id, "instance expired");
+          }
           try (PreparedStatement ps =
               tx.connection()
                   .prepareStatement(

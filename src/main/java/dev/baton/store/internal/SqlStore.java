@@ -4,6 +4,7 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.baton.core.ErrorCode;
 import dev.baton.events.Event;
 import dev.baton.events.EventStore;
+import dev.baton.leases.LeaseStore;
 import dev.baton.registry.InstanceStore;
 import dev.baton.store.Store;
 import dev.baton.store.StoreConfig;
@@ -22,12 +23,14 @@ public final class SqlStore implements Store {
   private final String description;
   private final SqlInstanceStore instances;
   private final SqlEventStore events;
+  private final SqlLeaseStore leases;
 
   private SqlStore(Database db, String description) {
     this.db = db;
     this.description = description;
     this.instances = new SqlInstanceStore(db);
     this.events = new SqlEventStore(db);
+    this.leases = new SqlLeaseStore(db);
   }
 
   /**
@@ -101,6 +104,11 @@ public final class SqlStore implements Store {
   @Override
   public EventStore events() {
     return events;
+  }
+
+  @Override
+  public LeaseStore leases() {
+    return leases;
   }
 
   @Override

@@ -1,0 +1,38 @@
+package dev.baton.api;
+
+import dev.baton.leases.Lease;
+import java.time.Instant;
+
+/** A lease on the wire; {@code path} is relative to the workspace root. */
+public record LeaseJson(
+    String id,
+    String workspace,
+    String instance,
+    String role,
+    String path,
+    boolean glob,
+    String mode,
+    String reason,
+    long fencingToken,
+    long ttlMs,
+    Instant acquiredAt,
+    Instant renewedAt,
+    Instant expiresAt) {
+
+  public static LeaseJson from(Lease l) {
+    return new LeaseJson(
+        l.id(),
+        l.workspace().toString(),
+        l.instance(),
+        l.role(),
+        l.pattern().text(),
+        l.pattern().isGlob(),
+        l.mode().wireName(),
+        l.reason(),
+        l.fencingToken(),
+        l.ttl().toMillis(),
+        l.acquiredAt(),
+        l.renewedAt(),
+        l.expiresAt());
+  }
+}

@@ -1,0 +1,4 @@
+package dev.baton.api;
+
+/** The answer to {@code DELETE /v1/leases/{id}}. */
+public record ReleasedJson(LeaseJson lease, boolean released) {}

@@ -1,0 +1,151 @@
+package dev.baton.integrations;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ErrorCode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Merges baton's hooks into a project's {@code .claude/settings.local.json}. Everything else in the
+ * file is kept as it was; baton's own earlier entries (commands ending in {@code claude-hook
+ * EVENT}) are replaced, so running setup again is harmless.
+ */
+public final class ClaudeSettings {
+  /** The hook events baton listens to, with their matcher (null: every occasion). */
+  public static final Map<String, String> EVENTS = events();
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final int TIMEOUT_SECONDS = 10;
+
+  private ClaudeSettings() {}
+
+  private static Map<String, String> events() {
+    Map<String, String> events = new LinkedHashMap<>();
+    events.put("SessionStart", null);
+    events.put("PreToolUse", "Edit|Write|MultiEdit|NotebookEdit");
+    events.put("Stop", null);
+    events.put("SessionEnd", null);
+    return events;
+  }
+
+  /**
+   * Adds (or updates) baton's hooks.
+   *
+   * @param settings the settings file, created when missing
+   * @param commandPrefix the command without its event, e.g. {@code
+   *     '/home/u/.local/share/baton/hooks/claude-hook'}
+   * @return the events whose hook was added or updated
+   * @throws BatonException when the file exists but is not a JSON object (it is then left alone)
+   */
+  public static List<String> merge(Path settings, String commandPrefix) {
+    ObjectNode root = read(settings);
+    JsonNode existingHooks = root.path("hooks");
+    if (!existingHooks.isMissingNode() && !existingHooks.isObject()) {
+      throw new BatonException(
+          ErrorCode.INVALID_REQUEST,
+          settings + ": \"hooks\" is not an object; fix it by hand, then run setup again");
+    }
+    ObjectNode hooks = root.withObjectProperty("hooks");
+    List<String> changed = new ArrayList<>();
+    for (Map.Entry<String, String> event : EVENTS.entrySet()) {
+      ArrayNode groups =
+          hooks.has(event.getKey()) && hooks.get(event.getKey()).isArray()
+              ? (ArrayNode) hooks.get(event.getKey())
+              : hooks.putArray(event.getKey());
+      removeOurs(groups);
+      ObjectNode group = groups.addObject();
+      if (event.getValue() != null) {
+        group.put("matcher", event.getValue());
+      }
+      ObjectNode hook = group.putArray("hooks").addObject();
+      hook.put("type", "command");
+      hook.put("command", commandPrefix + " " + event.getKey());
+      hook.put("timeout", TIMEOUT_SECONDS);
+      changed.add(event.getKey());
+    }
+    write(settings, root);
+    return changed;
+  }
+
+  /** True for a hook command baton wrote. */
+  static boolean isOurs(String command) {
+    return command != null && command.matches("(?s).*claude-hook'? [A-Za-z]+\\s*");
+  }
+
+  private static void removeOurs(ArrayNode groups) {
+    for (int i = groups.size() - 1; i >= 0; i--) {
+      JsonNode group = groups.get(i);
+      JsonNode list = group.path("hooks");
+      if (!list.isArray()) {
+        continue;
+      }
+      ArrayNode hooks = (ArrayNode) list;
+      for (int k = hooks.size() - 1; k >= 0; k--) {
+        if (isOurs(hooks.get(k).path("command").asString(null))) {
+          hooks.remove(k);
+        }
+      }
+      if (hooks.isEmpty()) {
+        groups.remove(i);
+      }
+    }
+  }
+
+  private static ObjectNode read(Path settings) {
+    if (!Files.exists(settings)) {
+      return JsonNodeFactory.instance.objectNode();
+    }
+    try {
+      String text = Files.readString(settings, StandardCharsets.UTF_8);
+      if (text.isBlank()) {
+        return JsonNodeFactory.instance.objectNode();
+      }
+      JsonNode node = JSON.readTree(text);
+      if (!node.isObject()) {
+        throw new BatonException(
+            ErrorCode.INVALID_REQUEST,
+            settings + " is not a JSON object; fix it by hand, then run setup again");
+      }
+      return (ObjectNode) node;
+    } catch (JacksonException e) {
+      throw new BatonException(
+          ErrorCode.INVALID_JSON,
+          settings
+              + " is not valid JSON ("
+              + e.getOriginalMessage()
+              + "); fix it by hand, then run setup again");
+    } catch (IOException e) {
+      throw new BatonException(
+          ErrorCode.INTERNAL, "cannot read " + settings + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void write(Path settings, ObjectNode root) {
+    try {
+      Files.createDirectories(settings.getParent());
+      Path tmp = Files.createTempFile(settings.getParent(), ".settings", ".tmp");
+      Files.writeString(
+          tmp,
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n",
+          StandardCharsets.UTF_8);
+      Files.move(
+          tmp, settings, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new BatonException(
+          ErrorCode.INTERNAL, "cannot write " + settings + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.baton.integrations;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ErrorCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * The shell scripts baton installs (Claude Code hook, git pre-commit guard), with the socket baked
+ * in.
+ */
+public final class HookScripts {
+  public static final String CLAUDE_HOOK = "claude-hook.sh";
+  public static final String PRE_COMMIT = "pre-commit.sh";
+
+  private HookScripts() {}
+
+  /** The script's text, its default socket set to {@code socket} ($BATON_SOCKET still wins). */
+  public static String render(String script, Path socket) {
+    try (InputStream in = HookScripts.class.getResourceAsStream("/dev/baton/hooks/" + script)) {
+      if (in == null) {
+        throw new IllegalStateException("script " + script + " is missing from the jar");
+      }
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return text.replace("@BATON_SOCKET@", escapeForDoubleQuotes(socket.toString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes an executable file atomically (0755). */
+  public static void writeExecutable(Path target, String text) {
+    try {
+      Files.createDirectories(target.getParent());
+      Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new BatonException(
+          ErrorCode.INTERNAL, "cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Quotes a path for a POSIX shell command line. */
+  public static String shellQuote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  private static String escapeForDoubleQuotes(String s) {
+    StringBuilder out = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      if (c == '"' || c == '$' || c == '`' || c == '\\') {
+        out.append('\\');
+      }
+      out.append(c);
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * Where baton meets the tools around it: the Claude Code hook settings and script, and the git
+ * pre-commit guard. Installers are idempotent and keep what the user had. Stateless, thread-safe.
+ */
+package dev.baton.integrations;

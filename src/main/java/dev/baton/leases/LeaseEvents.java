@@ -1,0 +1,39 @@
+package dev.baton.leases;
+
+import dev.baton.events.NewEvent;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The event types the leases capability emits. */
+public final class LeaseEvents {
+  /** A grant, or an upgrade from shared to exclusive (data {@code upgraded: true}). */
+  public static final String ACQUIRED = "lease.acquired";
+
+  /**
+   * Released by its holder, by a human ({@code forced: true}), or because its instance ended
+   * ({@code cause}).
+   */
+  public static final String RELEASED = "lease.released";
+
+  /** Not renewed within its TTL; released by the broker. */
+  public static final String EXPIRED = "lease.expired";
+
+  private LeaseEvents() {}
+
+  /** An event about a lease, with its id, path, mode, role, token, reason, expiry and extras. */
+  public static NewEvent of(String type, Lease l, Map<String, Object> extra) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("lease", l.id());
+    data.put("path", l.pattern().text());
+    data.put("glob", l.pattern().isGlob());
+    data.put("mode", l.mode().wireName());
+    data.put("role", l.role());
+    data.put("fencingToken", l.fencingToken());
+    if (l.reason() != null) {
+      data.put("reason", l.reason());
+    }
+    data.put("expiresAt", l.expiresAt().toString());
+    data.putAll(extra);
+    return new NewEvent(type, l.workspace().toString(), l.instance(), data);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.baton.leases;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * File leases: who may edit what. Thread-safe.
+ *
+ * <p>Heartbeats keep an instance alive, not its leases: a lease lives until its TTL runs out unless
+ * it is renewed (re-acquiring renews, and so does every edit through the Claude Code hook). An
+ * instance that ends releases all its leases at once.
+ */
+public interface LeaseService {
+  /**
+   * Grants every requested path or none. Waits up to the request's wait, first come first served,
+   * when other instances hold overlapping leases.
+   *
+   * @return completes with the granted leases, or exceptionally with {@link LeaseConflictException}
+   *     (which names each holder), {@link InvalidPatternException}, or {@link
+   *     dev.baton.registry.InstanceNotFoundException}
+   */
+  CompletableFuture<List<Lease>> acquire(AcquireRequest request);
+
+  /**
+   * Extends a lease held by the instance.
+   *
+   * @param ttl null for the lease's own TTL
+   */
+  Lease renew(String leaseId, String instance, Duration ttl);
+
+  /**
+   * Releases a lease. Without {@code force} only its holder may; a forced release tells the holder
+   * through the event stream.
+   *
+   * @param by who releases it, e.g. an instance id or {@code human}
+   */
+  Lease release(String leaseId, String by, boolean force);
+
+  Lease get(String leaseId);
+
+  /**
+   * @param workspace any directory of a workspace, or null for all
+   * @param instance a holder, or null for all
+   */
+  List<Lease> list(String workspace, String instance);
+
+  /**
+   * Who holds or covers a path given absolute or relative to the workspace containing {@code
+   * workspace}.
+   */
+  Coverage check(String workspace, String path);
+
+  /** Releases every lease past its TTL; returns them. */
+  List<Lease> expireOverdue();
+
+  /** Shortens the instance's leases to expire within the idle TTL (the agent stopped). */
+  List<Lease> markIdle(String instance);
+
+  /** Requests waiting in the workspace, in order. */
+  List<Waiting> waiting(String workspace);
+}

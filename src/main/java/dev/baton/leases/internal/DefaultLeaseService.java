@@ -1,0 +1,505 @@
+package dev.baton.leases.internal;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.InvalidInputException;
+import dev.baton.events.Event;
+import dev.baton.events.EventService;
+import dev.baton.events.NewEvent;
+import dev.baton.leases.AcquireRequest;
+import dev.baton.leases.Coverage;
+import dev.baton.leases.Holder;
+import dev.baton.leases.Lease;
+import dev.baton.leases.LeaseConfig;
+import dev.baton.leases.LeaseConflictException;
+import dev.baton.leases.LeaseEvents;
+import dev.baton.leases.LeaseMode;
+import dev.baton.leases.LeaseNotFoundException;
+import dev.baton.leases.LeaseNotHeldException;
+import dev.baton.leases.LeaseService;
+import dev.baton.leases.LeaseStore;
+import dev.baton.leases.LeaseTx;
+import dev.baton.leases.PathPattern;
+import dev.baton.leases.PathResolver;
+import dev.baton.leases.Waiting;
+import dev.baton.leases.internal.WorkspaceQueue.Waiter;
+import dev.baton.registry.Instance;
+import dev.baton.registry.InstanceService;
+import dev.baton.registry.InvalidWorkspaceException;
+import dev.baton.registry.WorkspaceResolver;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leases over a {@link LeaseStore}. Conflicts are decided inside one store transaction per
+ * workspace; waiting requests queue per workspace and are retried, oldest first, as soon as a lease
+ * in that workspace is released or expires (no polling). Thread-safe.
+ */
+public final class DefaultLeaseService implements LeaseService, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultLeaseService.class);
+
+  private final LeaseStore store;
+  private final InstanceService instances;
+  private final WorkspaceResolver workspaces;
+  private final PathResolver paths;
+  private final LeaseConfig config;
+  private final Clock clock;
+  private final Map<Path, WorkspaceQueue> queues = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService executor;
+  private final EventService.Subscription subscription;
+
+  public DefaultLeaseService(
+      LeaseStore store,
+      InstanceService instances,
+      WorkspaceResolver workspaces,
+      PathResolver paths,
+      LeaseConfig config,
+      Clock clock,
+      EventService events) {
+    this.store = store;
+    this.instances = instances;
+    this.workspaces = workspaces;
+    this.paths = paths;
+    this.config = config;
+    this.clock = clock;
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "baton-lease-waiters");
+              t.setDaemon(true);
+              return t;
+            });
+    this.subscription = events.subscribe(this::onEvent);
+  }
+
+  @Override
+  public CompletableFuture<List<Lease>> acquire(AcquireRequest request) {
+    Plan plan;
+    try {
+      plan = plan(request);
+    } catch (BatonException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    WorkspaceQueue queue = queues.computeIfAbsent(plan.workspace(), w -> new WorkspaceQueue());
+    synchronized (queue) {
+      List<Waiter> ahead = queue.clashingWith(plan);
+      List<Holder> holders = List.of();
+      if (ahead.isEmpty()) {
+        Attempt attempt = attempt(plan);
+        if (attempt.granted() != null) {
+          return CompletableFuture.completedFuture(attempt.granted());
+        }
+        holders = attempt.holders();
+      }
+      if (plan.waitFor().isZero()) {
+        return CompletableFuture.failedFuture(
+            new LeaseConflictException(
+                plan.requested(), 0, holders, ahead.stream().map(Waiter::describe).toList()));
+      }
+      Waiter waiter = new Waiter(plan, now());
+      queue.add(waiter);
+      waiter.timeout =
+          executor.schedule(
+              () -> timeOut(queue, waiter), plan.waitFor().toMillis(), TimeUnit.MILLISECONDS);
+      LOG.debug("{} waits up to {} for {}", plan.instance(), plan.waitFor(), plan.requested());
+      return waiter.future;
+    }
+  }
+
+  /** Grants the whole plan, or names what is in the way; one transaction. */
+  private Attempt attempt(Plan plan) {
+    return store.inWorkspace(
+        plan.workspace(),
+        tx -> {
+          Instant now = now();
+          List<Lease> live = tx.live(now, l -> event(LeaseEvents.EXPIRED, l, Map.of()));
+          List<Holder> holders = new ArrayList<>();
+          for (PathPattern p : plan.patterns()) {
+            for (Lease l : live) {
+              if (!l.instance().equals(plan.instance()) && l.clashesWith(p, plan.mode())) {
+                holders.add(Holder.of(l, p.text(), now));
+              }
+            }
+          }
+          if (!holders.isEmpty()) {
+            return new Attempt(null, holders);
+          }
+          List<Lease> granted = new ArrayList<>();
+          for (PathPattern p : plan.patterns()) {
+            granted.add(grant(tx, plan, p, live, now));
+          }
+          return new Attempt(granted, List.of());
+        });
+  }
+
+  private Lease grant(LeaseTx tx, Plan plan, PathPattern pattern, List<Lease> live, Instant now) {
+    for (Lease own : live) {
+      if (own.instance().equals(plan.instance()) && own.pattern().equals(pattern)) {
+        if (own.mode() == LeaseMode.SHARED && plan.mode() == LeaseMode.EXCLUSIVE) {
+          Lease upgraded = tx.upgrade(own.renewedAt(now, plan.ttl()), now);
+          tx.emit(event(LeaseEvents.ACQUIRED, upgraded, Map.of("upgraded", true)));
+          return upgraded;
+        }
+        Lease renewed = own.renewedAt(now, plan.ttl());
+        tx.renew(renewed);
+        return renewed;
+      }
+    }
+    Lease draft =
+        new Lease(
+            null,
+            plan.workspace(),
+            plan.instance(),
+            plan.role(),
+            pattern,
+            plan.mode(),
+            plan.reason(),
+            0,
+            plan.ttl(),
+            now,
+            now,
+            now.plus(plan.ttl()));
+    Lease stored = tx.insert(draft);
+    tx.emit(event(LeaseEvents.ACQUIRED, stored, Map.of()));
+    return stored;
+  }
+
+  private record Attempt(List<Lease> granted, List<Holder> holders) {}
+
+  private void onEvent(Event e) {
+    if (e.workspace() != null
+        && (e.type().equals(LeaseEvents.RELEASED) || e.type().equals(LeaseEvents.EXPIRED))) {
+      Path workspace = Path.of(e.workspace());
+      if (queues.containsKey(workspace)) {
+        executor.execute(() -> serveWaiters(workspace));
+      }
+    }
+  }
+
+  /**
+   * Retries the workspace's waiters, oldest first; a waiter never overtakes an older one it clashes
+   * with.
+   */
+  private void serveWaiters(Path workspace) {
+    WorkspaceQueue queue = queues.get(workspace);
+    if (queue == null) {
+      return;
+    }
+    synchronized (queue) {
+      List<Waiter> stillWaiting = new ArrayList<>();
+      for (Waiter w : queue.snapshot()) {
+        if (w.future.isDone()) {
+          queue.remove(w);
+          continue;
+        }
+        if (stillWaiting.stream().anyMatch(older -> older.plan.clashesWith(w.plan))) {
+          stillWaiting.add(w);
+          continue;
+        }
+        try {
+          Attempt attempt = attempt(w.plan);
+          if (attempt.granted() != null) {
+            queue.remove(w);
+            w.timeout.cancel(false);
+            w.future.complete(attempt.granted());
+            continue;
+          }
+        } catch (RuntimeException e) {
+          queue.remove(w);
+          w.timeout.cancel(false);
+          w.future.completeExceptionally(e);
+          continue;
+        }
+        stillWaiting.add(w);
+      }
+      if (queue.isEmpty()) {
+        queues.remove(workspace, queue);
+      }
+    }
+  }
+
+  private void timeOut(WorkspaceQueue queue, Waiter waiter) {
+    synchronized (queue) {
+      if (!queue.remove(waiter)) {
+        return;
+      }
+      long waited = Duration.between(waiter.since, now()).toMillis();
+      List<Holder> holders = holdersNow(waiter.plan);
+      List<Waiting> ahead = queue.clashingWith(waiter.plan).stream().map(Waiter::describe).toList();
+      waiter.future.completeExceptionally(
+          new LeaseConflictException(waiter.plan.requested(), waited, holders, ahead));
+    }
+    serveWaiters(waiter.plan.workspace());
+  }
+
+  private List<Holder> holdersNow(Plan plan) {
+    Instant now = now();
+    List<Holder> holders = new ArrayList<>();
+    for (Lease l : store.list(plan.workspace().toString(), null)) {
+      if (l.expiresAt().isAfter(now) && !l.instance().equals(plan.instance())) {
+        for (PathPattern p : plan.patterns()) {
+          if (l.clashesWith(p, plan.mode())) {
+            holders.add(Holder.of(l, p.text(), now));
+          }
+        }
+      }
+    }
+    return holders;
+  }
+
+  @Override
+  public Lease renew(String leaseId, String instance, Duration ttl) {
+    if (instance == null || instance.isBlank()) {
+      throw new InvalidInputException(
+          "field 'instance' is required: only the holder renews a lease",
+          Map.of("field", "instance"));
+    }
+    Lease lease = get(leaseId);
+    return store.inWorkspace(
+        lease.workspace(),
+        tx -> {
+          Instant now = now();
+          Lease live = liveLease(tx, leaseId, now);
+          if (!live.instance().equals(instance)) {
+            throw new LeaseNotHeldException(live, instance);
+          }
+          Lease renewed = live.renewedAt(now, ttl == null ? live.ttl() : checkedTtl(ttl));
+          tx.renew(renewed);
+          return renewed;
+        });
+  }
+
+  @Override
+  public Lease release(String leaseId, String by, boolean force) {
+    Lease lease = get(leaseId);
+    return store.inWorkspace(
+        lease.workspace(),
+        tx -> {
+          Lease live = liveLease(tx, leaseId, now());
+          if (!force && !live.instance().equals(by)) {
+            throw new LeaseNotHeldException(live, by == null ? "an unnamed client" : by);
+          }
+          tx.delete(live);
+          Map<String, Object> data = new LinkedHashMap<>();
+          data.put("forced", force);
+          if (by != null) {
+            data.put("by", by);
+          }
+          tx.emit(event(LeaseEvents.RELEASED, live, data));
+          if (force) {
+            LOG.info(
+                "{} force-released {} on {} held by {}",
+                by,
+                live.id(),
+                live.pattern(),
+                live.instance());
+          }
+          return live;
+        });
+  }
+
+  private Lease liveLease(LeaseTx tx, String leaseId, Instant now) {
+    return tx.live(now, l -> event(LeaseEvents.EXPIRED, l, Map.of())).stream()
+        .filter(l -> l.id().equals(leaseId))
+        .findFirst()
+        .orElseThrow(() -> new LeaseNotFoundException(leaseId));
+  }
+
+  @Override
+  public Lease get(String leaseId) {
+    Instant now = now();
+    return store
+        .find(leaseId)
+        .filter(l -> l.expiresAt().isAfter(now))
+        .orElseThrow(() -> new LeaseNotFoundException(leaseId));
+  }
+
+  @Override
+  public List<Lease> list(String workspace, String instance) {
+    String root =
+        workspace == null || workspace.isBlank() ? null : root(workspace, true).toString();
+    Instant now = now();
+    return store.list(root, instance == null || instance.isBlank() ? null : instance).stream()
+        .filter(l -> l.expiresAt().isAfter(now))
+        .toList();
+  }
+
+  @Override
+  public Coverage check(String workspace, String path) {
+    if (path == null || path.isBlank()) {
+      throw new InvalidInputException("parameter 'path' is required", Map.of("field", "path"));
+    }
+    if (workspace == null || workspace.isBlank()) {
+      if (!Path.of(path).isAbsolute()) {
+        throw new InvalidInputException(
+            "parameter 'workspace' is required when 'path' is relative",
+            Map.of("field", "workspace"));
+      }
+      workspace = existingAncestor(Path.of(path)).toString();
+    }
+    Path root = root(workspace, false);
+    PathPattern pattern = paths.resolve(root, path, true);
+    Instant now = now();
+    List<Lease> covering =
+        store.list(root.toString(), null).stream()
+            .filter(l -> l.expiresAt().isAfter(now) && l.pattern().overlaps(pattern))
+            .toList();
+    return new Coverage(root, pattern.text(), covering);
+  }
+
+  @Override
+  public List<Lease> expireOverdue() {
+    List<Lease> expired = store.expire(now(), l -> event(LeaseEvents.EXPIRED, l, Map.of()));
+    for (Lease l : expired) {
+      LOG.info("lease {} on {} held by {} expired", l.id(), l.pattern(), l.instance());
+    }
+    return expired;
+  }
+
+  @Override
+  public List<Lease> markIdle(String instanceId) {
+    Instance instance = instances.get(instanceId);
+    return store.inWorkspace(
+        instance.workspace(),
+        tx -> {
+          Instant now = now();
+          Instant idleEnd = now.plus(config.idleTtl());
+          List<Lease> shortened = new ArrayList<>();
+          for (Lease l : tx.live(now, x -> event(LeaseEvents.EXPIRED, x, Map.of()))) {
+            if (l.instance().equals(instanceId) && l.expiresAt().isAfter(idleEnd)) {
+              Lease idle = l.expiringAt(idleEnd);
+              tx.renew(idle);
+              shortened.add(idle);
+            }
+          }
+          return shortened;
+        });
+  }
+
+  @Override
+  public List<Waiting> waiting(String workspace) {
+    WorkspaceQueue queue = queues.get(root(workspace, true));
+    if (queue == null) {
+      return List.of();
+    }
+    synchronized (queue) {
+      return queue.snapshot().stream().map(Waiter::describe).toList();
+    }
+  }
+
+  private Plan plan(AcquireRequest request) {
+    if (request.instance() == null || request.instance().isBlank()) {
+      throw new InvalidInputException("field 'instance' is required", Map.of("field", "instance"));
+    }
+    if (request.paths().isEmpty()) {
+      throw new InvalidInputException(
+          "field 'paths' is required: the files or globs to lease", Map.of("field", "paths"));
+    }
+    Instance holder = instances.get(request.instance());
+    Set<PathPattern> patterns = new LinkedHashSet<>();
+    for (String p : request.paths()) {
+      if (p == null || p.isBlank()) {
+        throw new InvalidInputException("an empty path was given", Map.of("field", "paths"));
+      }
+      patterns.add(paths.resolve(holder.workspace(), p, request.literal()));
+    }
+    Duration ttl = request.ttl() == null ? config.defaultTtl() : checkedTtl(request.ttl());
+    Duration wait = request.waitFor() == null ? Duration.ZERO : request.waitFor();
+    if (wait.isNegative() || wait.compareTo(config.maxWait()) > 0) {
+      throw new InvalidInputException(
+          "wait "
+              + wait.toMillis()
+              + " ms is outside 0.."
+              + config.maxWait().toMillis()
+              + " ms (leases.max-wait)",
+          Map.of("field", "waitMs"));
+    }
+    LeaseMode mode = request.mode() == null ? LeaseMode.EXCLUSIVE : request.mode();
+    String reason =
+        request.reason() == null || request.reason().isBlank() ? null : request.reason().strip();
+    if (reason != null && reason.length() > 200) {
+      reason = reason.substring(0, 200);
+    }
+    return new Plan(
+        holder.id(),
+        holder.role(),
+        holder.workspace(),
+        List.copyOf(patterns),
+        mode,
+        ttl,
+        wait,
+        reason);
+  }
+
+  private Duration checkedTtl(Duration ttl) {
+    if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(config.maxTtl()) > 0) {
+      throw new InvalidInputException(
+          "ttl "
+              + ttl.toMillis()
+              + " ms is outside 1000.."
+              + config.maxTtl().toMillis()
+              + " ms (leases.max-ttl)",
+          Map.of("field", "ttlMs"));
+    }
+    return ttl;
+  }
+
+  private Path root(String directory, boolean lenient) {
+    Path dir = Path.of(directory).toAbsolutePath().normalize();
+    try {
+      return workspaces.resolve(dir).root();
+    } catch (InvalidWorkspaceException e) {
+      if (lenient) {
+        return dir;
+      }
+      throw e;
+    }
+  }
+
+  private static Path existingAncestor(Path path) {
+    Path p = path.toAbsolutePath().normalize();
+    while (p.getParent() != null && !java.nio.file.Files.exists(p)) {
+      p = p.getParent();
+    }
+    return p;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static NewEvent event(String type, Lease l, Map<String, Object> extra) {
+    return LeaseEvents.of(type, l, extra);
+  }
+
+  @Override
+  public void close() {
+    subscription.close();
+    executor.shutdownNow();
+    for (WorkspaceQueue queue : queues.values()) {
+      synchronized (queue) {
+        for (Waiter w : queue.snapshot()) {
+          w.future.completeExceptionally(
+              new BatonException(
+                  dev.baton.core.ErrorCode.UNAVAILABLE,
+                  "broker is shutting down; the lease was not granted"));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,360 @@
+package dev.baton.store.internal;
+
+import dev.baton.events.NewEvent;
+import dev.baton.leases.Lease;
+import dev.baton.leases.LeaseEvents;
+import dev.baton.leases.LeaseMode;
+import dev.baton.leases.LeaseStore;
+import dev.baton.leases.LeaseTx;
+import dev.baton.leases.PathPattern;
+import dev.baton.registry.InstanceNotFoundException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** The leases capability's store on SQLite or PostgreSQL (the SQL is the same). Thread-safe. */
+final class SqlLeaseStore implements LeaseStore {
+  private static final String COLUMNS =
+      "id, workspace, instance_id, role, pattern, glob, mode, reason, fencing_token, ttl_ms, acquired_at, renewed_at, expires_at";
+
+  private final Database db;
+
+  SqlLeaseStore(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public <T> T inWorkspace(Path workspace, Function<LeaseTx, T> work) {
+    return db.write(
+        "leases.change",
+        tx -> {
+          db.lock(tx.connection(), "leases:" + workspace);
+          return work.apply(new SqlLeaseTx(tx, workspace));
+        });
+  }
+
+  @Override
+  public Optional<Lease> find(String id) {
+    long key = key(id);
+    if (key < 0) {
+      return Optional.empty();
+    }
+    return db.read(
+        "leases.find",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT " + COLUMNS + " FROM leases WHERE id = ?")) {
+            ps.setLong(1, key);
+            List<Lease> found = all(ps);
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+          }
+        });
+  }
+
+  @Override
+  public List<Lease> list(String workspace, String instance) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM leases WHERE 1 = 1");
+    List<String> params = new ArrayList<>();
+    if (workspace != null) {
+      sql.append(" AND workspace = ?");
+      params.add(workspace);
+    }
+    if (instance != null) {
+      sql.append(" AND instance_id = ?");
+      params.add(instance);
+    }
+    sql.append(" ORDER BY id");
+    return db.read(
+        "leases.list",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+              ps.setString(i + 1, params.get(i));
+            }
+            return all(ps);
+          }
+        });
+  }
+
+  @Override
+  public List<Lease> expire(Instant now, Function<Lease, NewEvent> event) {
+    return db.write(
+        "leases.expire",
+        tx -> {
+          List<Lease> gone;
+          try (PreparedStatement ps =
+              tx.connection()
+                  .prepareStatement(
+                      "DELETE FROM leases WHERE expires_at <= ? RETURNING " + COLUMNS)) {
+            ps.setLong(1, now.toEpochMilli());
+            gone = all(ps);
+          }
+          gone.sort(java.util.Comparator.comparing(Lease::expiresAt).thenComparing(Lease::id));
+          for (Lease l : gone) {
+            tx.emit(event.apply(l));
+          }
+          return gone;
+        });
+  }
+
+  /**
+   * Releases every lease of an instance inside the transaction that ends the instance, one {@code
+   * lease.released} event each.
+   */
+  static void releaseAllOf(Tx tx, String instance, String cause) throws SQLException {
+    List<Lease> gone;
+    try (PreparedStatement ps =
+        tx.connection()
+            .prepareStatement("DELETE FROM leases WHERE instance_id = ? RETURNING " + COLUMNS)) {
+      ps.setString(1, instance);
+      gone = all(ps);
+    }
+    gone.sort(java.util.Comparator.comparing(Lease::id));
+    for (Lease l : gone) {
+      tx.emit(LeaseEvents.of(LeaseEvents.RELEASED, l, Map.of("forced", false, "cause", cause)));
+    }
+  }
+
+  private static final class SqlLeaseTx implements LeaseTx {
+    private final Tx tx;
+    private final Path workspace;
+
+    SqlLeaseTx(Tx tx, Path workspace) {
+      this.tx = tx;
+      this.workspace = workspace;
+    }
+
+    @Override
+    public List<Lease> live(Instant now, Function<Lease, NewEvent> expiredEvent) {
+      return unchecked(
+          () -> {
+            Connection c = tx.connection();
+            List<Lease> expired;
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "DELETE FROM leases WHERE workspace = ? AND expires_at <= ? RETURNING "
+                        + COLUMNS)) {
+              ps.setString(1, workspace.toString());
+              ps.setLong(2, now.toEpochMilli());
+              expired = all(ps);
+            }
+            for (Lease l : expired) {
+              tx.emit(expiredEvent.apply(l));
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM leases WHERE workspace = ? ORDER BY id")) {
+              ps.setString(1, workspace.toString());
+              return all(ps);
+            }
+          });
+    }
+
+    @Override
+    public Lease insert(Lease draft) {
+      return unchecked(
+          () -> {
+            Connection c = tx.connection();
+            try (PreparedStatement ps =
+                c.prepareStatement("SELECT 1 FROM instances WHERE id = ?")) {
+              ps.setString(1, draft.instance());
+              try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                  throw new InstanceNotFoundException(draft.instance());
+                }
+              }
+            }
+            long token = nextToken(c);
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO leases (workspace, instance_id, role, pattern, glob, mode, reason, fencing_token, ttl_ms,"
+                        + " acquired_at, renewed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+              ps.setString(1, workspace.toString());
+              ps.setString(2, draft.instance());
+              ps.setString(3, draft.role());
+              ps.setString(4, draft.pattern().text());
+              ps.setInt(5, draft.pattern().isGlob() ? 1 : 0);
+              ps.setString(6, draft.mode().wireName());
+              EventRows.setNullable(ps, 7, draft.reason());
+              ps.setLong(8, token);
+              ps.setLong(9, draft.ttl().toMillis());
+              ps.setLong(10, draft.acquiredAt().toEpochMilli());
+              ps.setLong(11, draft.renewedAt().toEpochMilli());
+              ps.setLong(12, draft.expiresAt().toEpochMilli());
+              try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Lease(
+                    "L" + rs.getLong(1),
+                    workspace,
+                    draft.instance(),
+                    draft.role(),
+                    draft.pattern(),
+                    draft.mode(),
+                    draft.reason(),
+                    token,
+                    draft.ttl(),
+                    draft.acquiredAt(),
+                    draft.renewedAt(),
+                    draft.expiresAt());
+              }
+            }
+          });
+    }
+
+    @Override
+    public void renew(Lease lease) {
+      unchecked(
+          () -> {
+            try (PreparedStatement ps =
+                tx.connection()
+                    .prepareStatement(
+                        "UPDATE leases SET ttl_ms = ?, renewed_at = ?, expires_at = ? WHERE id = ?")) {
+              ps.setLong(1, lease.ttl().toMillis());
+              ps.setLong(2, lease.renewedAt().toEpochMilli());
+              ps.setLong(3, lease.expiresAt().toEpochMilli());
+              ps.setLong(4, key(lease.id()));
+              ps.executeUpdate();
+            }
+            return null;
+          });
+    }
+
+    @Override
+    public Lease upgrade(Lease lease, Instant now) {
+      return unchecked(
+          () -> {
+            long token = nextToken(tx.connection());
+            try (PreparedStatement ps =
+                tx.connection()
+                    .prepareStatement(
+                        "UPDATE leases SET mode = 'exclusive', fencing_token = ?, acquired_at = ?, renewed_at = ?,"
+                            + " expires_at = ?, ttl_ms = ? WHERE id = ?")) {
+              ps.setLong(1, token);
+              ps.setLong(2, now.toEpochMilli());
+              ps.setLong(3, lease.renewedAt().toEpochMilli());
+              ps.setLong(4, lease.expiresAt().toEpochMilli());
+              ps.setLong(5, lease.ttl().toMillis());
+              ps.setLong(6, key(lease.id()));
+              ps.executeUpdate();
+            }
+            return new Lease(
+                lease.id(),
+                lease.workspace(),
+                lease.instance(),
+                lease.role(),
+                lease.pattern(),
+                LeaseMode.EXCLUSIVE,
+                lease.reason(),
+                token,
+                lease.ttl(),
+                now,
+                lease.renewedAt(),
+                lease.expiresAt());
+          });
+    }
+
+    @Override
+    public void delete(Lease lease) {
+      unchecked(
+          () -> {
+            try (PreparedStatement ps =
+                tx.connection().prepareStatement("DELETE FROM leases WHERE id = ?")) {
+              ps.setLong(1, key(lease.id()));
+              ps.executeUpdate();
+            }
+            return null;
+          });
+    }
+
+    @Override
+    public void emit(NewEvent event) {
+      unchecked(() -> tx.emit(event));
+    }
+
+    private long nextToken(Connection c) throws SQLException {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO lease_fencing (workspace, last_token) VALUES (?, 1) ON CONFLICT (workspace)"
+                  + " DO UPDATE SET last_token = lease_fencing.last_token + 1 RETURNING last_token")) {
+        ps.setString(1, workspace.toString());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    }
+  }
+
+  /** SQL inside a lease transaction; an SQLException travels out to {@link Database#write}. */
+  private interface SqlCall<T> {
+    T call() throws SQLException;
+  }
+
+  private static <T> T unchecked(SqlCall<T> call) {
+    try {
+      return call.call();
+    } catch (SQLException e) {
+      throw new WrappedSqlException(e);
+    }
+  }
+
+  /** Carries an SQLException through the domain's lambdas; unwrapped by {@link Database}. */
+  static final class WrappedSqlException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WrappedSqlException(SQLException cause) {
+      super(cause);
+    }
+
+    @Override
+    public synchronized SQLException getCause() {
+      return (SQLException) super.getCause();
+    }
+  }
+
+  static long key(String id) {
+    if (id == null || id.length() < 2 || id.charAt(0) != 'L') {
+      return -1;
+    }
+    try {
+      return Long.parseLong(id.substring(1));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static List<Lease> all(PreparedStatement ps) throws SQLException {
+    List<Lease> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(read(rs));
+      }
+    }
+    return out;
+  }
+
+  private static Lease read(ResultSet rs) throws SQLException {
+    return new Lease(
+        "L" + rs.getLong("id"),
+        Path.of(rs.getString("workspace")),
+        rs.getString("instance_id"),
+        rs.getString("role"),
+        PathPattern.of(rs.getString("pattern"), rs.getInt("glob") != 0),
+        LeaseMode.parse(rs.getString("mode")),
+        rs.getString("reason"),
+        rs.getLong("fencing_token"),
+        Duration.ofMillis(rs.getLong("ttl_ms")),
+        Instant.ofEpochMilli(rs.getLong("acquired_at")),
+        Instant.ofEpochMilli(rs.getLong("renewed_at")),
+        Instant.ofEpochMilli(rs.getLong("expires_at")));
+  }
+}

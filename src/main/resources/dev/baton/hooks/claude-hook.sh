@@ -1,0 +1,23 @@
+#!/bin/sh
+# baton hook for Claude Code, written by 'baton setup claude'.
+# Forwards the hook's JSON (standard input) to the baton broker over its Unix socket and prints the
+# broker's answer (Claude Code's hook JSON). When baton cannot be reached it allows the step and
+# says that coordination is off: it never blocks an edit because of baton.
+# Usage: claude-hook EVENT   (PreToolUse, SessionStart, Stop, SessionEnd, ...)
+event="${1:-}"
+socket="${BATON_SOCKET:-@BATON_SOCKET@}"
+answer=$(curl --silent --fail --max-time 4 --unix-socket "$socket" \
+  -H 'Content-Type: application/json' \
+  -H "X-Baton-Instance: ${BATON_INSTANCE:-}" \
+  -H "X-Baton-Role: ${BATON_ROLE:-}" \
+  --data-binary @- "http://localhost/v1/hooks/claude/$event" 2>/dev/null)
+if [ $? -eq 0 ] && [ -n "$answer" ]; then
+  printf '%s\n' "$answer"
+else
+  case "$event" in
+    PreToolUse|SessionStart)
+      printf '%s\n' '{"systemMessage":"baton is not reachable, so file leases are off: edits go ahead unchecked. Start it with: baton serve"}'
+      ;;
+  esac
+fi
+exit 0
