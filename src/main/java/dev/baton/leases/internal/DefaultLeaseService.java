@@ -52,6 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DefaultLeaseService implements LeaseService, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultLeaseService.class);
+  private static final long RETRY_MS = 1000;
 
   private final LeaseStore store;
   private final InstanceService instances;
@@ -85,6 +86,13 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
               return t;
             });
     this.subscription = events.subscribe(this::onEvent);
+    // A safety net, not the wake-up: a release on another broker node (shared PostgreSQL) publishes
+    // no local event, so waiters are also retried once a second.
+    executor.scheduleWithFixedDelay(
+        () -> queues.keySet().forEach(this::serveWaiters),
+        RETRY_MS,
+        RETRY_MS,
+        TimeUnit.MILLISECONDS);
   }
 
   @Override
