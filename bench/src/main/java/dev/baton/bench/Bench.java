@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The load harness: starts real brokers ({@code java -jar baton.jar serve}) on SQLite and on
- * PostgreSQL, one at a time, runs the heartbeat, registration and start-up benchmarks against them,
- * and prints a markdown report to stdout (progress goes to stderr). Run it with {@code bench/run}.
+ * PostgreSQL, one at a time, runs the heartbeat, registration, lease, hook and start-up benchmarks
+ * against them, and prints a markdown report to stdout (progress goes to stderr). Run it with
+ * {@code bench/run}.
  */
 public final class Bench {
   private final BenchOptions options;
@@ -25,6 +26,8 @@ public final class Bench {
       Backend backend,
       List<HeartbeatLoad.Result> heartbeats,
       List<RegistrationLoad.Result> registrations,
+      List<LeaseLoad.Result> leases,
+      List<HookLoad.Result> hooks,
       StartupTimer.Result cold,
       StartupTimer.Result warm,
       List<String> problems,
@@ -71,7 +74,7 @@ public final class Bench {
     write(
         config,
         "# Written by the benchmark: instances must not expire while it pauses between phases.\n"
-            + "registry:\n  instance-ttl: 10m\n");
+            + "registry:\n  instance-ttl: 30m\n");
 
     List<BackendRun> runs = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
@@ -103,6 +106,8 @@ public final class Bench {
   private BackendRun measure(Backend backend, Path root, Path repo, Path config) {
     List<HeartbeatLoad.Result> heartbeats = new ArrayList<>();
     List<RegistrationLoad.Result> registrations = new ArrayList<>();
+    List<LeaseLoad.Result> leases = new ArrayList<>();
+    List<HookLoad.Result> hooks = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     StartupTimer.Result cold = null;
     StartupTimer.Result warm = null;
@@ -140,6 +145,32 @@ public final class Bench {
             registrations.add(registration.run(t, options.registrations()));
           }
         }
+        if (options.runs("lease")) {
+          LeaseLoad lease = new LeaseLoad(broker, backend, repo, options);
+          if (options.jitWarmup() > 0) {
+            progress(
+                backend.label() + ": " + options.jitWarmup() + " uncounted lease acquisitions");
+            lease.warmUp(options.jitWarmup());
+          }
+          for (LeaseLoad.Variant v : LeaseLoad.Variant.values()) {
+            for (int n : options.leaseInstances()) {
+              progress(
+                  String.format(
+                      "%s: leases, %s, %d instances, %d s warm-up + %d s measured",
+                      backend.label(),
+                      v.label,
+                      n,
+                      options.leaseWarmup().toSeconds(),
+                      options.leaseDuration().toSeconds()));
+              leases.add(lease.run(v, n));
+            }
+          }
+        }
+        if (options.runs("hook")) {
+          Path hookDir = Cleanup.tempDir(root, backend.key() + "-hook-");
+          hooks.addAll(
+              new HookLoad(broker, backend, repo, hookDir, options).runAll(options.jitWarmup()));
+        }
       } finally {
         BrokerProcess.Stopped stopped = started.broker().stop();
         if (!stopped.socketRemoved()) {
@@ -162,7 +193,15 @@ public final class Bench {
       e.printStackTrace();
     }
     return new BackendRun(
-        backend, heartbeats, registrations, cold, warm, List.copyOf(problems), failure);
+        backend,
+        heartbeats,
+        registrations,
+        leases,
+        hooks,
+        cold,
+        warm,
+        List.copyOf(problems),
+        failure);
   }
 
   private static void write(Path file, String text) {

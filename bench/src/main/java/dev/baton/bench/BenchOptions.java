@@ -22,8 +22,17 @@ import java.util.regex.Pattern;
  * @param registrations measured sequential registrations per transport
  * @param starts cold starts and warm restarts per store
  * @param jitWarmup uncounted heartbeats sent right after the broker starts, before anything else
+ * @param leaseInstances concurrent instances of the lease round-trip benchmark
+ * @param leaseDuration measured time per instance count and variant in the lease benchmark
+ * @param leaseWarmup uncounted time before each measured lease window
+ * @param leaseInterval period of every instance in the lease benchmark's paced variant
+ * @param leaseMaxOps most acquisitions per instance count and variant (a bound besides the time)
+ * @param hotFiles files the instances contend for in the lease benchmark's hot-files variant
+ * @param hookCalls measured hook processes per path in the hook benchmark
+ * @param hookWarmup uncounted hook processes before the measured ones, per path
  * @param stores {@code sqlite} and/or {@code postgresql}
- * @param sections {@code heartbeat}, {@code registration} and/or {@code startup}
+ * @param sections {@code heartbeat}, {@code registration}, {@code startup}, {@code lease} and/or
+ *     {@code hook}
  * @param jar the broker's fat jar
  * @param workDir where temporary brokers, stores and sockets go
  * @param postgresUrl an admin URL of an existing PostgreSQL server, or null for a throwaway cluster
@@ -38,6 +47,14 @@ record BenchOptions(
     int registrations,
     int starts,
     int jitWarmup,
+    List<Integer> leaseInstances,
+    Duration leaseDuration,
+    Duration leaseWarmup,
+    Duration leaseInterval,
+    int leaseMaxOps,
+    int hotFiles,
+    int hookCalls,
+    int hookWarmup,
     List<String> stores,
     Set<String> sections,
     Path jar,
@@ -49,16 +66,30 @@ record BenchOptions(
   static final String USAGE =
       """
       Usage: bench/run [options]
-        --duration D        measured time per instance count (default 20s)
-        --warmup D          uncounted warm-up before each instance count (default 3s)
-        --interval D        heartbeat period of every instance (default 250ms)
-        --instances LIST    instance counts (default 10,50,200)
+        --duration D        heartbeats: measured time per instance count (default 20s)
+        --warmup D          heartbeats: uncounted warm-up before each instance count (default 3s)
+        --interval D        heartbeats: period of every instance (default 250ms)
+        --instances LIST    heartbeats: instance counts (default 10,50,200)
         --registrations N   measured sequential registrations per transport (default 2000)
         --starts N          cold starts and warm restarts per store (default 5)
         --jit-warmup N      uncounted heartbeats sent as fast as possible right after the broker
-                            starts, so that the JIT has compiled the request path (default 5000)
+                            starts, so that the JIT has compiled the request path, and as many
+                            uncounted lease acquisitions and hook requests before those
+                            benchmarks (default 5000)
+        --lease-instances LIST
+                            leases: concurrent instances, each acquiring and releasing in a
+                            closed loop (default 10,50,200)
+        --lease-duration D  leases: measured time per instance count and variant (default 10s)
+        --lease-warmup D    leases: uncounted time before each measured window (default 2s)
+        --lease-interval D  leases: period of every instance in the paced variant (default 500ms)
+        --lease-max-ops N   leases: at most N acquisitions per instance count and variant,
+                            warm-up included (default 2000000)
+        --hot-files N       leases: files the instances contend for in the hot-files variant
+                            (default 5)
+        --hook-calls N      hooks: measured hook processes per path (default 300)
+        --hook-warmup N     hooks: uncounted hook processes before them, per path (default 30)
         --stores LIST       sqlite,postgresql (default both)
-        --sections LIST     heartbeat,registration,startup (default all)
+        --sections LIST     heartbeat,registration,lease,hook,startup (default all)
         --jar FILE          the broker jar (default target/baton.jar)
         --work-dir DIR      where temporary brokers, stores and sockets go (default /tmp)
         --postgres-url URL  an existing PostgreSQL server (admin URL, e.g.
@@ -79,12 +110,21 @@ record BenchOptions(
           "--registrations",
           "--starts",
           "--jit-warmup",
+          "--lease-instances",
+          "--lease-duration",
+          "--lease-warmup",
+          "--lease-interval",
+          "--lease-max-ops",
+          "--hot-files",
+          "--hook-calls",
+          "--hook-warmup",
           "--stores",
           "--sections",
           "--jar",
           "--work-dir",
           "--postgres-url");
-  private static final Set<String> SECTIONS = Set.of("heartbeat", "registration", "startup");
+  private static final Set<String> SECTIONS =
+      Set.of("heartbeat", "registration", "lease", "hook", "startup");
 
   boolean runs(String section) {
     return sections.contains(section);
@@ -103,6 +143,14 @@ record BenchOptions(
     int registrations = 2000;
     int starts = 5;
     int jitWarmup = 5000;
+    List<Integer> leaseInstances = List.of(10, 50, 200);
+    Duration leaseDuration = Duration.ofSeconds(10);
+    Duration leaseWarmup = Duration.ofSeconds(2);
+    Duration leaseInterval = Duration.ofMillis(500);
+    int leaseMaxOps = 2_000_000;
+    int hotFiles = 5;
+    int hookCalls = 300;
+    int hookWarmup = 30;
     List<String> stores = List.of("sqlite", "postgresql");
     Set<String> sections = SECTIONS;
     Path jar = Path.of(System.getProperty("bench.jar", "target/baton.jar"));
@@ -139,6 +187,16 @@ record BenchOptions(
         case "--registrations" -> registrations = integer(name, value, 1, 100_000);
         case "--starts" -> starts = integer(name, value, 0, 50);
         case "--jit-warmup" -> jitWarmup = integer(name, value, 0, 1_000_000);
+        case "--lease-instances" -> leaseInstances = integers(name, value, 1, 1000);
+        case "--lease-duration" ->
+            leaseDuration = duration(name, value, Duration.ofSeconds(1), 600_000);
+        case "--lease-warmup" -> leaseWarmup = duration(name, value, Duration.ZERO, 120_000);
+        case "--lease-interval" ->
+            leaseInterval = duration(name, value, Duration.ofMillis(10), 60_000);
+        case "--lease-max-ops" -> leaseMaxOps = integer(name, value, 1, 100_000_000);
+        case "--hot-files" -> hotFiles = integer(name, value, 1, 1000);
+        case "--hook-calls" -> hookCalls = integer(name, value, 1, 100_000);
+        case "--hook-warmup" -> hookWarmup = integer(name, value, 0, 100_000);
         case "--stores" -> stores = List.copyOf(words(name, value, STORES));
         case "--sections" -> sections = Set.copyOf(words(name, value, SECTIONS));
         case "--jar" -> jar = Path.of(value);
@@ -164,6 +222,14 @@ record BenchOptions(
         registrations,
         starts,
         jitWarmup,
+        leaseInstances,
+        leaseDuration,
+        leaseWarmup,
+        leaseInterval,
+        leaseMaxOps,
+        hotFiles,
+        hookCalls,
+        hookWarmup,
         stores,
         sections,
         jar.toAbsolutePath().normalize(),

@@ -1,6 +1,5 @@
 package dev.baton.bench;
 
-import dev.baton.api.RegisterBody;
 import dev.baton.api.client.BrokerClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +19,6 @@ final class HeartbeatLoad {
   private static final long START_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
   private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(20);
   private static final int MAX_ERROR_SAMPLES = 5;
-  private static final long SETUP_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(120);
 
   /** Spurious wake-ups are rare; this only keeps {@link #park} bounded in count as well. */
   private static final int MAX_PARKS = 1_000_000;
@@ -160,35 +158,14 @@ final class HeartbeatLoad {
   }
 
   private List<String> register(int instances) {
-    List<String> ids = new ArrayList<>();
-    long deadline = System.nanoTime() + SETUP_LIMIT_NANOS;
-    try (BrokerClient c = broker.unixClient(true)) {
-      for (int i = 0; i < instances; i++) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "registering " + instances + " instances took over 120 s; got " + ids.size());
-        }
-        ids.add(
-            c.register(new RegisterBody("developer", workspace.toString(), null, "bench"))
-                .instance()
-                .id());
-      }
-    }
-    return ids;
+    return Fleet.register(broker, workspace, instances);
   }
 
   private void deregister(List<String> ids) {
-    long deadline = System.nanoTime() + SETUP_LIMIT_NANOS;
-    try (BrokerClient c = broker.unixClient(true)) {
-      for (int i = 0; i < ids.size() && System.nanoTime() < deadline; i++) {
-        c.deregister(ids.get(i));
-      }
-    } catch (RuntimeException e) {
-      System.err.println("bench: deregistering heartbeat instances failed: " + e.getMessage());
-    }
+    Fleet.deregister(broker, ids);
   }
 
-  private static void joinAll(List<? extends Thread> workers, long deadline) {
+  static void joinAll(List<? extends Thread> workers, long deadline) {
     for (Thread w : workers) {
       long left = deadline - System.nanoTime();
       try {

@@ -177,6 +177,22 @@ final class Usage {
     }
   }
 
+  /**
+   * CPU time of the harness's child processes that have ended and been waited for (cutime and
+   * cstime of /proc/self/stat), in nanoseconds; -1 when unknown.
+   */
+  static long childrenCpu() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.UTF_8);
+      // Fields after the command name, which is in parentheses and may contain spaces.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+      // f[0] is field 3 (state); cutime and cstime are fields 16 and 17.
+      return (Long.parseLong(f[13]) + Long.parseLong(f[14])) * (1_000_000_000L / CLOCK_TICKS);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   private static long cpu(ProcessHandle p) {
     return p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
@@ -193,4 +209,15 @@ final class Usage {
   static final Map<String, String> REGISTER_ROUTE =
       Map.of("route", "/v1/instances", "method", "POST", "status", "201");
   static final Map<String, String> INSERT = Map.of("operation", "instances.insert");
+  static final Map<String, String> ACQUIRE_ROUTE =
+      Map.of("route", "/v1/leases", "method", "POST", "status", "200");
+  static final Map<String, String> CONFLICT_ROUTE =
+      Map.of("route", "/v1/leases", "method", "POST", "status", "409");
+  static final Map<String, String> RELEASE_ROUTE =
+      Map.of("route", "/v1/leases/{id}", "method", "DELETE", "status", "200");
+  static final Map<String, String> LEASE_CHANGE = Map.of("operation", "leases.change");
+  static final Map<String, String> HOOK_ROUTE =
+      Map.of("route", "/v1/hooks/claude/{event}", "method", "POST", "status", "200");
+  static final Map<String, String> HEALTH_ROUTE =
+      Map.of("route", "/v1/health", "method", "GET", "status", "200");
 }

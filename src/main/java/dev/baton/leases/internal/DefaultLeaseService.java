@@ -235,9 +235,8 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
         }
         stillWaiting.add(w);
       }
-      if (queue.isEmpty()) {
-        queues.remove(workspace, queue);
-      }
+      // An empty queue stays in the map (one per workspace): removing it would race with an
+      // acquire that just looked it up and is about to queue in it.
     }
   }
 

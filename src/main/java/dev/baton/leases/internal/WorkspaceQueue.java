@@ -58,8 +58,4 @@ final class WorkspaceQueue {
   List<Waiter> snapshot() {
     return new ArrayList<>(waiters);
   }
-
-  boolean isEmpty() {
-    return waiters.isEmpty();
-  }
 }
