@@ -74,6 +74,14 @@ abstract class Database implements AutoCloseable {
    */
   void lock(Connection connection, String key) throws SQLException {}
 
+  /**
+   * The clause that locks selected rows until the transaction ends ({@code FOR UPDATE}, or {@code
+   * FOR SHARE} when not {@code exclusive}); empty where one writer serialises everything.
+   */
+  String rowLock(boolean exclusive) {
+    return "";
+  }
+
   /** Runs the work with the connection that writes (SQLite: the one writer thread). */
   abstract <T> T inWriter(String operation, SqlWork<T> work) throws SQLException;
 

@@ -53,6 +53,11 @@ final class PostgresDatabase extends Database {
   }
 
   @Override
+  String rowLock(boolean exclusive) {
+    return exclusive ? " FOR UPDATE" : " FOR SHARE";
+  }
+
+  @Override
   void lock(Connection connection, String key) throws SQLException {
     try (java.sql.PreparedStatement ps =
         connection.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {

@@ -118,6 +118,7 @@ final class SqlInstanceStore implements InstanceStore {
         "instances.delete",
         tx -> {
           Optional<Instance> gone;
+          lockRow(tx, id);
           SqlLeaseStore.releaseAllOf(tx, id, "instance deregistered");
           try (PreparedStatement ps =
               tx.connection()
@@ -140,7 +141,9 @@ final class SqlInstanceStore implements InstanceStore {
           List<Instance> gone;
           List<String> overdue = new ArrayList<>();
           try (PreparedStatement ps =
-              tx.connection().prepareStatement("SELECT id FROM instances WHERE expires_at < ?")) {
+              tx.connection()
+                  .prepareStatement(
+                      "SELECT id FROM instances WHERE expires_at < ?" + db.rowLock(true))) {
             ps.setLong(1, now.toEpochMilli());
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
@@ -183,6 +186,22 @@ final class SqlInstanceStore implements InstanceStore {
           }
           return counts;
         });
+  }
+
+  /**
+   * Locks the instance's row until the transaction ends, so that no lease is granted to it while it
+   * is being deleted (PostgreSQL; SQLite's one writer serialises this already).
+   */
+  private void lockRow(Tx tx, String id) throws SQLException {
+    String lock = db.rowLock(true);
+    if (lock.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        tx.connection().prepareStatement("SELECT id FROM instances WHERE id = ?" + lock)) {
+      ps.setString(1, id);
+      ps.executeQuery().close();
+    }
   }
 
   private static Optional<Instance> first(PreparedStatement ps) throws SQLException {

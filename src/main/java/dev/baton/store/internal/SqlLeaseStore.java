@@ -98,7 +98,8 @@ final class SqlLeaseStore implements LeaseStore {
             ps.setLong(1, now.toEpochMilli());
             gone = all(ps);
           }
-          gone.sort(java.util.Comparator.comparing(Lease::expiresAt).thenComparing(Lease::id));
+          gone.sort(
+              java.util.Comparator.comparing(Lease::expiresAt).thenComparingLong(l -> key(l.id())));
           for (Lease l : gone) {
             tx.emit(event.apply(l));
           }
@@ -118,13 +119,13 @@ final class SqlLeaseStore implements LeaseStore {
       ps.setString(1, instance);
       gone = all(ps);
     }
-    gone.sort(java.util.Comparator.comparing(Lease::id));
+    gone.sort(java.util.Comparator.comparingLong(l -> key(l.id())));
     for (Lease l : gone) {
       tx.emit(LeaseEvents.of(LeaseEvents.RELEASED, l, Map.of("forced", false, "cause", cause)));
     }
   }
 
-  private static final class SqlLeaseTx implements LeaseTx {
+  private final class SqlLeaseTx implements LeaseTx {
     private final Tx tx;
     private final Path workspace;
 
@@ -165,7 +166,7 @@ final class SqlLeaseStore implements LeaseStore {
           () -> {
             Connection c = tx.connection();
             try (PreparedStatement ps =
-                c.prepareStatement("SELECT 1 FROM instances WHERE id = ?")) {
+                c.prepareStatement("SELECT 1 FROM instances WHERE id = ?" + db.rowLock(false))) {
               ps.setString(1, draft.instance());
               try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
