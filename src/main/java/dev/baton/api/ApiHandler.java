@@ -53,26 +53,62 @@ public final class ApiHandler extends Handler.Abstract {
             ErrorCode.NOT_FOUND, "no route for " + method + " " + path + "; the API is under /v1");
       }
       route = found.route().template();
-      Exchange exchange = new Exchange(request, response, callback, found.params(), maxBodyBytes);
+      Exchange exchange =
+          new Exchange(
+              request, response, callback, found.params(), BodyLimits.forPath(path, maxBodyBytes));
       reply = found.route().handler().handle(exchange);
     } catch (RuntimeException e) {
       reply = failure(method, path, e);
     }
     String template = route;
     if (reply instanceof Reply.Deferred deferred) {
-      deferred
-          .future()
-          .whenComplete(
-              (later, error) -> {
-                Reply done = error != null ? failure(method, path, error) : later;
-                write(done, response, callback);
-                metrics.observe(method, template, done.status(), System.nanoTime() - start);
-              });
+      answerLater(deferred, request, response, callback, method, path, template, start);
       return true;
     }
     write(reply, response, callback);
     metrics.observe(method, template, reply.status(), System.nanoTime() - start);
     return true;
+  }
+
+  /**
+   * Writes a deferred answer when it is ready. A client that goes away first (connection closed)
+   * abandons it, and so does an answer that cannot be written; idle timeouts do not end the wait.
+   */
+  private void answerLater(
+      Reply.Deferred deferred,
+      Request request,
+      Response response,
+      Callback callback,
+      String method,
+      String path,
+      String template,
+      long start) {
+    java.util.concurrent.atomic.AtomicBoolean abandoned =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable abandon =
+        () -> {
+          if (abandoned.compareAndSet(false, true)) {
+            LOG.debug("{} {}: the client went away before its answer", method, path);
+            deferred.abandon().run();
+          }
+        };
+    request.addIdleTimeoutListener(timeout -> false);
+    request.addFailureListener(failure -> abandon.run());
+    deferred
+        .future()
+        .whenComplete(
+            (later, error) -> {
+              Reply done = error != null ? failure(method, path, error) : later;
+              Callback delivered =
+                  Callback.from(
+                      callback::succeeded,
+                      x -> {
+                        abandon.run();
+                        callback.failed(x);
+                      });
+              write(done, response, delivered);
+              metrics.observe(method, template, done.status(), System.nanoTime() - start);
+            });
   }
 
   /** The JSON error answer for a failure; unexpected ones are logged with their stack. */

@@ -52,7 +52,12 @@ public final class ClaudeHookRoutes {
   }
 
   private Reply hook(Exchange ex) {
-    ClaudeHookInput input = ex.body(ClaudeHookInput.class, "Claude Code's hook JSON");
+    ClaudeHookInput input;
+    try (java.io.InputStream body = ex.bodyStream()) {
+      input = ClaudeHookInput.read(body);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("reading the hook document failed", e);
+    }
     String event = ex.pathParam("event");
     String id = instanceId(ex.header("X-Baton-Instance"), input.sessionId());
     if (id == null || input.cwd() == null) {

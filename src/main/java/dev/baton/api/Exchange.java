@@ -107,6 +107,36 @@ public final class Exchange {
     }
   }
 
+  /** The body as a stream that fails with {@code body_too_large} past the size limit. */
+  public InputStream bodyStream() {
+    long declared = request.getLength();
+    if (declared > maxBodyBytes) {
+      throw tooLarge(declared);
+    }
+    InputStream in = Content.Source.asInputStream(request);
+    return new java.io.FilterInputStream(in) {
+      private long count;
+
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0 && ++count > maxBodyBytes) {
+          throw tooLarge(-1);
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        int n = super.read(buffer, offset, length);
+        if (n > 0 && (count += n) > maxBodyBytes) {
+          throw tooLarge(-1);
+        }
+        return n;
+      }
+    };
+  }
+
   /** The body as UTF-8 text, within the size limit. */
   public String bodyText() {
     return new String(readBody(), java.nio.charset.StandardCharsets.UTF_8);
@@ -135,7 +165,8 @@ public final class Exchange {
             + (declared >= 0 ? "of " + declared + " bytes " : "")
             + "exceeds the limit of "
             + maxBodyBytes
-            + " bytes (server.max-body)",
+            + " bytes"
+            + (maxBodyBytes < BodyLimits.HOOKS ? " (server.max-body)" : ""),
         Map.of("limit", maxBodyBytes));
   }
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /** {@code /v1/leases}: acquire, renew, release, list and check file leases. */
 public final class LeaseRoutes {
@@ -64,8 +65,22 @@ public final class LeaseRoutes {
             millis(body.ttlMs(), "ttlMs"),
             millis(body.waitMs(), "waitMs"),
             body.reason());
+    CompletableFuture<List<Lease>> granting = leases.acquire(request);
+    Runnable abandon =
+        () -> {
+          // Still waiting: leave the queue. Already granted but not delivered: give it back.
+          if (!granting.cancel(false) && !granting.isCompletedExceptionally()) {
+            for (Lease l : granting.join()) {
+              try {
+                leases.release(l.id(), request.instance(), false);
+              } catch (RuntimeException e) {
+                // released or expired meanwhile
+              }
+            }
+          }
+        };
     return new Reply.Deferred(
-        leases.acquire(request).thenApply(granted -> Reply.ok(LeaseListJson.of(granted))));
+        granting.thenApply(granted -> Reply.ok(LeaseListJson.of(granted))), abandon);
   }
 
   private Reply renew(Exchange ex) {

@@ -19,7 +19,8 @@ public sealed interface Reply {
   }
 
   /** An answer that comes later (a lease acquire that waits); no thread waits with it. */
-  record Deferred(java.util.concurrent.CompletableFuture<Reply> future) implements Reply {
+  record Deferred(java.util.concurrent.CompletableFuture<Reply> future, Runnable abandon)
+      implements Reply {
     @Override
     public int status() {
       return 0;

@@ -76,15 +76,17 @@ public final class RequestGuard extends Handler.Wrapper {
             "bearer token does not match this broker's; 'baton token' prints the right one");
       }
     }
-    if (Exchange.hasContentLengthOver(request, maxBodyBytes)) {
+    long limit = BodyLimits.forPath(request.getHttpURI().getDecodedPath(), maxBodyBytes);
+    if (Exchange.hasContentLengthOver(request, limit)) {
       return new BatonException(
           ErrorCode.BODY_TOO_LARGE,
           "request body of "
               + request.getLength()
               + " bytes exceeds the limit of "
-              + maxBodyBytes
-              + " bytes (server.max-body)",
-          Map.of("limit", maxBodyBytes));
+              + limit
+              + " bytes"
+              + (limit == maxBodyBytes ? " (server.max-body)" : ""),
+          Map.of("limit", limit));
     }
     return null;
   }

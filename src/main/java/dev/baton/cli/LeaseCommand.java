@@ -9,6 +9,8 @@ import dev.baton.api.RenewBody;
 import dev.baton.api.client.BrokerClient;
 import dev.baton.api.client.BrokerErrorException;
 import dev.baton.config.Units;
+import dev.baton.core.BatonException;
+import dev.baton.core.ErrorCode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -199,8 +201,8 @@ final class LeaseCommand implements Runnable {
         }
       }
       if (ids.isEmpty()) {
-        throw new ParameterException(
-            spec.commandLine(),
+        throw new BatonException(
+            ErrorCode.LEASE_NOT_FOUND,
             (force ? "no lease covers " : "you (" + me + ") hold no lease on ") + coverage.path());
       }
       return ids;

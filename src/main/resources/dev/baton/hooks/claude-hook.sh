@@ -11,13 +11,17 @@ answer=$(curl --silent --fail --max-time 4 --unix-socket "$socket" \
   -H "X-Baton-Instance: ${BATON_INSTANCE:-}" \
   -H "X-Baton-Role: ${BATON_ROLE:-}" \
   --data-binary @- "http://localhost/v1/hooks/claude/$event" 2>/dev/null)
-if [ $? -eq 0 ] && [ -n "$answer" ]; then
+status=$?
+if [ $status -eq 0 ] && [ -n "$answer" ]; then
   printf '%s\n' "$answer"
-else
-  case "$event" in
-    PreToolUse|SessionStart)
-      printf '%s\n' '{"systemMessage":"baton is not reachable, so file leases are off: edits go ahead unchecked. Start it with: baton serve"}'
-      ;;
-  esac
+  exit 0
 fi
+case "$status" in
+  22) why="baton refused this hook call (an HTTP error; see the broker's log), so this step goes ahead unchecked" ;;
+  28) why="baton did not answer in time, so this step goes ahead unchecked" ;;
+  *) why="baton is not reachable, so file leases are off: edits go ahead unchecked. Start it with: baton serve" ;;
+esac
+case "$event" in
+  PreToolUse|SessionStart) printf '{"systemMessage":"%s"}\n' "$why" ;;
+esac
 exit 0

@@ -40,7 +40,7 @@ final class WorkspaceQueue {
   List<Waiter> clashingWith(Plan plan) {
     List<Waiter> out = new ArrayList<>();
     for (Waiter w : waiters) {
-      if (w.plan.clashesWith(plan)) {
+      if (!w.future.isDone() && w.plan.clashesWith(plan)) {
         out.add(w);
       }
     }

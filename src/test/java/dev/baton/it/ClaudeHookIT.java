@@ -1,0 +1,657 @@
+package dev.baton.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.api.Json;
+import dev.baton.api.LeaseJson;
+import dev.baton.api.RegisterBody;
+import dev.baton.api.client.BrokerClient;
+import dev.baton.testing.GitRepos;
+import dev.baton.testing.Processes;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The real Claude Code hook script, installed by {@code baton setup claude} through the launcher,
+ * run the way Claude Code runs it: the command from {@code .claude/settings.local.json} through
+ * {@code sh -c} in the project, with Claude Code's hook JSON on standard input, against a real
+ * broker process. Sessions are told apart by their {@code session_id}, as in Claude Code.
+ */
+class ClaudeHookIT {
+  private static final String CONFIG = "registry:\n  instance-ttl: 10m\nleases:\n  idle-ttl: 30s\n";
+  private static final String SESSION_A = "a1b2c3d4-5e6f-4a0b-9c8d-7e6f5a4b3c2d";
+  private static final String SESSION_B = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
+  private static final String INSTANCE_A = "claude-a1b2c3d4";
+  private static final String INSTANCE_B = "claude-5e6f7a8b";
+  private static final String DENY_HOLDER =
+      "src/app.py held exclusively by %s \\(%s, 'editing with %s'\\) since \\d\\d:\\d\\d:\\d\\d,"
+          + " expires in \\d+ s";
+
+  @TempDir Path tmp;
+
+  private final List<BrokerProcess> brokers = new ArrayList<>();
+  private BrokerSandbox sandbox;
+  private Path repo;
+  private Path worktree;
+
+  @BeforeEach
+  void createSandboxAndRepository() {
+    sandbox = BrokerSandbox.in(tmp.resolve("b"));
+    repo = GitRepos.create(tmp.resolve("repo"));
+    worktree = GitRepos.addWorktree(repo, tmp.resolve("wt"), "feature");
+  }
+
+  @AfterEach
+  void stopBrokers() {
+    brokers.forEach(BrokerProcess::close);
+  }
+
+  private BrokerProcess start() {
+    BrokerProcess broker =
+        sandbox.start("--config", sandbox.writeConfig("baton.yaml", CONFIG).toString());
+    brokers.add(broker);
+    return broker;
+  }
+
+  /** {@code baton setup claude DIR --role ROLE} through the launcher. */
+  private Processes.Result setup(Path dir, String role) {
+    return sandbox.expect(0, "setup", "claude", dir.toString(), "--role", role);
+  }
+
+  /** The repository set up for developers, the worktree for research, both running. */
+  private BrokerProcess startAndSetUpBoth() {
+    BrokerProcess broker = start();
+    setup(repo, "developer");
+    setup(worktree, "research");
+    return broker;
+  }
+
+  // ---- Claude Code's hook documents ----
+
+  private static Map<String, Object> common(String session, Path cwd, String event) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("session_id", session);
+    doc.put(
+        "transcript_path",
+        "/home/dev/.claude/projects/"
+            + cwd.toString().replace('/', '-')
+            + "/"
+            + session
+            + ".jsonl");
+    doc.put("cwd", cwd.toString());
+    doc.put("permission_mode", "default");
+    doc.put("hook_event_name", event);
+    return doc;
+  }
+
+  private static String edit(String session, Path cwd, Path file) {
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("file_path", file.toString());
+    input.put("old_string", "print('hi')");
+    input.put("new_string", "print('hello')");
+    input.put("replace_all", false);
+    return preToolUse(session, cwd, "Edit", input);
+  }
+
+  private static String write(String session, Path cwd, Path file) {
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("file_path", file.toString());
+    input.put("content", "print('rewritten')\n");
+    return preToolUse(session, cwd, "Write", input);
+  }
+
+  private static String multiEdit(String session, Path cwd, Path file) {
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("file_path", file.toString());
+    input.put(
+        "edits",
+        List.of(
+            Map.of("old_string", "a", "new_string", "b"),
+            Map.of("old_string", "c", "new_string", "d", "replace_all", true)));
+    return preToolUse(session, cwd, "MultiEdit", input);
+  }
+
+  private static String notebookEdit(String session, Path cwd, Path notebook) {
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("notebook_path", notebook.toString());
+    input.put("cell_id", "cell-3");
+    input.put("new_source", "df.describe()");
+    input.put("cell_type", "code");
+    input.put("edit_mode", "replace");
+    return preToolUse(session, cwd, "NotebookEdit", input);
+  }
+
+  private static String preToolUse(
+      String session, Path cwd, String tool, Map<String, Object> input) {
+    Map<String, Object> doc = common(session, cwd, "PreToolUse");
+    doc.put("tool_name", tool);
+    doc.put("tool_input", input);
+    doc.put("tool_use_id", "toolu_01" + Integer.toHexString((session + tool + input).hashCode()));
+    return Json.MAPPER.writeValueAsString(doc);
+  }
+
+  private static String sessionStart(String session, Path cwd) {
+    Map<String, Object> doc = common(session, cwd, "SessionStart");
+    doc.put("source", "startup");
+    doc.put("model", "claude-sonnet-4-5");
+    return Json.MAPPER.writeValueAsString(doc);
+  }
+
+  private static String stop(String session, Path cwd) {
+    Map<String, Object> doc = common(session, cwd, "Stop");
+    doc.put("stop_hook_active", false);
+    return Json.MAPPER.writeValueAsString(doc);
+  }
+
+  private static String sessionEnd(String session, Path cwd) {
+    Map<String, Object> doc = common(session, cwd, "SessionEnd");
+    doc.put("reason", "prompt_input_exit");
+    return Json.MAPPER.writeValueAsString(doc);
+  }
+
+  // ---- running the installed hook ----
+
+  private static JsonNode settings(Path project) throws Exception {
+    return Json.MAPPER.readTree(
+        Files.readString(project.resolve(".claude/settings.local.json"), StandardCharsets.UTF_8));
+  }
+
+  /** The command baton's setup wrote for {@code event} into the project's settings. */
+  private static String hookCommand(Path project, String event) throws Exception {
+    List<String> ours = ourCommands(settings(project), event);
+    assertThat(ours).as("baton's %s hooks in %s", event, project).hasSize(1);
+    return ours.get(0);
+  }
+
+  private static List<String> ourCommands(JsonNode settings, String event) {
+    List<String> commands = new ArrayList<>();
+    for (JsonNode group : settings.path("hooks").path(event)) {
+      for (JsonNode hook : group.path("hooks")) {
+        String command = hook.path("command").asString("");
+        if (command.contains("claude-hook")) {
+          commands.add(command);
+        }
+      }
+    }
+    return commands;
+  }
+
+  /** Runs the project's hook for the event as Claude Code would; exit 0 is required. */
+  private JsonNode hook(Path project, String event, String document, Map<String, String> env)
+      throws Exception {
+    Processes.Result r =
+        Shell.sh(project, sandbox.home(), env, document, hookCommand(project, event));
+    assertThat(r.exitCode()).as("hook %s exit; stderr: %s", event, r.stderr()).isZero();
+    String out = r.stdout().strip();
+    return out.isEmpty() ? null : Json.MAPPER.readTree(out);
+  }
+
+  private JsonNode hook(Path project, String event, String document) throws Exception {
+    return hook(project, event, document, Map.of());
+  }
+
+  private static void assertAllowed(JsonNode answer) {
+    assertThat(answer).as("hook answer").isNotNull();
+    assertThat(answer.path("hookSpecificOutput").path("permissionDecision").asString(""))
+        .as("decision in %s", answer)
+        .isNotEqualTo("deny");
+  }
+
+  private static String denyReason(JsonNode answer) {
+    JsonNode specific = answer.path("hookSpecificOutput");
+    assertThat(specific.path("hookEventName").asString()).as("%s", answer).isEqualTo("PreToolUse");
+    assertThat(specific.path("permissionDecision").asString()).as("%s", answer).isEqualTo("deny");
+    return specific.path("permissionDecisionReason").asString();
+  }
+
+  private static List<LeaseJson> leasesOf(BrokerProcess broker, String instance) {
+    try (BrokerClient client = broker.unixClient()) {
+      return client.leases(null, instance).leases();
+    }
+  }
+
+  // ---- allow and deny ----
+
+  @Test
+  void theSecondSessionToEditAFileIsDeniedWithAReasonNamingTheFirst() throws Exception {
+    BrokerProcess broker = startAndSetUpBoth();
+    assertThat(hook(repo, "SessionStart", sessionStart(SESSION_A, repo))).isNotNull();
+
+    JsonNode first = hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("src/app.py")));
+    JsonNode second =
+        hook(worktree, "PreToolUse", edit(SESSION_B, worktree, worktree.resolve("src/app.py")));
+
+    assertThat(first).isEqualTo(Json.MAPPER.readTree("{}"));
+    String reason = denyReason(second);
+    assertThat(reason)
+        .containsPattern(String.format(DENY_HOLDER, INSTANCE_A, "developer", "Edit"))
+        .contains("choose other work")
+        .containsPattern("baton lease release --force L\\d+");
+    assertThat(leasesOf(broker, INSTANCE_A))
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.path()).isEqualTo("src/app.py");
+              assertThat(l.mode()).isEqualTo("exclusive");
+              assertThat(l.role()).isEqualTo("developer");
+            });
+    assertThat(leasesOf(broker, INSTANCE_B)).isEmpty();
+  }
+
+  @Test
+  void theDenialNamesTheHoldersRoleWhicheverSideAsks() throws Exception {
+    startAndSetUpBoth();
+    hook(worktree, "PreToolUse", edit(SESSION_B, worktree, worktree.resolve("src/app.py")));
+
+    JsonNode denied = hook(repo, "PreToolUse", write(SESSION_A, repo, repo.resolve("src/app.py")));
+
+    assertThat(denyReason(denied))
+        .containsPattern(
+            "src/app.py held exclusively by "
+                + INSTANCE_B
+                + " \\(research, 'editing with Edit'\\) since .*, expires in \\d+ s");
+  }
+
+  @Test
+  void theHolderKeepsEditingItsFileAndTheOtherSessionEditsOtherFiles() throws Exception {
+    BrokerProcess broker = startAndSetUpBoth();
+    hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("src/app.py")));
+    Instant firstExpiry = leasesOf(broker, INSTANCE_A).get(0).expiresAt();
+
+    JsonNode again =
+        hook(repo, "PreToolUse", multiEdit(SESSION_A, repo, repo.resolve("src/app.py")));
+    JsonNode other =
+        hook(worktree, "PreToolUse", edit(SESSION_B, worktree, worktree.resolve("src/util.py")));
+
+    assertThat(again).isEqualTo(Json.MAPPER.readTree("{}"));
+    assertThat(other).isEqualTo(Json.MAPPER.readTree("{}"));
+    assertThat(leasesOf(broker, INSTANCE_A))
+        .singleElement()
+        .satisfies(l -> assertThat(l.expiresAt()).isAfterOrEqualTo(firstExpiry));
+    assertThat(leasesOf(broker, INSTANCE_B))
+        .extracting(LeaseJson::path)
+        .containsExactly("src/util.py");
+  }
+
+  @Test
+  void aFreeFileIsAllowedAndLeasedToTheSession() throws Exception {
+    BrokerProcess broker = startAndSetUpBoth();
+
+    JsonNode answer =
+        hook(repo, "PreToolUse", write(SESSION_A, repo, repo.resolve("docs/new-guide.md")));
+
+    assertThat(answer).isEqualTo(Json.MAPPER.readTree("{}"));
+    try (BrokerClient client = broker.unixClient()) {
+      assertThat(client.instance(INSTANCE_A).role()).isEqualTo("developer");
+      assertThat(client.check(repo.toString(), "docs/new-guide.md").leases())
+          .singleElement()
+          .satisfies(
+              l -> {
+                assertThat(l.instance()).isEqualTo(INSTANCE_A);
+                assertThat(l.reason()).isEqualTo("editing with Write");
+              });
+    }
+  }
+
+  @Test
+  void aFileOutsideTheWorkspaceIsAllowedAndLeasesNothing() throws Exception {
+    BrokerProcess broker = startAndSetUpBoth();
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere")).resolve("notes.md");
+    hook(worktree, "PreToolUse", edit(SESSION_B, worktree, elsewhere));
+
+    JsonNode answer = hook(repo, "PreToolUse", edit(SESSION_A, repo, elsewhere));
+    JsonNode tmpFile =
+        hook(repo, "PreToolUse", write(SESSION_A, repo, Path.of("/tmp/scratch.txt")));
+
+    assertAllowed(answer);
+    assertAllowed(tmpFile);
+    assertThat(leasesOf(broker, INSTANCE_A)).isEmpty();
+    assertThat(leasesOf(broker, INSTANCE_B)).isEmpty();
+  }
+
+  @Test
+  void toolsThatDoNotEditAreAllowedAndLeaseNothing() throws Exception {
+    BrokerProcess broker = startAndSetUpBoth();
+    hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("src/app.py")));
+    Map<String, Object> read = new LinkedHashMap<>();
+    read.put("file_path", worktree.resolve("src/app.py").toString());
+    Map<String, Object> bash = new LinkedHashMap<>();
+    bash.put("command", "sed -i s/hi/ho/ src/app.py");
+    bash.put("description", "Change the greeting");
+    Map<String, Object> grep = new LinkedHashMap<>();
+    grep.put("pattern", "print");
+    grep.put("path", worktree.resolve("src").toString());
+
+    for (String doc :
+        List.of(
+            preToolUse(SESSION_B, worktree, "Read", read),
+            preToolUse(SESSION_B, worktree, "Bash", bash),
+            preToolUse(SESSION_B, worktree, "Grep", grep))) {
+      JsonNode answer = hook(worktree, "PreToolUse", doc);
+      assertThat(answer).as("answer to %s", doc).isEqualTo(Json.MAPPER.readTree("{}"));
+    }
+    assertThat(leasesOf(broker, INSTANCE_B)).isEmpty();
+  }
+
+  @Test
+  void writeMultiEditAndNotebookEditAreGuardedLikeEdit() throws Exception {
+    startAndSetUpBoth();
+    hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("src/app.py")));
+    hook(repo, "PreToolUse", notebookEdit(SESSION_A, repo, repo.resolve("nb/analysis.ipynb")));
+
+    JsonNode write =
+        hook(worktree, "PreToolUse", write(SESSION_B, worktree, worktree.resolve("src/app.py")));
+    JsonNode multi =
+        hook(
+            worktree, "PreToolUse", multiEdit(SESSION_B, worktree, worktree.resolve("src/app.py")));
+    JsonNode notebook =
+        hook(
+            worktree,
+            "PreToolUse",
+            notebookEdit(SESSION_B, worktree, worktree.resolve("nb/analysis.ipynb")));
+
+    assertThat(denyReason(write))
+        .containsPattern(String.format(DENY_HOLDER, INSTANCE_A, "developer", "Edit"));
+    assertThat(denyReason(multi)).contains(INSTANCE_A);
+    assertThat(denyReason(notebook))
+        .contains("nb/analysis.ipynb held exclusively by " + INSTANCE_A)
+        .contains("'editing with NotebookEdit'");
+  }
+
+  /**
+   * Claude Code sends a Write's whole content in the hook JSON, so a large file makes a large
+   * document. Found by this test: over server.max-body (1 MiB) the broker answers 413, and the
+   * script then allows the edit saying baton is not reachable, although another session holds the
+   * file.
+   */
+  @Test
+  void aLargeWriteOfAFileAnotherSessionHoldsIsStillDenied() throws Exception {
+    BrokerProcess broker = startAndSetUpBoth();
+    hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("data/fixtures.json")));
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("file_path", worktree.resolve("data/fixtures.json").toString());
+    input.put(
+        "content", "{\"rows\": [" + "{\"id\": 1, \"name\": \"x\"},\n".repeat(60_000) + "]}\n");
+    String document = preToolUse(SESSION_B, worktree, "Write", input);
+    assertThat(document.length()).as("hook document size").isGreaterThan(1024 * 1024);
+
+    JsonNode answer = hook(worktree, "PreToolUse", document);
+
+    assertThat(answer.path("systemMessage").asString(""))
+        .as("a broker that is up must not be reported unreachable")
+        .doesNotContain("not reachable");
+    assertThat(denyReason(answer)).contains("data/fixtures.json held exclusively by " + INSTANCE_A);
+    assertThat(leasesOf(broker, INSTANCE_B)).isEmpty();
+  }
+
+  @Test
+  void aLauncherChosenInstanceIdIsTheOneTheHookActsFor() throws Exception {
+    BrokerProcess broker = startAndSetUpBoth();
+    String chosen;
+    try (BrokerClient client = broker.unixClient()) {
+      chosen =
+          client
+              .register(new RegisterBody("reviewer", worktree.toString(), null, "claude"))
+              .instance()
+              .id();
+    }
+    hook(
+        worktree,
+        "PreToolUse",
+        edit(SESSION_B, worktree, worktree.resolve("src/app.py")),
+        Map.of("BATON_INSTANCE", chosen));
+
+    JsonNode denied = hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("src/app.py")));
+
+    assertThat(denyReason(denied))
+        .containsPattern(String.format(DENY_HOLDER, chosen, "reviewer", "Edit"));
+    assertThat(leasesOf(broker, INSTANCE_B)).isEmpty();
+  }
+
+  // ---- session lifecycle ----
+
+  @Test
+  void sessionStartTellsTheSessionWhoElseWorksHereAndWhatTheyHold() throws Exception {
+    startAndSetUpBoth();
+    hook(repo, "SessionStart", sessionStart(SESSION_A, repo));
+    hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("src/app.py")));
+
+    JsonNode answer = hook(worktree, "SessionStart", sessionStart(SESSION_B, worktree));
+
+    JsonNode specific = answer.path("hookSpecificOutput");
+    assertThat(specific.path("hookEventName").asString()).isEqualTo("SessionStart");
+    assertThat(specific.path("additionalContext").asString())
+        .contains("You are " + INSTANCE_B + " (research)")
+        .containsPattern(
+            "- "
+                + INSTANCE_A
+                + " \\(developer\\) holds src/app.py \\(exclusive, expires in \\d+ s\\)");
+  }
+
+  @Test
+  void aLoneSessionIsToldNobodyElseIsHere() throws Exception {
+    BrokerProcess broker = startAndSetUpBoth();
+
+    JsonNode answer = hook(repo, "SessionStart", sessionStart(SESSION_A, repo));
+
+    assertThat(answer.path("hookSpecificOutput").path("additionalContext").asString())
+        .contains("You are " + INSTANCE_A + " (developer)")
+        .contains("No other agent is working here");
+    try (BrokerClient client = broker.unixClient()) {
+      assertThat(client.instance(INSTANCE_A).workspace()).isEqualTo(repo.toString());
+    }
+  }
+
+  @Test
+  void sessionEndFreesTheSessionsFiles() throws Exception {
+    BrokerProcess broker = startAndSetUpBoth();
+    hook(repo, "SessionStart", sessionStart(SESSION_A, repo));
+    hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("src/app.py")));
+    hook(repo, "PreToolUse", write(SESSION_A, repo, repo.resolve("src/util.py")));
+    denyReason(
+        hook(worktree, "PreToolUse", edit(SESSION_B, worktree, worktree.resolve("src/app.py"))));
+
+    JsonNode end = hook(repo, "SessionEnd", sessionEnd(SESSION_A, repo));
+    JsonNode after =
+        hook(worktree, "PreToolUse", edit(SESSION_B, worktree, worktree.resolve("src/app.py")));
+
+    assertThat(end == null || end.isEmpty()).as("SessionEnd answer %s", end).isTrue();
+    assertThat(after).isEqualTo(Json.MAPPER.readTree("{}"));
+    assertThat(leasesOf(broker, INSTANCE_A)).isEmpty();
+    try (BrokerClient client = broker.unixClient()) {
+      assertThat(client.instances(null, null).instances())
+          .extracting(i -> i.id())
+          .doesNotContain(INSTANCE_A);
+    }
+  }
+
+  @Test
+  void stopLetsTheSessionsLeasesRunOutWithinTheIdleTtl() throws Exception {
+    BrokerProcess broker = startAndSetUpBoth();
+    hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("src/app.py")));
+    assertThat(leasesOf(broker, INSTANCE_A).get(0).expiresAt())
+        .isAfter(Instant.now().plus(Duration.ofMinutes(5)));
+
+    Instant before = Instant.now();
+    hook(repo, "Stop", stop(SESSION_A, repo));
+
+    assertThat(leasesOf(broker, INSTANCE_A))
+        .singleElement()
+        .satisfies(
+            l ->
+                assertThat(l.expiresAt())
+                    .isBetween(before.plusSeconds(29), Instant.now().plusSeconds(30)));
+  }
+
+  // ---- broker unreachable ----
+
+  @Test
+  void whenTheBrokerIsStoppedEditsGoAheadWithASystemMessage() throws Exception {
+    BrokerProcess broker = startAndSetUpBoth();
+    hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("src/app.py")));
+    broker.close();
+
+    JsonNode edit =
+        hook(worktree, "PreToolUse", edit(SESSION_B, worktree, worktree.resolve("src/app.py")));
+    JsonNode start = hook(worktree, "SessionStart", sessionStart(SESSION_B, worktree));
+    JsonNode stop = hook(worktree, "Stop", stop(SESSION_B, worktree));
+
+    assertCoordinationOff(edit);
+    assertCoordinationOff(start);
+    assertThat(stop).as("Stop answer while the broker is down").isNull();
+  }
+
+  @Test
+  void withAWrongSocketEditsGoAheadWithASystemMessage() throws Exception {
+    BrokerProcess broker = startAndSetUpBoth();
+    hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("src/app.py")));
+    Map<String, String> wrong =
+        Map.of("BATON_SOCKET", tmp.resolve("nowhere/broker.sock").toString());
+
+    JsonNode edit =
+        hook(
+            worktree,
+            "PreToolUse",
+            edit(SESSION_B, worktree, worktree.resolve("src/app.py")),
+            wrong);
+
+    assertCoordinationOff(edit);
+    assertThat(leasesOf(broker, INSTANCE_B)).isEmpty();
+  }
+
+  private static void assertCoordinationOff(JsonNode answer) {
+    assertAllowed(answer);
+    assertThat(answer.has("hookSpecificOutput")).as("%s", answer).isFalse();
+    assertThat(answer.path("systemMessage").asString())
+        .contains("baton is not reachable")
+        .contains("baton serve");
+  }
+
+  // ---- baton setup claude ----
+
+  private static final String USER_SETTINGS =
+      """
+      {
+        "permissions": {
+          "allow": ["Bash(npm run test:*)", "Read(~/.zshrc)"],
+          "deny": ["Read(./.env)"]
+        },
+        "env": {"NODE_ENV": "development"},
+        "hooks": {
+          "PreToolUse": [
+            {
+              "matcher": "Bash",
+              "hooks": [{"type": "command", "command": "/usr/local/bin/audit-bash.sh", "timeout": 5}]
+            }
+          ],
+          "PostToolUse": [
+            {
+              "matcher": "Edit|Write",
+              "hooks": [{"type": "command", "command": "npx prettier --write \\"$CLAUDE_FILE_PATHS\\""}]
+            }
+          ]
+        }
+      }
+      """;
+
+  @Test
+  void setupWritesTheHookScriptAndHooksForEveryEvent() throws Exception {
+    Processes.Result r = setup(repo, "developer");
+
+    Path script = sandbox.dataDir().resolve("hooks/claude-hook");
+    assertThat(r.stdout()).contains("wrote " + script).contains(".claude/settings.local.json");
+    assertThat(Files.getPosixFilePermissions(script)).contains(PosixFilePermission.OWNER_EXECUTE);
+    assertThat(Files.readString(script)).contains(sandbox.socket().toString());
+    JsonNode settings = settings(repo);
+    for (String event : List.of("SessionStart", "PreToolUse", "Stop", "SessionEnd")) {
+      assertThat(ourCommands(settings, event))
+          .singleElement()
+          .satisfies(c -> assertThat(c).contains("BATON_ROLE='developer'").endsWith(" " + event));
+    }
+    assertThat(settings.path("hooks").path("PreToolUse").get(0).path("matcher").asString())
+        .isEqualTo("Edit|Write|MultiEdit|NotebookEdit");
+  }
+
+  @Test
+  void setupKeepsTheUsersSettingsAndHooks() throws Exception {
+    Path file = Files.createDirectories(repo.resolve(".claude")).resolve("settings.local.json");
+    Files.writeString(file, USER_SETTINGS);
+    JsonNode user = Json.MAPPER.readTree(USER_SETTINGS);
+
+    setup(repo, "developer");
+
+    JsonNode merged = settings(repo);
+    assertThat(merged.path("permissions")).isEqualTo(user.path("permissions"));
+    assertThat(merged.path("env")).isEqualTo(user.path("env"));
+    assertThat(merged.path("hooks").path("PostToolUse"))
+        .isEqualTo(user.path("hooks").path("PostToolUse"));
+    JsonNode pre = merged.path("hooks").path("PreToolUse");
+    assertThat(pre).contains(user.path("hooks").path("PreToolUse").get(0));
+    assertThat(pre).hasSize(2);
+    assertThat(ourCommands(merged, "PreToolUse")).hasSize(1);
+  }
+
+  @Test
+  void setupRunTwiceReplacesItsOwnEntriesWithoutDuplicates() throws Exception {
+    Path file = Files.createDirectories(repo.resolve(".claude")).resolve("settings.local.json");
+    Files.writeString(file, USER_SETTINGS);
+    setup(repo, "developer");
+    JsonNode once = settings(repo);
+
+    setup(repo, "developer");
+    JsonNode twice = settings(repo);
+    setup(repo, "reviewer");
+    JsonNode reviewer = settings(repo);
+
+    assertThat(twice).isEqualTo(once);
+    for (String event : List.of("SessionStart", "PreToolUse", "Stop", "SessionEnd")) {
+      assertThat(ourCommands(reviewer, event))
+          .as(event)
+          .singleElement()
+          .satisfies(c -> assertThat(c).contains("BATON_ROLE='reviewer'"));
+    }
+    JsonNode user = Json.MAPPER.readTree(USER_SETTINGS);
+    assertThat(reviewer.path("hooks").path("PreToolUse"))
+        .hasSize(2)
+        .contains(user.path("hooks").path("PreToolUse").get(0));
+    assertThat(reviewer.path("hooks").path("PostToolUse"))
+        .isEqualTo(user.path("hooks").path("PostToolUse"));
+    assertThat(reviewer.path("permissions")).isEqualTo(user.path("permissions"));
+  }
+
+  @Test
+  void setupRefusesAMalformedSettingsFileWithoutTouchingIt() throws Exception {
+    Path dir = Files.createDirectories(repo.resolve(".claude"));
+    Path file = dir.resolve("settings.local.json");
+    for (String malformed :
+        List.of(
+            "{\"permissions\": {\"allow\": [}\n",
+            "[\"not\", \"an\", \"object\"]\n",
+            "{\"hooks\": [\"PreToolUse\"]}\n")) {
+      Files.writeString(file, malformed);
+
+      Processes.Result r = sandbox.cli("setup", "claude", repo.toString());
+
+      assertThat(r.exitCode()).as("setup over %s: %s", malformed, r.stderr()).isNotZero();
+      assertThat(r.stderr()).contains(file.toString()).contains("fix it by hand");
+      assertThat(Files.readString(file)).isEqualTo(malformed);
+      try (Stream<Path> left = Files.list(dir)) {
+        assertThat(left).as("files in %s", dir).containsExactly(file);
+      }
+    }
+  }
+}
