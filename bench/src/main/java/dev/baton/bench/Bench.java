@@ -112,9 +112,11 @@ public final class Bench {
     StartupTimer.Result cold = null;
     StartupTimer.Result warm = null;
     String failure = null;
+    Path brokerLog = null;
     try {
       Path mainDir = Cleanup.tempDir(root, backend.key() + "-main-");
       BrokerProcess.Home home = new BrokerProcess.Home(mainDir, config, backend.newStore("main"));
+      brokerLog = home.log();
       progress(backend.label() + ": starting the broker");
       BrokerProcess.Started started = BrokerProcess.start(options.jar(), home);
       try {
@@ -191,6 +193,10 @@ public final class Bench {
       failure = Cells.oneLine(e.getMessage());
       progress(backend.label() + " failed: " + e.getMessage());
       e.printStackTrace();
+      if (brokerLog != null) {
+        progress(
+            "last lines of the broker's log " + brokerLog + ":\n" + BrokerProcess.tail(brokerLog));
+      }
     }
     return new BackendRun(
         backend,

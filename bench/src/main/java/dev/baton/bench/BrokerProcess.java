@@ -259,8 +259,13 @@ final class BrokerProcess {
   }
 
   private String tail() {
+    return tail(home.log());
+  }
+
+  /** The last 20 lines of a broker's log. */
+  static String tail(Path log) {
     try {
-      List<String> lines = Files.readAllLines(home.log(), StandardCharsets.UTF_8);
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
