@@ -3,7 +3,9 @@ package dev.baton.leases;
 import dev.baton.core.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A path or a glob relative to a workspace root, in normal form ({@code src/auth/login.py}, {@code
@@ -21,6 +23,13 @@ import java.util.Objects;
 public final class PathPattern {
   private static final int MAX_LENGTH = 1024;
   private static final int MAX_ALTERNATIVES = 256;
+  private static final int CACHE_SIZE = 4096;
+
+  /**
+   * Parsed patterns by text: every lease transaction re-reads the workspace's leases, and compiling
+   * their automata again each time cost more than the SQL. Bounded by clearing it when full.
+   */
+  private static final Map<String, PathPattern> CACHE = new ConcurrentHashMap<>();
 
   private final String text;
   private final boolean glob;
@@ -50,6 +59,21 @@ public final class PathPattern {
 
   /** Recreates a stored pattern. */
   public static PathPattern of(String relative, boolean glob) {
+    Objects.requireNonNull(relative, "path");
+    String key = (glob ? "g:" : "l:") + relative;
+    PathPattern cached = CACHE.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    PathPattern parsed = compile(relative, glob);
+    if (CACHE.size() >= CACHE_SIZE) {
+      CACHE.clear();
+    }
+    CACHE.put(key, parsed);
+    return parsed;
+  }
+
+  private static PathPattern compile(String relative, boolean glob) {
     String normal = normalize(relative);
     List<Nfa> nfas = new ArrayList<>();
     if (glob) {

@@ -343,19 +343,20 @@ final class SqlLeaseStore implements LeaseStore {
     return out;
   }
 
+  /** A row selected as {@link #COLUMNS}, read by position (by name costs a map per result). */
   private static Lease read(ResultSet rs) throws SQLException {
     return new Lease(
-        "L" + rs.getLong("id"),
-        Path.of(rs.getString("workspace")),
-        rs.getString("instance_id"),
-        rs.getString("role"),
-        PathPattern.of(rs.getString("pattern"), rs.getInt("glob") != 0),
-        LeaseMode.parse(rs.getString("mode")),
-        rs.getString("reason"),
-        rs.getLong("fencing_token"),
-        Duration.ofMillis(rs.getLong("ttl_ms")),
-        Instant.ofEpochMilli(rs.getLong("acquired_at")),
-        Instant.ofEpochMilli(rs.getLong("renewed_at")),
-        Instant.ofEpochMilli(rs.getLong("expires_at")));
+        "L" + rs.getLong(1),
+        Path.of(rs.getString(2)),
+        rs.getString(3),
+        rs.getString(4),
+        PathPattern.of(rs.getString(5), rs.getInt(6) != 0),
+        LeaseMode.parse(rs.getString(7)),
+        rs.getString(8),
+        rs.getLong(9),
+        Duration.ofMillis(rs.getLong(10)),
+        Instant.ofEpochMilli(rs.getLong(11)),
+        Instant.ofEpochMilli(rs.getLong(12)),
+        Instant.ofEpochMilli(rs.getLong(13)));
   }
 }
