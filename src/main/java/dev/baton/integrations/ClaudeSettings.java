@@ -80,6 +80,22 @@ public final class ClaudeSettings {
     return changed;
   }
 
+  /**
+   * Sets one variable in the settings' {@code env} (applied by Claude Code to every session it
+   * starts in the project), keeping the other variables and settings.
+   */
+  public static void putEnv(Path settings, String name, String value) {
+    ObjectNode root = read(settings);
+    JsonNode env = root.path("env");
+    if (!env.isMissingNode() && !env.isObject()) {
+      throw new BatonException(
+          ErrorCode.INVALID_REQUEST,
+          settings + ": \"env\" is not an object; fix it by hand, then run setup again");
+    }
+    root.withObjectProperty("env").put(name, value);
+    write(settings, root);
+  }
+
   /** True for a hook command baton wrote. */
   static boolean isOurs(String command) {
     return command != null && command.matches("(?s).*claude-hook'? [A-Za-z]+\\s*");

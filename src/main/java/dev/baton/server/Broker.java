@@ -17,6 +17,7 @@ import dev.baton.events.NewEvent;
 import dev.baton.events.internal.DefaultEventService;
 import dev.baton.events.internal.EventBus;
 import dev.baton.leases.internal.DefaultLeaseService;
+import dev.baton.mcp.McpEndpoints;
 import dev.baton.registry.InstanceService;
 import dev.baton.registry.internal.DefaultInstanceService;
 import dev.baton.store.Store;
@@ -34,10 +35,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -62,6 +67,7 @@ public final class Broker implements AutoCloseable {
   private Store store;
   private EventStreams streams;
   private DefaultLeaseService leaseService;
+  private McpEndpoints mcp;
   private String token;
   private boolean closed;
 
@@ -138,6 +144,8 @@ public final class Broker implements AutoCloseable {
     new LeaseRoutes(leases).addTo(router);
     new ClaudeHookRoutes(instances, leases, clock).addTo(router);
     new GuardRoutes(leases, clock).addTo(router);
+    mcp = new McpEndpoints(instances, leases, clock);
+    resources.add(mcp);
     startHttp(router, metrics);
     resources.add(
         new Janitor(
@@ -184,8 +192,15 @@ public final class Broker implements AutoCloseable {
       server.addConnector(tcp);
     }
     ApiHandler api = new ApiHandler(router, config.server().maxBodyBytes(), metrics);
+    ServletContextHandler mcpContext = new ServletContextHandler("/mcp");
+    ServletHolder mcpServlet = new ServletHolder("mcp", mcp.servlet());
+    mcpServlet.setAsyncSupported(true); // event streams and tool calls answer asynchronously
+    mcpContext.addServlet(mcpServlet, "/*");
+    ContextHandlerCollection routes =
+        new ContextHandlerCollection(mcpContext, new ContextHandler(api, "/"));
     RequestGuard guard =
-        new RequestGuard(api, token, connector -> connector == tcp, config.server().maxBodyBytes());
+        new RequestGuard(
+            routes, token, connector -> connector == tcp, config.server().maxBodyBytes());
     graceful = new GracefulHandler(guard);
     // Idle kept-alive connections are closed at once on shutdown instead of after Jetty's 1 s.
     graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
@@ -304,6 +319,9 @@ public final class Broker implements AutoCloseable {
     }
     if (leaseService != null) {
       leaseService.close(); // answers waiting acquires now, so that they do not hold up shutdown
+    }
+    if (mcp != null) {
+      mcp.close(); // ends MCP sessions and their event streams, which would hold up shutdown
     }
     if (server != null) {
       try {

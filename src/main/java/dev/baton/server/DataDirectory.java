@@ -82,6 +82,15 @@ public final class DataDirectory {
   }
 
   /**
+   * The broker's bearer token, created (with the data directory) when the broker has not run yet,
+   * so that setup commands can write client configuration before the first start.
+   */
+  public static String token(Path dataDir, Path file) {
+    prepare(dataDir);
+    return ensureToken(file);
+  }
+
+  /**
    * Reads an existing token.
    *
    * @throws IOException when the file is missing or empty

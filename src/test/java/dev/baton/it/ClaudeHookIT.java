@@ -596,7 +596,10 @@ class ClaudeHookIT {
 
     JsonNode merged = settings(repo);
     assertThat(merged.path("permissions")).isEqualTo(user.path("permissions"));
-    assertThat(merged.path("env")).isEqualTo(user.path("env"));
+    // The user's variables are kept; baton adds only its bearer token (for .mcp.json's header).
+    assertThat(merged.path("env").path("NODE_ENV").asString()).isEqualTo("development");
+    assertThat(merged.path("env").path("BATON_TOKEN").asString()).isNotBlank();
+    assertThat(merged.path("env").size()).isEqualTo(2);
     assertThat(merged.path("hooks").path("PostToolUse"))
         .isEqualTo(user.path("hooks").path("PostToolUse"));
     JsonNode pre = merged.path("hooks").path("PreToolUse");

@@ -1,0 +1,105 @@
+package dev.baton.integrations;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ErrorCode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Merges baton's entry into a project's {@code .mcp.json} (Claude Code's project MCP servers):
+ * {@code "baton"}, type {@code http}, at {@code /mcp/<role>}. Other servers and keys are kept; an
+ * earlier {@code baton} entry is replaced. The file holds no secret: the bearer token is taken from
+ * {@code ${BATON_TOKEN}}, which {@code baton setup claude} puts in the local settings' {@code env},
+ * and the instance from {@code ${BATON_INSTANCE}}, which Claude Code expands when it starts.
+ */
+public final class McpJson {
+  /** The server's name in {@code .mcp.json}; Claude Code calls the tools {@code mcp__baton__*}. */
+  public static final String NAME = "baton";
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private McpJson() {}
+
+  /**
+   * Adds or replaces baton's server entry.
+   *
+   * @param file the project's {@code .mcp.json}, created when missing
+   * @param url e.g. {@code http://127.0.0.1:8090/mcp/developer}
+   * @param workspace the directory used when Claude Code's environment has no {@code PWD}
+   * @return true when the file was created
+   * @throws BatonException when the file exists but is not a JSON object (it is then left alone)
+   */
+  public static boolean merge(Path file, String url, Path workspace) {
+    boolean created = !Files.exists(file);
+    ObjectNode root = read(file);
+    JsonNode servers = root.path("mcpServers");
+    if (!servers.isMissingNode() && !servers.isObject()) {
+      throw new BatonException(
+          ErrorCode.INVALID_REQUEST,
+          file + ": \"mcpServers\" is not an object; fix it by hand, then run setup again");
+    }
+    ObjectNode entry = root.withObjectProperty("mcpServers").putObject(NAME);
+    entry.put("type", "http");
+    entry.put("url", url);
+    ObjectNode headers = entry.putObject("headers");
+    headers.put("Authorization", "Bearer ${BATON_TOKEN:-}");
+    headers.put("X-Baton-Instance", "${BATON_INSTANCE:-}");
+    headers.put("X-Baton-Workspace", "${PWD:-" + workspace + "}");
+    write(file, root);
+    return created;
+  }
+
+  private static ObjectNode read(Path file) {
+    if (!Files.exists(file)) {
+      return JsonNodeFactory.instance.objectNode();
+    }
+    try {
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      if (text.isBlank()) {
+        return JsonNodeFactory.instance.objectNode();
+      }
+      JsonNode node = JSON.readTree(text);
+      if (!node.isObject()) {
+        throw new BatonException(
+            ErrorCode.INVALID_REQUEST,
+            file + " is not a JSON object; fix it by hand, then run setup again");
+      }
+      return (ObjectNode) node;
+    } catch (JacksonException e) {
+      throw new BatonException(
+          ErrorCode.INVALID_JSON,
+          file
+              + " is not valid JSON ("
+              + e.getOriginalMessage()
+              + "); fix it by hand, then run setup again");
+    } catch (IOException e) {
+      throw new BatonException(
+          ErrorCode.INTERNAL, "cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void write(Path file, ObjectNode root) {
+    try {
+      Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".mcp", ".tmp");
+      Files.writeString(
+          tmp,
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n",
+          StandardCharsets.UTF_8);
+      // Meant to be shared with the project (no secret in it), like any other source file.
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new BatonException(
+          ErrorCode.INTERNAL, "cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,362 @@
+package dev.baton.mcp;
+
+import dev.baton.core.BatonException;
+import dev.baton.leases.AcquireRequest;
+import dev.baton.leases.Coverage;
+import dev.baton.leases.Holder;
+import dev.baton.leases.Lease;
+import dev.baton.leases.LeaseConflictException;
+import dev.baton.leases.LeaseMode;
+import dev.baton.leases.LeaseService;
+import dev.baton.registry.Instance;
+import dev.baton.registry.InstanceFilter;
+import dev.baton.registry.InstanceService;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * baton's own tools, on every endpoint: short names and terse descriptions, because every agent
+ * pays for their definitions in tokens. Backed by the same services as the HTTP API. Results are
+ * compact JSON text; failures are tool errors ({@code isError}) whose text names the problem.
+ */
+final class CoordinationTools {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** Longer than the broker's own wait limit, so that the service answers first. */
+  private static final long WAIT_SLACK_MS = 5_000;
+
+  private final InstanceService instances;
+  private final LeaseService leases;
+  private final Callers callers;
+  private final Clock clock;
+
+  CoordinationTools(InstanceService instances, LeaseService leases, Callers callers, Clock clock) {
+    this.instances = instances;
+    this.leases = leases;
+    this.callers = callers;
+    this.clock = clock;
+  }
+
+  /** The tools for an endpoint of {@code role}. */
+  List<SyncToolSpecification> forRole(String role) {
+    return List.of(
+        tool(
+            "whoami",
+            "Your baton instance: id, role, workspace.",
+            schema(Map.of()),
+            role,
+            (me, args) -> instanceJson(me)),
+        tool(
+            "instances",
+            "Agents working in your workspace.",
+            schema(Map.of("role", prop("string", "only this role"))),
+            role,
+            (me, args) -> {
+              String only = string(args, "role");
+              List<Object> out = new ArrayList<>();
+              for (Instance i :
+                  instances.list(new InstanceFilter(me.workspace().toString(), only))) {
+                Map<String, Object> m = instanceJson(i);
+                m.put("you", i.id().equals(me.id()));
+                out.add(m);
+              }
+              return out;
+            }),
+        tool(
+            "lease_acquire",
+            "Lease files or globs before editing them. Conflicts name the holder.",
+            schema(
+                Map.of(
+                    "paths",
+                    Map.of(
+                        "type",
+                        "array",
+                        "items",
+                        Map.of("type", "string"),
+                        "description",
+                        "relative to the workspace root, or absolute; globs allowed"),
+                    "shared",
+                    prop("boolean", "shared (read) instead of exclusive"),
+                    "wait_s",
+                    prop("number", "seconds to wait for holders to release"),
+                    "ttl_s",
+                    prop("number", "lifetime in seconds (default 600)"),
+                    "reason",
+                    prop("string", "shown to others")),
+                "paths"),
+            role,
+            this::acquire),
+        tool(
+            "lease_release",
+            "Release your leases by id or path.",
+            schema(
+                Map.of(
+                    "leases",
+                    Map.of(
+                        "type",
+                        "array",
+                        "items",
+                        Map.of("type", "string"),
+                        "description",
+                        "lease ids (L12) or paths you hold"))),
+            role,
+            this::release),
+        tool(
+            "leases",
+            "Leases in your workspace.",
+            schema(Map.of("mine", prop("boolean", "only yours"))),
+            role,
+            (me, args) -> {
+              boolean mine = Boolean.TRUE.equals(args.get("mine"));
+              List<Object> out = new ArrayList<>();
+              for (Lease l : leases.list(me.workspace().toString(), mine ? me.id() : null)) {
+                out.add(leaseJson(l));
+              }
+              return out;
+            }),
+        tool(
+            "who",
+            "Who holds or covers a path.",
+            schema(Map.of("path", prop("string", "a file or directory")), "path"),
+            role,
+            (me, args) -> {
+              String path = string(args, "path");
+              if (path == null) {
+                throw new IllegalArgumentException("argument 'path' is required");
+              }
+              Coverage c = leases.check(me.workspace().toString(), path);
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("path", c.path());
+              m.put("leases", c.leases().stream().map(this::leaseJson).toList());
+              return m;
+            }));
+  }
+
+  private Object acquire(Instance me, Map<String, Object> args) {
+    List<String> paths = strings(args, "paths");
+    if (paths.isEmpty()) {
+      throw new IllegalArgumentException(
+          "argument 'paths' is required: the files or globs to lease");
+    }
+    Duration wait = seconds(args, "wait_s");
+    Duration ttl = seconds(args, "ttl_s");
+    AcquireRequest request =
+        new AcquireRequest(
+            me.id(),
+            paths,
+            false,
+            Boolean.TRUE.equals(args.get("shared")) ? LeaseMode.SHARED : LeaseMode.EXCLUSIVE,
+            ttl,
+            wait,
+            string(args, "reason"));
+    try {
+      long limit = (wait == null ? 0 : wait.toMillis()) + WAIT_SLACK_MS;
+      List<Lease> granted = leases.acquire(request).get(limit, TimeUnit.MILLISECONDS);
+      return granted.stream().map(this::leaseJson).toList();
+    } catch (ExecutionException | CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the broker did not answer the lease request in time");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the lease");
+    }
+  }
+
+  private Object release(Instance me, Map<String, Object> args) {
+    List<String> wanted = strings(args, "leases");
+    List<Lease> mine = leases.list(me.workspace().toString(), me.id());
+    List<Lease> targets = new ArrayList<>();
+    if (wanted.isEmpty()) {
+      targets.addAll(mine);
+    } else {
+      for (String w : wanted) {
+        Lease match = null;
+        for (Lease l : mine) {
+          if (l.id().equals(w) || l.pattern().text().equals(w) || matchesPath(me, l, w)) {
+            match = l;
+            break;
+          }
+        }
+        if (match == null) {
+          throw new IllegalArgumentException(
+              "you hold no lease '" + w + "'; your leases: " + describe(mine));
+        }
+        targets.add(match);
+      }
+    }
+    List<Object> out = new ArrayList<>();
+    for (Lease l : targets) {
+      out.add(leaseJson(leases.release(l.id(), me.id(), false)));
+    }
+    return Map.of("released", out);
+  }
+
+  private boolean matchesPath(Instance me, Lease l, String path) {
+    try {
+      Coverage c = leases.check(me.workspace().toString(), path);
+      return c.path().equals(l.pattern().text());
+    } catch (BatonException e) {
+      return false;
+    }
+  }
+
+  private static String describe(List<Lease> mine) {
+    if (mine.isEmpty()) {
+      return "none";
+    }
+    return String.join(", ", mine.stream().map(l -> l.id() + " " + l.pattern().text()).toList());
+  }
+
+  private interface Handler {
+    Object handle(Instance me, Map<String, Object> args);
+  }
+
+  private SyncToolSpecification tool(
+      String name, String description, Map<String, Object> schema, String role, Handler handler) {
+    return SyncToolSpecification.builder()
+        .tool(McpSchema.Tool.builder(name, schema).description(description).build())
+        .callHandler(
+            (McpSyncServerExchange exchange, McpSchema.CallToolRequest request) -> {
+              try {
+                Instance me = callers.resolve(exchange, role);
+                Map<String, Object> args =
+                    request.arguments() == null ? Map.of() : request.arguments();
+                return ok(handler.handle(me, args));
+              } catch (LeaseConflictException e) {
+                return error(conflict(e));
+              } catch (BatonException | IllegalArgumentException | IllegalStateException e) {
+                return error(e.getMessage());
+              }
+            })
+        .build();
+  }
+
+  private String conflict(LeaseConflictException e) {
+    StringBuilder s = new StringBuilder("lease conflict: ");
+    List<Holder> holders = e.holders();
+    if (holders.isEmpty()) {
+      s.append(e.getMessage());
+    } else {
+      s.append(String.join("; ", holders.stream().map(Holder::describe).toList()));
+    }
+    if (!e.waitingAhead().isEmpty()) {
+      s.append(" (").append(e.waitingAhead().size()).append(" waiting ahead of you)");
+    }
+    s.append(". Choose other work, or retry with wait_s.");
+    return s.toString();
+  }
+
+  private static CallToolResult ok(Object value) {
+    return CallToolResult.builder().addTextContent(JSON.writeValueAsString(value)).build();
+  }
+
+  private static CallToolResult error(String message) {
+    return CallToolResult.builder().addTextContent(message).isError(true).build();
+  }
+
+  private static Map<String, Object> instanceJson(Instance i) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", i.id());
+    m.put("role", i.role());
+    m.put("workspace", i.workspace().toString());
+    if (i.branch() != null) {
+      m.put("branch", i.branch());
+    }
+    return m;
+  }
+
+  private Map<String, Object> leaseJson(Lease l) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", l.id());
+    m.put("path", l.pattern().text());
+    m.put("mode", l.mode().wireName());
+    m.put("holder", l.instance());
+    m.put("role", l.role());
+    if (l.reason() != null) {
+      m.put("reason", l.reason());
+    }
+    m.put("token", l.fencingToken());
+    m.put("expires_in_s", Math.max(0, Duration.between(now(), l.expiresAt()).toSeconds()));
+    return m;
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+
+  private static Map<String, Object> schema(Map<String, Object> properties, String... required) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("type", "object");
+    s.put("properties", properties);
+    if (required.length > 0) {
+      s.put("required", List.of(required));
+    }
+    s.put("additionalProperties", false);
+    return s;
+  }
+
+  private static Map<String, Object> prop(String type, String description) {
+    return Map.of("type", type, "description", description);
+  }
+
+  private static String string(Map<String, Object> args, String key) {
+    Object v = args.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw new IllegalArgumentException("argument '" + key + "' must be a string");
+    }
+    return s.isBlank() ? null : s;
+  }
+
+  private static List<String> strings(Map<String, Object> args, String key) {
+    Object v = args.get(key);
+    if (v == null) {
+      return List.of();
+    }
+    if (v instanceof String s) {
+      return List.of(s);
+    }
+    if (!(v instanceof List<?> list)) {
+      throw new IllegalArgumentException("argument '" + key + "' must be an array of strings");
+    }
+    List<String> out = new ArrayList<>();
+    for (Object o : list) {
+      if (!(o instanceof String s)) {
+        throw new IllegalArgumentException("argument '" + key + "' must be an array of strings");
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  private static Duration seconds(Map<String, Object> args, String key) {
+    Object v = args.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Number n) || n.doubleValue() < 0 || Double.isNaN(n.doubleValue())) {
+      throw new IllegalArgumentException("argument '" + key + "' must be a number of seconds ≥ 0");
+    }
+    return Duration.ofMillis(Math.round(n.doubleValue() * 1000));
+  }
+}

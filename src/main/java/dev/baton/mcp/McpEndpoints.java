@@ -1,0 +1,192 @@
+package dev.baton.mcp;
+
+import dev.baton.core.Version;
+import dev.baton.leases.LeaseService;
+import dev.baton.registry.InstanceNotFoundException;
+import dev.baton.registry.InstanceService;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The MCP face of the broker: one Streamable HTTP endpoint per role at {@code /mcp/<role>}, each an
+ * MCP server (official Java SDK) with baton's coordination tools. A role is chosen by endpoint
+ * because the SDK has one tool list per server. Every request of a session whose instance is known
+ * counts as that instance's heartbeat; a session whose instance has gone (expired, deregistered) is
+ * answered 404, which tells the client to start a new session. Thread-safe.
+ */
+public final class McpEndpoints implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(McpEndpoints.class);
+  private static final String SESSION_HEADER = "Mcp-Session-Id";
+  private static final Duration KEEP_ALIVE = Duration.ofSeconds(20);
+
+  /** Downstream schemas pass as they are: no tool disappears because a validator dislikes it. */
+  private static final JsonSchemaValidator PASS_THROUGH =
+      new JsonSchemaValidator() {
+        @Override
+        public ValidationResponse validate(Map<String, Object> schema, Object structuredContent) {
+          return ValidationResponse.asValid(JSON.writeValueAsString(structuredContent));
+        }
+      };
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final InstanceService instances;
+  private final Callers callers;
+  private final Map<String, HttpServletStreamableServerTransportProvider> transports =
+      new LinkedHashMap<>();
+  private final Map<String, McpSyncServer> servers = new LinkedHashMap<>();
+
+  public McpEndpoints(InstanceService instances, LeaseService leases, Clock clock) {
+    this.instances = instances;
+    this.callers = new Callers(instances);
+    CoordinationTools tools = new CoordinationTools(instances, leases, callers, clock);
+    JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(JSON);
+    for (String role : instances.roles()) {
+      HttpServletStreamableServerTransportProvider transport =
+          HttpServletStreamableServerTransportProvider.builder()
+              .mcpEndpoint("/mcp/" + role)
+              .jsonMapper(mapper)
+              .keepAliveInterval(KEEP_ALIVE)
+              .contextExtractor(McpEndpoints::context)
+              .build();
+      McpSyncServer server =
+          McpServer.sync(transport)
+              .serverInfo("baton", Version.current())
+              .instructions(
+                  "baton coordinates the agents in this repository. Lease files before editing"
+                      + " (lease_acquire); a conflict names who holds them.")
+              .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
+              .jsonMapper(mapper)
+              .jsonSchemaValidator(PASS_THROUGH)
+              .validateToolInputs(false)
+              .strictToolNameValidation(false)
+              .requestTimeout(Duration.ofMinutes(10))
+              .tools(tools.forRole(role))
+              .build();
+      transports.put(role, transport);
+      servers.put(role, server);
+    }
+  }
+
+  /** The roles served, each at {@code /mcp/<role>}. */
+  public List<String> roles() {
+    return List.copyOf(transports.keySet());
+  }
+
+  /** The servlet to map at {@code /mcp/*} (it must support async). */
+  public HttpServlet servlet() {
+    return new Dispatcher();
+  }
+
+  private static McpTransportContext context(HttpServletRequest request) {
+    Map<String, Object> values = new HashMap<>();
+    put(values, Callers.INSTANCE, request.getHeader("X-Baton-Instance"));
+    put(values, Callers.WORKSPACE, request.getHeader("X-Baton-Workspace"));
+    return McpTransportContext.create(values);
+  }
+
+  private static void put(Map<String, Object> values, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      values.put(key, value.strip());
+    }
+  }
+
+  private final class Dispatcher extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+        throws IOException, jakarta.servlet.ServletException {
+      String path = request.getPathInfo();
+      String role = path == null || path.length() < 2 ? "" : path.substring(1);
+      HttpServletStreamableServerTransportProvider transport = transports.get(role);
+      if (transport == null) {
+        notFound(response, role);
+        return;
+      }
+      String session = request.getHeader(SESSION_HEADER);
+      String named = request.getHeader("X-Baton-Instance");
+      String instance = callers.boundTo(session, named);
+      if (instance != null) {
+        try {
+          instances.heartbeat(instance);
+        } catch (InstanceNotFoundException e) {
+          if (named == null || named.isBlank()) {
+            callers.forget(session);
+            LOG.info("MCP session of {} ended: the instance has gone", instance);
+            gone(response, instance);
+            return;
+          }
+          // A named instance that is not registered yet is registered by its first tool call.
+        } catch (RuntimeException e) {
+          LOG.debug("heartbeat of {} through MCP failed: {}", instance, e.getMessage());
+        }
+      }
+      transport.service(request, response);
+    }
+
+    private void notFound(HttpServletResponse response, String role) throws IOException {
+      String message =
+          role.isEmpty()
+              ? "MCP endpoints are /mcp/<role>; roles: " + String.join(", ", transports.keySet())
+              : "no MCP endpoint for role '"
+                  + role
+                  + "'; roles: "
+                  + String.join(", ", transports.keySet());
+      write(response, 404, Map.of("error", Map.of("code", "unknown_role", "message", message)));
+    }
+
+    private void gone(HttpServletResponse response, String instance) throws IOException {
+      Map<String, Object> error = new LinkedHashMap<>();
+      error.put("code", -32001);
+      error.put(
+          "message",
+          "Session not found: instance "
+              + instance
+              + " has expired or was deregistered; start a new session");
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("jsonrpc", "2.0");
+      body.put("error", error);
+      write(response, 404, body);
+    }
+
+    private void write(HttpServletResponse response, int status, Object body) throws IOException {
+      byte[] bytes = JSON.writeValueAsBytes(body);
+      response.setStatus(status);
+      response.setContentType("application/json");
+      response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+      response.setContentLength(bytes.length);
+      response.getOutputStream().write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Map.Entry<String, McpSyncServer> e : servers.entrySet()) {
+      try {
+        e.getValue().closeGracefully();
+      } catch (RuntimeException ex) {
+        LOG.debug("closing the MCP server of {} failed: {}", e.getKey(), ex.getMessage());
+      }
+    }
+  }
+}

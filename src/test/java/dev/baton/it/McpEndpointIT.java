@@ -1,0 +1,328 @@
+package dev.baton.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.api.RegisterBody;
+import dev.baton.api.client.BrokerClient;
+import dev.baton.testing.GitRepos;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The MCP endpoint of a real broker process, reached the way Claude Code reaches it: {@code baton
+ * setup claude} writes {@code .mcp.json}, its {@code ${VAR:-default}} headers are expanded as
+ * Claude Code expands them, and the official MCP Java SDK client talks Streamable HTTP over TCP.
+ */
+class McpEndpointIT {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Pattern VAR =
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+  private static final String CONFIG = "registry:\n  instance-ttl: 10m\n";
+
+  @TempDir Path tmp;
+
+  private BrokerSandbox sandbox;
+  private BrokerProcess broker;
+  private Path repo;
+  private final List<McpSyncClient> clients = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    sandbox = BrokerSandbox.in(tmp.resolve("b"));
+    repo = GitRepos.create(tmp.resolve("repo"));
+    broker = sandbox.start("--config", sandbox.writeConfig("baton.yaml", CONFIG).toString());
+  }
+
+  @AfterEach
+  void stop() {
+    for (McpSyncClient c : clients) {
+      try {
+        c.closeGracefully();
+      } catch (RuntimeException e) {
+        // the broker may be gone already
+      }
+    }
+    broker.close();
+  }
+
+  @Test
+  void setupWritesAnMcpJsonWhoseServerClaudeCodeCanUseAndWhoamiNamesTheInstance() throws Exception {
+    Files.writeString(
+        repo.resolve(".mcp.json"),
+        "{\"mcpServers\": {\"memory\": {\"command\": \"npx\", \"args\": [\"-y\", \"x\"]},"
+            + " \"baton\": {\"type\": \"http\", \"url\": \"http://127.0.0.1:1/mcp/ops\"}}, \"x\": 1}");
+    Files.createDirectories(repo.resolve(".claude"));
+    Files.writeString(
+        repo.resolve(".claude/settings.local.json"),
+        "{\"env\": {\"MINE\": \"kept\"}, \"model\": \"opus\"}");
+    sandbox.expect(0, "setup", "claude", repo.toString(), "--role", "developer");
+    JsonNode file = JSON.readTree(Files.readString(repo.resolve(".mcp.json")));
+    assertThat(file.path("x").asInt()).isEqualTo(1);
+    assertThat(file.path("mcpServers").path("memory").path("command").asString()).isEqualTo("npx");
+    JsonNode settings =
+        JSON.readTree(Files.readString(repo.resolve(".claude/settings.local.json")));
+    assertThat(settings.path("env").path("MINE").asString()).isEqualTo("kept");
+    assertThat(settings.path("model").asString()).isEqualTo("opus");
+    JsonNode server =
+        JSON.readTree(Files.readString(repo.resolve(".mcp.json"))).path("mcpServers").path("baton");
+    assertThat(server.path("type").asString()).isEqualTo("http");
+    assertThat(server.path("url").asString())
+        .isEqualTo("http://127.0.0.1:" + broker.tcpPort() + "/mcp/developer");
+    assertThat(server.path("headers").path("X-Baton-Instance").asString())
+        .isEqualTo("${BATON_INSTANCE:-}");
+    JsonNode env =
+        JSON.readTree(Files.readString(repo.resolve(".claude/settings.local.json"))).path("env");
+    assertThat(env.path("BATON_TOKEN").asString()).isEqualTo(broker.token());
+
+    Map<String, String> claudeEnv = new LinkedHashMap<>();
+    claudeEnv.put("BATON_TOKEN", env.path("BATON_TOKEN").asString());
+    claudeEnv.put("BATON_INSTANCE", "claude-0123abcd");
+    claudeEnv.put("PWD", repo.toString());
+    McpSyncClient claude = connect(server, claudeEnv);
+
+    McpSchema.ListToolsResult tools = claude.listTools();
+    assertThat(tools.tools())
+        .extracting(McpSchema.Tool::name)
+        .contains("whoami", "instances", "lease_acquire", "lease_release", "leases", "who");
+    for (McpSchema.Tool t : tools.tools()) {
+      assertThat(("mcp__baton__" + t.name()).length()).isLessThanOrEqualTo(64);
+    }
+    JsonNode me = json(call(claude, "whoami", Map.of()));
+    assertThat(me.path("id").asString()).isEqualTo("claude-0123abcd");
+    assertThat(me.path("role").asString()).isEqualTo("developer");
+    assertThat(me.path("workspace").asString()).isEqualTo(repo.toString());
+    // The broker knows the instance too: MCP registered it under the launcher's id.
+    try (BrokerClient c = broker.unixClient()) {
+      assertThat(c.instance("claude-0123abcd").role()).isEqualTo("developer");
+    }
+  }
+
+  @Test
+  void aSecondAgentIsRefusedTheFirstAgentsFileWithTheHolderNamed() throws Exception {
+    McpSyncClient first = connect("developer", Map.of("X-Baton-Workspace", repo.toString()));
+    McpSyncClient second = connect("research", Map.of("X-Baton-Workspace", repo.toString()));
+    String firstId = json(call(first, "whoami", Map.of())).path("id").asString();
+    String secondId = json(call(second, "whoami", Map.of())).path("id").asString();
+    assertThat(firstId).startsWith("java-sdk-mcp-cli").isNotEqualTo(secondId);
+
+    McpSchema.CallToolResult granted =
+        first.callTool(
+            request(
+                "lease_acquire", Map.of("paths", List.of("src/app.py"), "reason", "fixing login")));
+    assertThat(granted.isError()).isFalse();
+    JsonNode lease = json(granted).get(0);
+    assertThat(lease.path("path").asString()).isEqualTo("src/app.py");
+    assertThat(lease.path("token").asLong()).isPositive();
+
+    McpSchema.CallToolResult refused =
+        second.callTool(request("lease_acquire", Map.of("paths", List.of("src/**"))));
+    assertThat(refused.isError()).isTrue();
+    assertThat(text(refused))
+        .contains("lease conflict")
+        .contains("src/app.py held exclusively by " + firstId + " (developer, 'fixing login')");
+
+    JsonNode who = json(call(second, "who", Map.of("path", "src/app.py")));
+    assertThat(who.path("leases").get(0).path("holder").asString()).isEqualTo(firstId);
+
+    JsonNode released = json(call(first, "lease_release", Map.of("leases", List.of("src/app.py"))));
+    assertThat(released.path("released")).hasSize(1);
+    assertThat(
+            second.callTool(request("lease_acquire", Map.of("paths", List.of("src/**")))).isError())
+        .isFalse();
+    JsonNode others = json(call(first, "instances", Map.of()));
+    assertThat(others).hasSize(2);
+  }
+
+  @Test
+  void mcpTrafficIsAHeartbeatAndASessionWhoseInstanceIsGoneIsEndedSoTheClientStartsAnew()
+      throws Exception {
+    McpSyncClient agent = connect("developer", Map.of("X-Baton-Workspace", repo.toString()));
+    String id = json(call(agent, "whoami", Map.of())).path("id").asString();
+    try (BrokerClient c = broker.unixClient()) {
+      var before = c.instance(id).lastHeartbeat();
+      Thread.sleep(20);
+      agent.listTools();
+      assertThat(c.instance(id).lastHeartbeat()).isAfter(before);
+      c.deregister(id);
+    }
+    // The SDK client sees 404 for its session, starts a new one, and the next call registers anew.
+    String again = null;
+    for (int attempt = 0; attempt < 3 && again == null; attempt++) {
+      try {
+        again = json(call(agent, "whoami", Map.of())).path("id").asString();
+      } catch (RuntimeException e) {
+        // the call that met the ended session fails; the client has started a new session
+      }
+    }
+    assertThat(again).isNotNull().isNotEqualTo(id);
+  }
+
+  @Test
+  void setupLeavesAMalformedMcpJsonAloneAndSaysWhy() throws Exception {
+    Files.writeString(repo.resolve(".mcp.json"), "{\"mcpServers\": [");
+    var r = sandbox.cli("setup", "claude", repo.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr()).contains(".mcp.json is not valid JSON").contains("fix it by hand");
+    assertThat(Files.readString(repo.resolve(".mcp.json"))).isEqualTo("{\"mcpServers\": [");
+    var unknown = sandbox.cli("setup", "claude", repo.toString(), "--role", "wizard");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.stderr()).contains("unknown role 'wizard'").contains("developer");
+  }
+
+  @Test
+  void badRequestsGetAnswersThatNameTheProblem() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + broker.tcpPort();
+    HttpResponse<String> noToken =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/mcp/developer"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .header("Content-Type", "application/json")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(noToken.statusCode()).isEqualTo(401);
+    HttpResponse<String> unknownRole =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/mcp/wizard"))
+                .header("Authorization", "Bearer " + broker.token())
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(unknownRole.statusCode()).isEqualTo(404);
+    assertThat(unknownRole.body())
+        .contains("no MCP endpoint for role 'wizard'")
+        .contains("developer, ops");
+
+    McpSyncClient noWorkspace = connect("developer", Map.of());
+    McpSchema.CallToolResult r = noWorkspace.callTool(request("whoami", Map.of()));
+    assertThat(r.isError()).isTrue();
+    assertThat(text(r)).contains("X-Baton-Workspace");
+
+    McpSyncClient agent = connect("developer", Map.of("X-Baton-Workspace", repo.toString()));
+    McpSchema.CallToolResult outside =
+        agent.callTool(request("lease_acquire", Map.of("paths", List.of("../etc/passwd"))));
+    assertThat(outside.isError()).isTrue();
+    assertThat(text(outside)).contains("is outside the workspace");
+    McpSchema.CallToolResult wrongType =
+        agent.callTool(request("lease_acquire", Map.of("paths", 42)));
+    assertThat(wrongType.isError()).isTrue();
+    assertThat(text(wrongType)).contains("'paths' must be an array of strings");
+    McpSchema.CallToolResult notHeld =
+        agent.callTool(request("lease_release", Map.of("leases", List.of("L999"))));
+    assertThat(notHeld.isError()).isTrue();
+    assertThat(text(notHeld)).contains("you hold no lease 'L999'");
+    try (BrokerClient c = broker.unixClient()) {
+      assertThat(c.leases(null, null).leases()).isEmpty();
+    }
+  }
+
+  @Test
+  void theStoredInstanceOfAnotherRoleIsNotTakenOverByAHeader() throws Exception {
+    try (BrokerClient c = broker.unixClient()) {
+      c.register(new RegisterBody("research", repo.toString(), "claude-99999999", "claude"));
+    }
+    McpSyncClient agent =
+        connect(
+            "developer",
+            Map.of("X-Baton-Workspace", repo.toString(), "X-Baton-Instance", "claude-99999999"));
+    JsonNode me = json(call(agent, "whoami", Map.of()));
+    // The header names an instance that exists: it is that instance, with its own role.
+    assertThat(me.path("id").asString()).isEqualTo("claude-99999999");
+    assertThat(me.path("role").asString()).isEqualTo("research");
+    assertThatThrownBy(() -> connect("wizard", Map.of())).isInstanceOf(RuntimeException.class);
+  }
+
+  // ---- helpers ----
+
+  /** A client for {@code .mcp.json}'s server entry, with its headers expanded from {@code env}. */
+  private McpSyncClient connect(JsonNode server, Map<String, String> env) {
+    URI url = URI.create(expand(server.path("url").asString(), env));
+    Map<String, String> headers = new LinkedHashMap<>();
+    server
+        .path("headers")
+        .properties()
+        .forEach(e -> headers.put(e.getKey(), expand(e.getValue().asString(), env)));
+    return client(url, headers);
+  }
+
+  private McpSyncClient connect(String role, Map<String, String> extraHeaders) {
+    Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
+    headers.put("Authorization", "Bearer " + broker.token());
+    return client(URI.create("http://127.0.0.1:" + broker.tcpPort() + "/mcp/" + role), headers);
+  }
+
+  private McpSyncClient client(URI url, Map<String, String> headers) {
+    HttpClientStreamableHttpTransport transport =
+        HttpClientStreamableHttpTransport.builder(url.getScheme() + "://" + url.getAuthority())
+            .endpoint(url.getPath())
+            .addHttpRequestCustomizer(
+                (builder, method, uri, body, context) ->
+                    headers.forEach(
+                        (k, v) -> {
+                          if (!v.isEmpty()) {
+                            builder.header(k, v);
+                          }
+                        }))
+            .build();
+    McpSyncClient c = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30)).build();
+    clients.add(c);
+    c.initialize();
+    return c;
+  }
+
+  /** Claude Code's expansion of {@code ${VAR}} and {@code ${VAR:-default}}. */
+  private static String expand(String text, Map<String, String> env) {
+    Matcher m = VAR.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String value = env.get(m.group(1));
+      if (value == null) {
+        value = m.group(2) != null ? m.group(2) : m.group();
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private static McpSchema.CallToolRequest request(String tool, Map<String, Object> args) {
+    return McpSchema.CallToolRequest.builder(tool).arguments(args).build();
+  }
+
+  private static McpSchema.CallToolResult call(
+      McpSyncClient c, String tool, Map<String, Object> args) {
+    McpSchema.CallToolResult r = c.callTool(request(tool, args));
+    assertThat(r.isError()).as("%s: %s", tool, text(r)).isFalse();
+    return r;
+  }
+
+  private static String text(McpSchema.CallToolResult r) {
+    return ((McpSchema.TextContent) r.content().get(0)).text();
+  }
+
+  private static JsonNode json(McpSchema.CallToolResult r) {
+    return JSON.readTree(text(r));
+  }
+}
