@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       TokenCommand.class,
       LeaseCommand.class,
       WhoCommand.class,
+      McpCommand.class,
       SetupCommand.class,
       GuardCommand.class,
       CommandLine.HelpCommand.class

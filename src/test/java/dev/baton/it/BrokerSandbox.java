@@ -229,7 +229,8 @@ public final class BrokerSandbox {
     return pb;
   }
 
-  private Map<String, String> environment() {
+  /** What the CLI needs to find this sandbox's broker (socket, data directory, jar). */
+  Map<String, String> environment() {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HOME", home().toString());
     env.put("BATON_SOCKET", socket.toString());

@@ -142,15 +142,25 @@ public final class HttpTransport implements AutoCloseable {
    * the returned stream and closes it.
    */
   public EventStreamReader stream(String path, Map<String, String> headers) throws IOException {
+    return open("GET", path, headers, null);
+  }
+
+  /**
+   * Sends one request on its own connection and returns as soon as the response head has arrived,
+   * with the body left to read as it comes (server-sent events, or a whole body up to the end of
+   * the connection). No time limit: answers that stream may take long.
+   */
+  public EventStreamReader open(
+      String method, String path, Map<String, String> headers, byte[] body) throws IOException {
     Connection c = connect();
     try {
-      writeRequest(c.out, "GET", path, headers, null, false);
+      writeRequest(c.out, method, path, headers, body, false);
       Head head = readHead(c.in);
-      InputStream body =
+      InputStream in =
           "chunked".equalsIgnoreCase(head.headers.get("transfer-encoding"))
               ? new ChunkedInputStream(c.in)
               : c.in;
-      return new EventStreamReader(head.status, head.headers, body, c.channel);
+      return new EventStreamReader(head.status, head.headers, in, c.channel);
     } catch (IOException e) {
       c.abort();
       throw e;

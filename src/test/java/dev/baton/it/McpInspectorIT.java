@@ -1,0 +1,173 @@
+package dev.baton.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.testing.GitRepos;
+import dev.baton.testing.NpmPackages;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A real MCP client, the MCP inspector's CLI from the npm registry (on Node 22), listing and
+ * calling baton's tools over HTTP and through {@code baton mcp} over stdio.
+ */
+class McpInspectorIT {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @TempDir Path tmp;
+
+  private BrokerSandbox sandbox;
+  private BrokerProcess broker;
+  private Path repo;
+
+  @BeforeEach
+  void start() {
+    NpmPackages.require();
+    sandbox = BrokerSandbox.in(tmp.resolve("b"));
+    repo = GitRepos.create(tmp.resolve("repo"));
+    broker =
+        sandbox.start(
+            "--config",
+            sandbox.writeConfig("baton.yaml", "registry:\n  instance-ttl: 10m\n").toString());
+  }
+
+  @AfterEach
+  void stop() {
+    broker.close();
+  }
+
+  @Test
+  void theInspectorListsAndCallsToolsOverHttp() throws Exception {
+    String url = "http://127.0.0.1:" + broker.tcpPort() + "/mcp/developer";
+    List<String> headers =
+        List.of(
+            "--header",
+            "Authorization: Bearer " + broker.token(),
+            "--header",
+            "X-Baton-Instance: claude-feedbeef",
+            "--header",
+            "X-Baton-Workspace: " + repo);
+    List<String> list = new ArrayList<>(List.of(url, "--transport", "http"));
+    list.addAll(headers);
+    list.addAll(List.of("--method", "tools/list"));
+    JsonNode tools = inspector(list);
+    List<String> names = new ArrayList<>();
+    tools.path("tools").forEach(t -> names.add(t.path("name").asString()));
+    assertThat(names)
+        .contains("whoami", "lease_acquire", "lease_release", "leases", "who", "instances");
+
+    List<String> call = new ArrayList<>(List.of(url, "--transport", "http"));
+    call.addAll(headers);
+    call.addAll(
+        List.of(
+            "--method",
+            "tools/call",
+            "--tool-name",
+            "lease_acquire",
+            "--tool-arg",
+            "paths=[\"README.md\"]",
+            "reason=docs"));
+    JsonNode granted = inspector(call);
+    assertThat(granted.path("isError").asBoolean()).isFalse();
+    JsonNode lease = JSON.readTree(granted.path("content").get(0).path("text").asString()).get(0);
+    assertThat(lease.path("holder").asString()).isEqualTo("claude-feedbeef");
+    assertThat(lease.path("path").asString()).isEqualTo("README.md");
+  }
+
+  @Test
+  void theInspectorListsAndCallsToolsThroughTheStdioBridge() throws Exception {
+    List<String> bridge = new ArrayList<>();
+    for (Map.Entry<String, String> e : sandbox.environment().entrySet()) {
+      bridge.add("-e");
+      bridge.add(e.getKey() + "=" + e.getValue());
+    }
+    bridge.addAll(
+        List.of(
+            "--cwd",
+            repo.toString(),
+            BrokerSandbox.launcher().toString(),
+            "mcp",
+            "--role",
+            "research"));
+    List<String> list = new ArrayList<>(bridge);
+    list.addAll(List.of("--method", "tools/list"));
+    JsonNode tools = inspector(list);
+    assertThat(tools.path("tools").size()).isGreaterThanOrEqualTo(6);
+
+    List<String> whoami = new ArrayList<>(bridge);
+    whoami.addAll(List.of("--method", "tools/call", "--tool-name", "whoami"));
+    JsonNode me = JSON.readTree(inspector(whoami).path("content").get(0).path("text").asString());
+    assertThat(me.path("role").asString()).isEqualTo("research");
+    assertThat(me.path("workspace").asString()).isEqualTo(repo.toString());
+  }
+
+  @Test
+  void whenTheBrokerIsDownTheStdioBridgeAnswersWithAnErrorThatSaysSo() throws Exception {
+    broker.close();
+    List<String> args = new ArrayList<>();
+    for (Map.Entry<String, String> e : sandbox.environment().entrySet()) {
+      args.add("-e");
+      args.add(e.getKey() + "=" + e.getValue());
+    }
+    args.addAll(
+        List.of(
+            "--cwd",
+            repo.toString(),
+            BrokerSandbox.launcher().toString(),
+            "mcp",
+            "--method",
+            "tools/list"));
+    Run r = run(args);
+    assertThat(r.exitCode).isNotZero();
+    assertThat(r.stdout + r.stderr)
+        .contains("baton broker is not reachable")
+        .contains("baton serve");
+  }
+
+  private record Run(int exitCode, String stdout, String stderr) {}
+
+  private JsonNode inspector(List<String> args) throws Exception {
+    Run r = run(args);
+    assertThat(r.exitCode)
+        .as("inspector %s\nstdout: %s\nstderr: %s", args, r.stdout, r.stderr)
+        .isZero();
+    return JSON.readTree(r.stdout);
+  }
+
+  private Run run(List<String> args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(NpmPackages.node().toString());
+    command.add(NpmPackages.bin("mcp-inspector").toString());
+    command.add("--cli");
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
+    pb.environment().put("MCP_CATALOG_PATH", tmp.resolve("catalog.json").toString());
+    pb.environment().put("HOME", sandbox.home().toString());
+    Path out = tmp.resolve("inspector.out");
+    Path err = tmp.resolve("inspector.err");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      throw new AssertionError("the inspector did not finish in 120 s: " + Files.readString(err));
+    }
+    return new Run(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+}
