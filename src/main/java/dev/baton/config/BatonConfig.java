@@ -1,6 +1,7 @@
 package dev.baton.config;
 
 import dev.baton.events.EventsConfig;
+import dev.baton.gateway.GatewayConfig;
 import dev.baton.leases.LeaseConfig;
 import dev.baton.registry.RegistryConfig;
 import dev.baton.server.ServerConfig;
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param events event history
  * @param leases lease timing
  * @param roles every known role by name, sorted
+ * @param gateway downstream MCP servers and what each role sees of them
  * @param logLevel root log level of {@code baton serve}
  */
 public record BatonConfig(
@@ -31,6 +33,7 @@ public record BatonConfig(
     EventsConfig events,
     LeaseConfig leases,
     Map<String, RoleConfig> roles,
+    GatewayConfig gateway,
     String logLevel) {
 
   public BatonConfig {

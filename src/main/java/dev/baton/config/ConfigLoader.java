@@ -1,6 +1,9 @@
 package dev.baton.config;
 
 import dev.baton.events.EventsConfig;
+import dev.baton.gateway.DownstreamConfig;
+import dev.baton.gateway.GatewayConfig;
+import dev.baton.gateway.RoleTools;
 import dev.baton.leases.LeaseConfig;
 import dev.baton.registry.RegistryConfig;
 import dev.baton.server.ServerConfig;
@@ -32,6 +35,11 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class ConfigLoader {
   private static final Pattern ROLE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+
+  /** Tools are named {@code <server>__<tool>}, so a server name has no {@code __} of its own. */
+  private static final Pattern SERVER_NAME =
+      Pattern.compile("(?!.*__)[A-Za-z][A-Za-z0-9_-]{0,23}(?<!_)");
+
   private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
 
   private static final Map<String, String> BUILT_IN_ROLE_DESCRIPTIONS =
@@ -87,7 +95,16 @@ public final class ConfigLoader {
     Section root =
         new Section(source, "", tree, substitution)
             .allowOnly(
-                "data-dir", "server", "store", "registry", "events", "leases", "roles", "log");
+                "data-dir",
+                "server",
+                "store",
+                "registry",
+                "events",
+                "leases",
+                "roles",
+                "servers",
+                "gateway",
+                "log");
     List<String> warnings = new ArrayList<>();
 
     Path dataDir =
@@ -141,6 +158,8 @@ public final class ConfigLoader {
 
     Map<String, RoleConfig> roles = roles(root.section("roles"));
     RegistryConfig registry = registry(root.section("registry"), roles, warnings);
+    GatewayConfig gateway =
+        gateway(root.section("gateway"), root.section("servers"), root.section("roles"), roles);
 
     Section events = root.section("events").allowOnly("retention");
     EventsConfig eventsConfig =
@@ -169,6 +188,7 @@ public final class ConfigLoader {
             eventsConfig,
             leases,
             roles,
+            gateway,
             level);
     return new Loaded(config, List.copyOf(warnings));
   }
@@ -237,13 +257,128 @@ public final class ConfigLoader {
                 + name
                 + "' is not a valid role name; use lower-case letters, digits and '-', starting with a letter");
       }
-      Section role = section.section(name).allowOnly("description");
+      Section role =
+          section.section(name).allowOnly("description", "servers", "allow", "deny", "tools");
       String description =
           role.string("description")
               .orElse(roles.containsKey(name) ? roles.get(name).description() : "");
       roles.put(name, new RoleConfig(name, description));
     }
     return roles;
+  }
+
+  private GatewayConfig gateway(
+      Section gateway, Section servers, Section roleSection, Map<String, RoleConfig> roles) {
+    gateway.allowOnly("stdio-pool", "http-pool", "start-timeout", "max-restarts");
+    int stdioPool = range(gateway, "stdio-pool", GatewayConfig.DEFAULT_STDIO_POOL, 1, 64);
+    int httpPool = range(gateway, "http-pool", GatewayConfig.DEFAULT_HTTP_POOL, 1, 256);
+    Duration startTimeout = positive(gateway, "start-timeout", GatewayConfig.DEFAULT_START_TIMEOUT);
+    int maxRestarts = range(gateway, "max-restarts", GatewayConfig.DEFAULT_MAX_RESTARTS, 0, 100);
+    Map<String, DownstreamConfig> downstream = new TreeMap<>();
+    for (String name : servers.keys()) {
+      if (!SERVER_NAME.matcher(name).matches()) {
+        throw servers.error(
+            servers.path(name),
+            "'"
+                + name
+                + "' is not a valid server name; use letters, digits, '-' and single '_' (at most 24), starting with a letter");
+      }
+      Section s =
+          servers
+              .section(name)
+              .allowOnly(
+                  "command",
+                  "args",
+                  "env",
+                  "cwd",
+                  "url",
+                  "headers",
+                  "scope",
+                  "start",
+                  "idle-timeout",
+                  "pool",
+                  "call-timeout");
+      String command = s.string("command").filter(c -> !c.isBlank()).orElse(null);
+      String url = s.string("url").filter(u -> !u.isBlank()).orElse(null);
+      if ((command == null) == (url == null)) {
+        throw s.error(
+            servers.path(name),
+            "give either 'command' (a stdio server) or 'url' (a Streamable HTTP server)");
+      }
+      if (command == null && (s.has("args") || s.has("env") || s.has("cwd"))) {
+        throw s.error(
+            servers.path(name), "'args', 'env' and 'cwd' are for stdio servers ('command')");
+      }
+      if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
+        throw s.error(s.path("url"), "'" + url + "' is not an http:// or https:// URL");
+      }
+      if (command != null && s.has("headers")) {
+        throw s.error(s.path("headers"), "'headers' are for HTTP servers ('url')");
+      }
+      String scopeText = s.string("scope").orElse("shared").toLowerCase(Locale.ROOT);
+      DownstreamConfig.Scope scope;
+      try {
+        scope = DownstreamConfig.Scope.valueOf(scopeText.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw s.error(
+            s.path("scope"),
+            "'" + scopeText + "' is not a scope; use shared, workspace or instance");
+      }
+      String start = s.string("start").orElse("lazy").toLowerCase(Locale.ROOT);
+      if (!start.equals("lazy") && !start.equals("eager")) {
+        throw s.error(s.path("start"), "'" + start + "' is not a start mode; use lazy or eager");
+      }
+      downstream.put(
+          name,
+          new DownstreamConfig(
+              name,
+              command,
+              s.strings("args"),
+              s.stringMap("env"),
+              s.string("cwd").orElse(null),
+              url,
+              s.stringMap("headers"),
+              scope,
+              start.equals("eager"),
+              positive(s, "idle-timeout", DownstreamConfig.DEFAULT_IDLE_TIMEOUT),
+              range(s, "pool", command != null ? stdioPool : httpPool, 1, 256),
+              positive(s, "call-timeout", DownstreamConfig.DEFAULT_CALL_TIMEOUT)));
+    }
+    Map<String, RoleTools> roleTools = new TreeMap<>();
+    for (String name : roleSection.keys()) {
+      Section role = roleSection.section(name);
+      List<String> names = role.strings("servers");
+      for (int i = 0; i < names.size(); i++) {
+        if (!downstream.containsKey(names.get(i))) {
+          throw role.error(
+              role.path("servers") + "[" + i + "]",
+              "no server '"
+                  + names.get(i)
+                  + "' under 'servers'"
+                  + (downstream.isEmpty()
+                      ? " (none is configured)"
+                      : "; configured: " + String.join(", ", downstream.keySet())));
+        }
+      }
+      String tools = role.string("tools").orElse("all").toLowerCase(Locale.ROOT);
+      if (!tools.equals("all") && !tools.equals("meta")) {
+        throw role.error(role.path("tools"), "'" + tools + "' is not a tool mode; use all or meta");
+      }
+      RoleTools rt =
+          new RoleTools(names, role.strings("allow"), role.strings("deny"), tools.equals("meta"));
+      if (!rt.equals(RoleTools.none())) {
+        roleTools.put(name, rt);
+      }
+    }
+    return new GatewayConfig(downstream, roleTools, startTimeout, maxRestarts);
+  }
+
+  private static int range(Section section, String key, int fallback, int min, int max) {
+    int value = section.integer(key).orElse(fallback);
+    if (value < min || value > max) {
+      throw section.error(section.path(key), value + " is out of range; use " + min + " to " + max);
+    }
+    return value;
   }
 
   private static Duration positive(Section section, String key, Duration fallback) {

@@ -1,5 +1,7 @@
 package dev.baton.config;
 
+import dev.baton.gateway.DownstreamConfig;
+import dev.baton.gateway.RoleTools;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -55,8 +57,56 @@ public final class ConfigPrinter {
     Map<String, Object> roles = new LinkedHashMap<>();
     config.roles().values().stream()
         .sorted(java.util.Comparator.comparing(RoleConfig::name))
-        .forEach(r -> roles.put(r.name(), Map.of("description", r.description())));
+        .forEach(
+            r -> {
+              Map<String, Object> role = new LinkedHashMap<>();
+              role.put("description", r.description());
+              RoleTools tools = config.gateway().role(r.name());
+              if (!tools.servers().isEmpty()) {
+                role.put("servers", tools.servers());
+              }
+              if (!tools.allow().isEmpty()) {
+                role.put("allow", tools.allow());
+              }
+              if (!tools.deny().isEmpty()) {
+                role.put("deny", tools.deny());
+              }
+              role.put("tools", tools.metaOnly() ? "meta" : "all");
+              roles.put(r.name(), role);
+            });
     root.put("roles", roles);
+    Map<String, Object> gateway = new LinkedHashMap<>();
+    gateway.put("start-timeout", Units.formatDuration(config.gateway().startTimeout()));
+    gateway.put("max-restarts", config.gateway().maxRestarts());
+    root.put("gateway", gateway);
+    Map<String, Object> servers = new LinkedHashMap<>();
+    for (DownstreamConfig d : config.gateway().servers().values()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      if (d.stdio()) {
+        entry.put("command", d.command());
+        entry.put("args", d.args());
+        if (!d.env().isEmpty()) {
+          // Values are often secrets (API keys): names only.
+          entry.put("env", new java.util.TreeSet<>(d.env().keySet()));
+        }
+        if (d.cwd() != null) {
+          entry.put("cwd", d.cwd());
+        }
+      } else {
+        entry.put("url", d.url());
+        if (!d.headers().isEmpty()) {
+          // Header values are often secrets: names only.
+          entry.put("headers", new java.util.TreeSet<>(d.headers().keySet()));
+        }
+      }
+      entry.put("scope", d.scope().wireName());
+      entry.put("start", d.eager() ? "eager" : "lazy");
+      entry.put("idle-timeout", Units.formatDuration(d.idleTimeout()));
+      entry.put("pool", d.pool());
+      entry.put("call-timeout", Units.formatDuration(d.callTimeout()));
+      servers.put(d.name(), entry);
+    }
+    root.put("servers", servers);
     root.put("log", Map.of("level", config.logLevel()));
     String header =
         "# effective baton configuration, from "

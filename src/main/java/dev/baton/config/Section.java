@@ -101,6 +101,47 @@ final class Section {
         });
   }
 
+  /** A list of scalars (a single scalar is a list of one); empty when absent. */
+  List<String> strings(String key) {
+    JsonNode value = node.path(key);
+    if (value.isMissingNode() || value.isNull()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    if (!value.isArray()) {
+      string(key).ifPresent(out::add);
+      return out;
+    }
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode item = value.get(i);
+      if (item.isContainer() || item.isNull()) {
+        throw error(path(key) + "[" + i + "]", "must be a single value, not '" + item + "'");
+      }
+      try {
+        out.add(substitution.expand(item.asString()));
+      } catch (IllegalArgumentException e) {
+        throw error(path(key) + "[" + i + "]", e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** A mapping of names to scalars; empty when absent. */
+  java.util.Map<String, String> stringMap(String key) {
+    Section map = section(key);
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String name : map.keys()) {
+      out.put(name, map.string(name).orElse(""));
+    }
+    return out;
+  }
+
+  /** True when the setting is present. */
+  boolean has(String key) {
+    JsonNode value = node.path(key);
+    return !value.isMissingNode() && !value.isNull();
+  }
+
   String path(String key) {
     return prefix.isEmpty() ? key : prefix + "." + key;
   }

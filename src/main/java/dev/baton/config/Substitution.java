@@ -7,11 +7,17 @@ import java.util.regex.Pattern;
 /**
  * Expands {@code ${VAR}}, {@code ${VAR:-default}} (default when unset or empty) and {@code
  * ${VAR-default}} (default when unset) in configuration values; {@code $${} stays a literal
- * {@code ${}.
+ * {@code ${}. The placeholders a downstream server's settings are expanded with per instance
+ * ({@code ${workspace}}, {@code ${worktree}}, {@code ${instance}}, {@code ${role}}) are kept as
+ * they are.
  */
 final class Substitution {
   private static final Pattern REF =
       Pattern.compile("\\$\\$\\{|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?}");
+
+  /** Expanded later, per instance, by the gateway. */
+  static final java.util.Set<String> KEPT =
+      java.util.Set.of("workspace", "worktree", "instance", "role");
 
   private final Map<String, String> env;
 
@@ -34,6 +40,8 @@ final class Substitution {
       String replacement;
       if (m.group().equals("$${")) {
         replacement = "${";
+      } else if (m.group(2) == null && KEPT.contains(m.group(1))) {
+        replacement = m.group();
       } else {
         String value = env.get(m.group(1));
         String op = m.group(2);

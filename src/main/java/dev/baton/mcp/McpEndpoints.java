@@ -1,6 +1,7 @@
 package dev.baton.mcp;
 
 import dev.baton.core.Version;
+import dev.baton.gateway.Gateway;
 import dev.baton.leases.LeaseService;
 import dev.baton.registry.InstanceNotFoundException;
 import dev.baton.registry.InstanceService;
@@ -8,6 +9,7 @@ import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -18,10 +20,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -54,13 +64,28 @@ public final class McpEndpoints implements AutoCloseable {
   private final Map<String, HttpServletStreamableServerTransportProvider> transports =
       new LinkedHashMap<>();
   private final Map<String, McpSyncServer> servers = new LinkedHashMap<>();
+  private final Gateway gateway;
+  private final GatewayTools gatewayTools;
+  private final Map<String, CompletableFuture<Void>> listed = new ConcurrentHashMap<>();
+  private final ExecutorService discovery =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "baton-mcp-discovery");
+            t.setDaemon(true);
+            return t;
+          });
 
-  public McpEndpoints(InstanceService instances, LeaseService leases, Clock clock) {
+  public McpEndpoints(
+      InstanceService instances, LeaseService leases, Gateway gateway, Clock clock) {
     this.instances = instances;
+    this.gateway = gateway;
     this.callers = new Callers(instances);
+    this.gatewayTools = new GatewayTools(gateway, callers);
     CoordinationTools tools = new CoordinationTools(instances, leases, callers, clock);
-    JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(JSON);
+    JacksonMcpJsonMapper mapper = mapper();
     for (String role : instances.roles()) {
+      List<McpServerFeatures.SyncToolSpecification> specs = new ArrayList<>(tools.forRole(role));
+      specs.addAll(gatewayTools.meta(role));
       HttpServletStreamableServerTransportProvider transport =
           HttpServletStreamableServerTransportProvider.builder()
               .mcpEndpoint("/mcp/" + role)
@@ -80,11 +105,42 @@ public final class McpEndpoints implements AutoCloseable {
               .validateToolInputs(false)
               .strictToolNameValidation(false)
               .requestTimeout(Duration.ofMinutes(10))
-              .tools(tools.forRole(role))
+              .tools(specs)
               .build();
       transports.put(role, transport);
       servers.put(role, server);
     }
+  }
+
+  /** The JSON mapper the SDK uses here and in the gateway's clients. */
+  public static JacksonMcpJsonMapper mapper() {
+    return new JacksonMcpJsonMapper(JSON);
+  }
+
+  /**
+   * Adds the role's downstream tools to its endpoint, once: the servers are started (or asked) on
+   * first contact with the endpoint, not with the broker. Requests of a session wait for it, so
+   * that their {@code tools/list} is complete; the first {@code initialize} does not.
+   */
+  private CompletableFuture<Void> listDownstream(String role) {
+    if (!gateway.hasServers(role)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return listed.computeIfAbsent(
+        role,
+        r ->
+            CompletableFuture.runAsync(
+                () -> {
+                  if (gateway.config().role(r).metaOnly()) {
+                    gateway.tools(r); // warms the catalogue for find_tools
+                    return;
+                  }
+                  McpSyncServer server = servers.get(r);
+                  for (Gateway.CatalogTool t : gateway.tools(r)) {
+                    server.addTool(gatewayTools.proxy(r, t));
+                  }
+                },
+                discovery));
   }
 
   /** The roles served, each at {@code /mcp/<role>}. */
@@ -124,6 +180,16 @@ public final class McpEndpoints implements AutoCloseable {
         return;
       }
       String session = request.getHeader(SESSION_HEADER);
+      CompletableFuture<Void> downstream = listDownstream(role);
+      if (session != null && !downstream.isDone()) {
+        try {
+          downstream.get(gateway.config().startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+          LOG.warn("the tools of role {} are not all listed yet: {}", role, e.getMessage());
+        }
+      }
       String named = request.getHeader("X-Baton-Instance");
       String instance = callers.boundTo(session, named);
       if (instance != null) {
@@ -181,6 +247,7 @@ public final class McpEndpoints implements AutoCloseable {
 
   @Override
   public void close() {
+    discovery.shutdownNow();
     for (Map.Entry<String, McpSyncServer> e : servers.entrySet()) {
       try {
         e.getValue().closeGracefully();

@@ -13,11 +13,14 @@ import dev.baton.api.Router;
 import dev.baton.config.BatonConfig;
 import dev.baton.core.ErrorCode;
 import dev.baton.core.Version;
+import dev.baton.events.EventService;
 import dev.baton.events.NewEvent;
 import dev.baton.events.internal.DefaultEventService;
 import dev.baton.events.internal.EventBus;
+import dev.baton.gateway.Gateway;
 import dev.baton.leases.internal.DefaultLeaseService;
 import dev.baton.mcp.McpEndpoints;
+import dev.baton.registry.InstanceEvents;
 import dev.baton.registry.InstanceService;
 import dev.baton.registry.internal.DefaultInstanceService;
 import dev.baton.store.Store;
@@ -144,7 +147,24 @@ public final class Broker implements AutoCloseable {
     new LeaseRoutes(leases).addTo(router);
     new ClaudeHookRoutes(instances, leases, clock).addTo(router);
     new GuardRoutes(leases, clock).addTo(router);
-    mcp = new McpEndpoints(instances, leases, clock);
+    Gateway gateway =
+        new Gateway(
+            config.gateway(),
+            McpEndpoints.mapper(),
+            config.dataDir().resolve("gateway").resolve("discovery"),
+            clock);
+    resources.add(gateway);
+    EventService.Subscription gone =
+        events.subscribe(
+            e -> {
+              if (e.instance() != null
+                  && (e.type().equals(InstanceEvents.EXPIRED)
+                      || e.type().equals(InstanceEvents.DEREGISTERED))) {
+                gateway.instanceGone(e.instance());
+              }
+            });
+    resources.add(gone::close);
+    mcp = new McpEndpoints(instances, leases, gateway, clock);
     resources.add(mcp);
     startHttp(router, metrics);
     resources.add(

@@ -3,6 +3,8 @@ package dev.baton.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.gateway.DownstreamConfig;
+import dev.baton.gateway.GatewayConfig;
 import dev.baton.store.StoreKind;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -357,5 +359,72 @@ class ConfigLoaderTest {
 
     assertThat(reloaded).usingRecursiveComparison().ignoringFields("file").isEqualTo(original);
     assertThat(reloaded.file()).isEqualTo(Optional.of(printed));
+  }
+
+  @Test
+  void downstreamServersAndRoleMappingsAreReadWithPerInstancePlaceholdersKept() throws IOException {
+    env.put("STDIO_POOL", "3");
+    file(
+        "gateway:\n  stdio-pool: ${STDIO_POOL:-5}\n  start-timeout: 2m\n"
+            + "servers:\n"
+            + "  files:\n    command: npx\n    args: [-y, pkg, \"${worktree}\"]\n    scope: instance\n"
+            + "    env: {ROOT: \"${workspace}\"}\n"
+            + "  remote:\n    url: http://127.0.0.1:9000/mcp\n    headers: {X-Key: secret}\n    start: eager\n"
+            + "roles:\n  developer:\n    servers: [files, remote]\n    deny: [\"files__write_*\"]\n"
+            + "  planner:\n    servers: [remote]\n    tools: meta\n");
+    BatonConfig c = load();
+    DownstreamConfig files = c.gateway().servers().get("files");
+    assertThat(files.args()).containsExactly("-y", "pkg", "${worktree}");
+    assertThat(files.env()).containsEntry("ROOT", "${workspace}");
+    assertThat(files.scope()).isEqualTo(DownstreamConfig.Scope.INSTANCE);
+    assertThat(files.pool()).isEqualTo(3);
+    assertThat(files.eager()).isFalse();
+    DownstreamConfig remote = c.gateway().servers().get("remote");
+    assertThat(remote.stdio()).isFalse();
+    assertThat(remote.pool()).isEqualTo(GatewayConfig.DEFAULT_HTTP_POOL);
+    assertThat(remote.eager()).isTrue();
+    assertThat(c.gateway().startTimeout()).hasMinutes(2);
+    assertThat(c.gateway().role("developer").servers()).containsExactly("files", "remote");
+    assertThat(c.gateway().role("developer").deny()).containsExactly("files__write_*");
+    assertThat(c.gateway().role("planner").metaOnly()).isTrue();
+    assertThat(c.gateway().role("reviewer").servers()).isEmpty();
+    assertThat(ConfigPrinter.toYaml(c)).contains("X-Key").doesNotContain("secret");
+  }
+
+  @Test
+  void aRoleNamingAServerThatIsNotConfiguredIsRefusedWithTheConfiguredOnes() throws IOException {
+    Path f =
+        file(
+            "servers:\n  files:\n    command: npx\nroles:\n  developer:\n    servers: [files, memory]\n");
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            f
+                + ": roles.developer.servers[1]: no server 'memory' under 'servers'; configured: files");
+  }
+
+  @Test
+  void aServerNeedsExactlyOneOfCommandAndUrlAndAValidScopeAndName() throws IOException {
+    Path f = file("servers:\n  both:\n    command: npx\n    url: http://127.0.0.1:1/mcp\n");
+    assertThatThrownBy(this::load)
+        .hasMessage(
+            f
+                + ": servers.both: give either 'command' (a stdio server) or 'url' (a Streamable HTTP server)");
+    file("servers:\n  x:\n    command: npx\n    scope: galaxy\n");
+    assertThatThrownBy(this::load)
+        .hasMessageContaining(
+            "servers.x.scope: 'galaxy' is not a scope; use shared, workspace or instance");
+    file("servers:\n  a__b:\n    command: npx\n");
+    assertThatThrownBy(this::load)
+        .hasMessageContaining("servers.a__b: 'a__b' is not a valid server name");
+    file("servers:\n  web:\n    url: ftp://example\n");
+    assertThatThrownBy(this::load)
+        .hasMessageContaining("servers.web.url: 'ftp://example' is not an http:// or https:// URL");
+    file("servers:\n  x:\n    command: npx\n    pool: 0\n");
+    assertThatThrownBy(this::load)
+        .hasMessageContaining("servers.x.pool: 0 is out of range; use 1 to 256");
+    file("roles:\n  developer:\n    tools: some\n");
+    assertThatThrownBy(this::load)
+        .hasMessageContaining("roles.developer.tools: 'some' is not a tool mode; use all or meta");
   }
 }

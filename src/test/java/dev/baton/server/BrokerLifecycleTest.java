@@ -84,6 +84,7 @@ class BrokerLifecycleTest {
             sameSocket.events(),
             sameSocket.leases(),
             sameSocket.roles(),
+            sameSocket.gateway(),
             "info");
 
     assertThatThrownBy(() -> second = Broker.start(config, Clock.systemUTC()))
@@ -116,6 +117,7 @@ class BrokerLifecycleTest {
             other.events(),
             other.leases(),
             other.roles(),
+            other.gateway(),
             "info");
 
     assertThatThrownBy(() -> second = Broker.start(config, Clock.systemUTC()))
@@ -148,6 +150,7 @@ class BrokerLifecycleTest {
               base.events(),
               base.leases(),
               base.roles(),
+              base.gateway(),
               "info");
 
       assertThatThrownBy(() -> first = Broker.start(config, Clock.systemUTC()))

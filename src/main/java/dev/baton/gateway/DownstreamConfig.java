@@ -1,0 +1,63 @@
+package dev.baton.gateway;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One downstream MCP server as configured under {@code servers.<name>}: a command started over
+ * stdio, or a Streamable HTTP URL. In {@code args}, {@code env}, {@code cwd}, {@code url} and
+ * {@code headers}, {@code ${workspace}}, {@code ${worktree}}, {@code ${instance}} and {@code
+ * ${role}} stand for the instance the server runs for (with scope {@code workspace}, only {@code
+ * ${workspace}} is known).
+ *
+ * @param name how tools are prefixed: {@code <name>__<tool>}
+ * @param command stdio: the program, e.g. {@code npx}; null for HTTP
+ * @param url HTTP: the endpoint; null for stdio
+ * @param scope one connection pool for all, per workspace, or per instance
+ * @param eager start when the broker starts instead of at first use
+ * @param idleTimeout an unused connection is closed after this
+ * @param pool at most this many connections (processes) per pool; calls go to the least busy
+ * @param callTimeout a call that takes longer fails with an error that says so
+ */
+public record DownstreamConfig(
+    String name,
+    String command,
+    List<String> args,
+    Map<String, String> env,
+    String cwd,
+    String url,
+    Map<String, String> headers,
+    Scope scope,
+    boolean eager,
+    Duration idleTimeout,
+    int pool,
+    Duration callTimeout) {
+
+  /** Default idle timeout. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+
+  /** Default call timeout. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(5);
+
+  public DownstreamConfig {
+    args = List.copyOf(args);
+    env = Map.copyOf(env);
+    headers = Map.copyOf(headers);
+  }
+
+  /** Where connections are shared. */
+  public enum Scope {
+    SHARED,
+    WORKSPACE,
+    INSTANCE;
+
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  public boolean stdio() {
+    return command != null;
+  }
+}

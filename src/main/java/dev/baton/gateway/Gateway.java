@@ -1,0 +1,448 @@
+package dev.baton.gateway;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.ErrorCode;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Downstream MCP servers: started when first needed (or with the broker, {@code start: eager}),
+ * pooled per server and scope (one pool for all, per workspace, per instance), checked with pings,
+ * closed when idle, restarted after a crash with backoff up to a limit, and all stopped, whole
+ * process groups included, when their instance goes or the broker stops. Also the role-based
+ * catalogue of their tools, named {@code <server>__<tool>}. Thread-safe.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final Duration SWEEP = Duration.ofSeconds(10);
+  private static final Duration PING_AFTER = Duration.ofSeconds(30);
+  private static final Duration PING_TIMEOUT = Duration.ofSeconds(10);
+  private static final String DISCOVERY = "discovery";
+
+  /** Who a call is made for: the values of the per-instance placeholders. */
+  public record Caller(String instance, String role, Path workspace, Path worktree) {}
+
+  /**
+   * A tool as an endpoint lists it.
+   *
+   * @param name the listed name, {@code <server>__<tool>} (shortened when needed)
+   * @param server the downstream server
+   * @param tool the server's own definition, with the listed name
+   * @param original the server's own name for it
+   */
+  public record CatalogTool(String name, String server, McpSchema.Tool tool, String original) {}
+
+  private final GatewayConfig config;
+  private final McpJsonMapper json;
+  private final Clock clock;
+  private final Path scratch;
+  private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+  private final Map<String, List<McpSchema.Tool>> discovered = new ConcurrentHashMap<>();
+  private final Map<String, String> discoveryErrors = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService janitor;
+  private final List<Thread> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+
+  /**
+   * @param scratch a directory for servers started only to learn their tools ({@code ${worktree}}
+   *     of the discovery run)
+   */
+  public Gateway(GatewayConfig config, McpJsonMapper json, Path scratch, Clock clock) {
+    this.config = config;
+    this.json = json;
+    this.clock = clock;
+    this.scratch = scratch;
+    this.janitor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "baton-gateway-janitor");
+              t.setDaemon(true);
+              return t;
+            });
+    janitor.scheduleWithFixedDelay(
+        this::sweep, SWEEP.toMillis(), SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+    for (DownstreamConfig d : config.servers().values()) {
+      if (d.eager()) {
+        janitor.execute(() -> discover(d.name()));
+      }
+    }
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  /** True when the role sees any downstream server. */
+  public boolean hasServers(String role) {
+    return !config.role(role).servers().isEmpty();
+  }
+
+  /**
+   * The tools the role is allowed, discovering each of its servers on first use (a server that
+   * cannot be started is left out and logged; {@link #problems} says why).
+   */
+  public List<CatalogTool> tools(String role) {
+    RoleTools rt = config.role(role);
+    List<CatalogTool> out = new ArrayList<>();
+    for (String server : rt.servers()) {
+      for (McpSchema.Tool t : discover(server)) {
+        String full = ToolNames.full(server, t.name());
+        if (!allowed(rt, full)) {
+          continue;
+        }
+        String name = ToolNames.of(server, t.name());
+        out.add(
+            new CatalogTool(
+                name,
+                server,
+                new McpSchema.Tool(
+                    name,
+                    t.title(),
+                    t.description(),
+                    t.inputSchema(),
+                    t.outputSchema(),
+                    t.annotations(),
+                    t.meta(),
+                    t.icons()),
+                t.name()));
+      }
+    }
+    return out;
+  }
+
+  /** Servers of the role that could not be started, with the reason. */
+  public Map<String, String> problems(String role) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String server : config.role(role).servers()) {
+      String e = discoveryErrors.get(server);
+      if (e != null) {
+        out.put(server, e);
+      }
+    }
+    return out;
+  }
+
+  private static boolean allowed(RoleTools rt, String full) {
+    boolean allow =
+        rt.allow().isEmpty() || rt.allow().stream().anyMatch(g -> ToolNames.matches(g, full));
+    return allow && rt.deny().stream().noneMatch(g -> ToolNames.matches(g, full));
+  }
+
+  /** The server's tools, from the first connection made to it (cached). */
+  List<McpSchema.Tool> discover(String server) {
+    List<McpSchema.Tool> known = discovered.get(server);
+    if (known != null) {
+      return known;
+    }
+    DownstreamConfig d = config.servers().get(server);
+    synchronized (d) {
+      known = discovered.get(server);
+      if (known != null) {
+        return known;
+      }
+      try {
+        List<McpSchema.Tool> tools;
+        if (d.scope() == DownstreamConfig.Scope.SHARED) {
+          tools = pool(d, new Caller(DISCOVERY, "", scratch(), scratch())).listTools();
+        } else {
+          // Per-workspace and per-instance servers list the same tools wherever they run: one
+          // started in a scratch directory tells them, then goes.
+          Pool probe =
+              new Pool(
+                  d,
+                  server + "|" + DISCOVERY,
+                  vars(new Caller(DISCOVERY, "", scratch(), scratch())));
+          try {
+            tools = probe.listTools();
+          } finally {
+            probe.close();
+          }
+        }
+        discovered.put(server, List.copyOf(tools));
+        discoveryErrors.remove(server);
+        LOG.info("MCP server '{}' offers {} tools", server, tools.size());
+        return discovered.get(server);
+      } catch (BatonException e) {
+        discoveryErrors.put(server, e.getMessage());
+        LOG.warn("{}", e.getMessage());
+        return List.of();
+      }
+    }
+  }
+
+  /**
+   * Calls a tool the role is allowed, on the connection for the caller's scope.
+   *
+   * @throws BatonException when the tool is unknown to the role or the server fails; a tool's own
+   *     failure is a result with {@code isError}, passed through
+   */
+  public McpSchema.CallToolResult call(
+      String role,
+      String name,
+      Map<String, Object> arguments,
+      Caller caller,
+      Map<String, Object> meta) {
+    CatalogTool target = null;
+    for (CatalogTool t : tools(role)) {
+      if (t.name().equals(name)) {
+        target = t;
+        break;
+      }
+    }
+    if (target == null) {
+      throw new BatonException(
+          ErrorCode.NOT_FOUND,
+          "no tool '" + name + "' for role " + role + "; find_tools lists what there is",
+          Map.of("tool", name));
+    }
+    DownstreamConfig d = config.servers().get(target.server());
+    McpSchema.CallToolRequest request =
+        new McpSchema.CallToolRequest(
+            target.original(), arguments == null ? Map.of() : arguments, meta);
+    return pool(d, caller).call(request);
+  }
+
+  /**
+   * Stops every connection made for an instance (it expired or deregistered). Returns at once; the
+   * processes are ended in the background (this runs where events are published).
+   */
+  public void instanceGone(String instance) {
+    String suffix = "|instance:" + instance;
+    List<Pool> gone = new ArrayList<>();
+    pools
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (e.getKey().endsWith(suffix)) {
+                gone.add(e.getValue());
+                return true;
+              }
+              return false;
+            });
+    for (Pool p : gone) {
+      Thread t = new Thread(p::close, "baton-gateway-stop-" + instance);
+      t.setDaemon(true);
+      t.start();
+      stopping.add(t);
+    }
+    stopping.removeIf(t -> !t.isAlive());
+  }
+
+  /** Processes started and running now (for tests and metrics). */
+  public List<Long> pids() {
+    List<Long> out = new ArrayList<>();
+    pools.values().forEach(p -> out.addAll(p.pids()));
+    return out;
+  }
+
+  private Pool pool(DownstreamConfig d, Caller caller) {
+    if (closed) {
+      throw new BatonException(ErrorCode.UNAVAILABLE, "the broker is shutting down");
+    }
+    String key =
+        switch (d.scope()) {
+          case SHARED -> d.name();
+          case WORKSPACE -> d.name() + "|workspace:" + caller.workspace();
+          case INSTANCE -> d.name() + "|instance:" + caller.instance();
+        };
+    return pools.computeIfAbsent(key, k -> new Pool(d, k, vars(caller)));
+  }
+
+  private static Map<String, String> vars(Caller caller) {
+    Map<String, String> vars = new LinkedHashMap<>();
+    vars.put("workspace", caller.workspace().toString());
+    vars.put(
+        "worktree",
+        (caller.worktree() == null ? caller.workspace() : caller.worktree()).toString());
+    vars.put("instance", caller.instance());
+    vars.put("role", caller.role());
+    return vars;
+  }
+
+  private Path scratch() {
+    try {
+      Files.createDirectories(scratch);
+    } catch (IOException e) {
+      throw new BatonException(
+          ErrorCode.INTERNAL, "cannot create " + scratch + ": " + e.getMessage(), e);
+    }
+    return scratch;
+  }
+
+  private void sweep() {
+    Instant now = clock.instant();
+    for (Pool p : pools.values()) {
+      try {
+        p.sweep(now);
+      } catch (RuntimeException e) {
+        LOG.debug("sweeping {} failed: {}", p.key, e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    janitor.shutdownNow();
+    List<Pool> all = new ArrayList<>(pools.values());
+    pools.clear();
+    all.parallelStream().forEach(Pool::close);
+    for (Thread t : stopping) {
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The connections of one server for one scope key. */
+  private final class Pool {
+    final DownstreamConfig config;
+    final String key;
+    final Map<String, String> vars;
+    final List<Connection> connections = new ArrayList<>();
+    int crashes;
+    Instant lastCrash = Instant.EPOCH;
+
+    Pool(DownstreamConfig config, String key, Map<String, String> vars) {
+      this.config = config;
+      this.key = key;
+      this.vars = vars;
+    }
+
+    List<McpSchema.Tool> listTools() {
+      return connection().listTools(Gateway.this.config.startTimeout());
+    }
+
+    McpSchema.CallToolResult call(McpSchema.CallToolRequest request) {
+      Connection c = connection();
+      McpSchema.CallToolResult result = c.call(request);
+      synchronized (this) {
+        crashes = 0;
+      }
+      return result;
+    }
+
+    /** The least busy live connection; a new one when all are busy and the pool has room. */
+    synchronized Connection connection() {
+      connections.removeIf(
+          c -> {
+            if (!c.alive()) {
+              crashes++;
+              lastCrash = clock.instant();
+              LOG.warn("MCP server '{}' ({}) has exited", config.name(), key);
+              c.close();
+              return true;
+            }
+            return false;
+          });
+      Connection best = null;
+      for (Connection c : connections) {
+        if (best == null || c.inFlight() < best.inFlight()) {
+          best = c;
+        }
+      }
+      if (best != null && (best.inFlight() == 0 || connections.size() >= config.pool())) {
+        return best;
+      }
+      int limit = Gateway.this.config.maxRestarts();
+      if (crashes > limit) {
+        if (Duration.between(lastCrash, clock.instant()).compareTo(Duration.ofMinutes(1)) < 0) {
+          throw new BatonException(
+              ErrorCode.UNAVAILABLE,
+              "MCP server '"
+                  + config.name()
+                  + "' crashed "
+                  + crashes
+                  + " times in a row; baton tries again a minute after the last crash (see the broker log)",
+              Map.of("server", config.name()));
+        }
+        crashes = limit; // one more try after the quiet period
+      }
+      if (crashes > 0) {
+        long backoff = Math.min(10_000L, 250L << Math.min(crashes, 6));
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      Connection c = Connection.open(config, vars, json, Gateway.this.config.startTimeout(), clock);
+      if (c.pid() > 0) {
+        LOG.info("started MCP server '{}' ({}) as process group {}", config.name(), key, c.pid());
+      }
+      connections.add(c);
+      return c;
+    }
+
+    synchronized List<Long> pids() {
+      List<Long> out = new ArrayList<>();
+      for (Connection c : connections) {
+        if (c.alive() && c.pid() > 0) {
+          out.add(c.pid());
+        }
+      }
+      return out;
+    }
+
+    void sweep(Instant now) {
+      List<Connection> idle = new ArrayList<>();
+      List<Connection> quiet = new ArrayList<>();
+      synchronized (this) {
+        for (Connection c : connections) {
+          Duration unused = Duration.between(c.lastUsed(), now);
+          if (c.inFlight() == 0 && unused.compareTo(config.idleTimeout()) >= 0 && !config.eager()) {
+            idle.add(c);
+          } else if (c.inFlight() == 0 && unused.compareTo(PING_AFTER) >= 0) {
+            quiet.add(c);
+          }
+        }
+        connections.removeAll(idle);
+      }
+      for (Connection c : idle) {
+        LOG.info("closing idle MCP server '{}' ({})", config.name(), key);
+        c.close();
+      }
+      for (Connection c : quiet) {
+        try {
+          c.ping(PING_TIMEOUT);
+        } catch (RuntimeException e) {
+          LOG.warn(
+              "MCP server '{}' ({}) did not answer a ping: {}", config.name(), key, e.getMessage());
+          synchronized (this) {
+            connections.remove(c);
+            crashes++;
+            lastCrash = clock.instant();
+          }
+          c.close();
+        }
+      }
+    }
+
+    void close() {
+      List<Connection> all;
+      synchronized (this) {
+        all = new ArrayList<>(connections);
+        connections.clear();
+      }
+      all.forEach(Connection::close);
+    }
+  }
+}

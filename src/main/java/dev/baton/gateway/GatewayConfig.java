@@ -1,0 +1,41 @@
+package dev.baton.gateway;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Downstream MCP servers and what each role sees of them ({@code servers:} and {@code
+ * roles.<role>.servers} in the config). No servers is valid: every endpoint then has baton's own
+ * tools only.
+ *
+ * @param servers by name
+ * @param roles by role name; a role without an entry sees no downstream tools
+ * @param startTimeout how long a server may take to start and answer {@code initialize} (npx may
+ *     download the package first)
+ * @param maxRestarts a server that crashed this many times in a row is not started again until a
+ *     later call after a quiet period
+ */
+public record GatewayConfig(
+    Map<String, DownstreamConfig> servers,
+    Map<String, RoleTools> roles,
+    Duration startTimeout,
+    int maxRestarts) {
+
+  public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+  public static final int DEFAULT_MAX_RESTARTS = 5;
+  public static final int DEFAULT_STDIO_POOL = 5;
+  public static final int DEFAULT_HTTP_POOL = 10;
+
+  public GatewayConfig {
+    servers = Map.copyOf(servers);
+    roles = Map.copyOf(roles);
+  }
+
+  public static GatewayConfig none() {
+    return new GatewayConfig(Map.of(), Map.of(), DEFAULT_START_TIMEOUT, DEFAULT_MAX_RESTARTS);
+  }
+
+  public RoleTools role(String role) {
+    return roles.getOrDefault(role, RoleTools.none());
+  }
+}

@@ -1,0 +1,154 @@
+package dev.baton.mcp;
+
+import dev.baton.core.BatonException;
+import dev.baton.gateway.Gateway;
+import dev.baton.gateway.ToolSearch;
+import dev.baton.registry.Instance;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The role's downstream tools as MCP tools ({@code <server>__<tool>}, calls passed through
+ * unchanged), and the meta-tools that reach them without a list refresh: {@code find_tools} and
+ * {@code call_tool}.
+ */
+final class GatewayTools {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final int DEFAULT_LIMIT = 8;
+
+  private final Gateway gateway;
+  private final Callers callers;
+
+  GatewayTools(Gateway gateway, Callers callers) {
+    this.gateway = gateway;
+    this.callers = callers;
+  }
+
+  /** A downstream tool, listed under its catalogue name. */
+  SyncToolSpecification proxy(String role, Gateway.CatalogTool tool) {
+    return SyncToolSpecification.builder()
+        .tool(tool.tool())
+        .callHandler(
+            (exchange, request) ->
+                call(exchange, role, tool.name(), request.arguments(), request.meta()))
+        .build();
+  }
+
+  /** {@code find_tools} and {@code call_tool}. */
+  List<SyncToolSpecification> meta(String role) {
+    Map<String, Object> findSchema = new LinkedHashMap<>();
+    findSchema.put("type", "object");
+    findSchema.put(
+        "properties",
+        Map.of(
+            "query",
+            Map.of("type", "string", "description", "what you want to do, in words"),
+            "limit",
+            Map.of("type", "integer", "description", "at most this many (default 8)")));
+    findSchema.put("required", List.of("query"));
+    Map<String, Object> callSchema = new LinkedHashMap<>();
+    callSchema.put("type", "object");
+    callSchema.put(
+        "properties",
+        Map.of(
+            "name",
+            Map.of("type", "string", "description", "a name from find_tools"),
+            "arguments",
+            Map.of("type", "object", "description", "the tool's arguments")));
+    callSchema.put("required", List.of("name"));
+    return List.of(
+        SyncToolSpecification.builder()
+            .tool(
+                McpSchema.Tool.builder("find_tools", findSchema)
+                    .description("Search all tools your role may use; returns names and schemas.")
+                    .build())
+            .callHandler((exchange, request) -> find(role, request.arguments()))
+            .build(),
+        SyncToolSpecification.builder()
+            .tool(
+                McpSchema.Tool.builder("call_tool", callSchema)
+                    .description("Call a tool found with find_tools.")
+                    .build())
+            .callHandler(
+                (exchange, request) -> {
+                  Map<String, Object> args =
+                      request.arguments() == null ? Map.of() : request.arguments();
+                  Object name = args.get("name");
+                  if (!(name instanceof String n) || n.isBlank()) {
+                    return error("argument 'name' is required: a tool name from find_tools");
+                  }
+                  Object inner = args.get("arguments");
+                  if (inner != null && !(inner instanceof Map)) {
+                    return error("argument 'arguments' must be an object");
+                  }
+                  @SuppressWarnings("unchecked")
+                  Map<String, Object> innerArgs =
+                      inner == null ? Map.of() : (Map<String, Object>) inner;
+                  return call(exchange, role, n, innerArgs, request.meta());
+                })
+            .build());
+  }
+
+  private CallToolResult find(String role, Map<String, Object> args) {
+    Object query = args == null ? null : args.get("query");
+    if (!(query instanceof String q) || q.isBlank()) {
+      return error("argument 'query' is required: describe what you want to do");
+    }
+    int limit = DEFAULT_LIMIT;
+    if (args.get("limit") instanceof Number n) {
+      limit = Math.max(1, Math.min(50, n.intValue()));
+    }
+    List<Gateway.CatalogTool> all = gateway.tools(role);
+    List<Map<String, Object>> found = new ArrayList<>();
+    for (Gateway.CatalogTool t : ToolSearch.rank(all, q, limit)) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", t.name());
+      if (t.tool().description() != null) {
+        m.put("description", t.tool().description());
+      }
+      m.put("inputSchema", t.tool().inputSchema());
+      found.add(m);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("tools", found);
+    if (found.isEmpty()) {
+      out.put(
+          "note",
+          all.isEmpty()
+              ? "your role has no downstream tools" + problems(role)
+              : "nothing matched; " + all.size() + " tools in all, try other words");
+    }
+    return CallToolResult.builder().addTextContent(JSON.writeValueAsString(out)).build();
+  }
+
+  private String problems(String role) {
+    Map<String, String> p = gateway.problems(role);
+    return p.isEmpty() ? "" : " (" + String.join("; ", p.values()) + ")";
+  }
+
+  private CallToolResult call(
+      McpSyncServerExchange exchange,
+      String role,
+      String name,
+      Map<String, Object> arguments,
+      Map<String, Object> meta) {
+    try {
+      Instance me = callers.resolve(exchange, role);
+      Gateway.Caller caller = new Gateway.Caller(me.id(), me.role(), me.workspace(), me.worktree());
+      return gateway.call(role, name, arguments, caller, meta);
+    } catch (BatonException e) {
+      return error(e.getMessage());
+    }
+  }
+
+  private static CallToolResult error(String message) {
+    return CallToolResult.builder().addTextContent(message).isError(true).build();
+  }
+}

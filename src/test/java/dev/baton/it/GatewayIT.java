@@ -1,0 +1,339 @@
+package dev.baton.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.api.client.BrokerClient;
+import dev.baton.testing.GitRepos;
+import dev.baton.testing.NpmPackages;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Downstream MCP servers from the npm registry ({@code server-everything}, {@code
+ * server-filesystem}) brokered by a real broker process: per-role listing, pass-through calls
+ * compared with direct calls to the same server, instance-scoped processes that go with their
+ * instance, crashes, meta-tools, and no process left behind.
+ */
+class GatewayIT {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @TempDir Path tmp;
+
+  private BrokerSandbox sandbox;
+  private BrokerProcess broker;
+  private Path repo;
+  private Path everything;
+  private Path filesystem;
+  private final List<McpSyncClient> clients = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    Path npm = NpmPackages.require();
+    everything = npm.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+    filesystem = npm.resolve("node_modules/@modelcontextprotocol/server-filesystem/dist/index.js");
+    sandbox = BrokerSandbox.in(tmp.resolve("b"));
+    repo = GitRepos.create(tmp.resolve("repo"));
+    String node = NpmPackages.node().toString();
+    String config =
+        "registry:\n  instance-ttl: 10m\n"
+            + "servers:\n"
+            + "  everything:\n    command: "
+            + node
+            + "\n    args: ["
+            + everything
+            + ", stdio]\n"
+            + "  files:\n    command: "
+            + node
+            + "\n    args: ["
+            + filesystem
+            + ", \"${worktree}\"]\n    scope: instance\n"
+            + "roles:\n"
+            + "  developer:\n    servers: [everything, files]\n"
+            + "  reviewer:\n    servers: [files]\n    allow: [\"files__read_*\", \"files__list_*\"]\n"
+            + "  ops:\n    servers: [everything]\n    deny: [\"everything__get-env\"]\n"
+            + "  planner:\n    servers: [everything]\n    tools: meta\n";
+    broker = sandbox.start("--config", sandbox.writeConfig("baton.yaml", config).toString());
+  }
+
+  @AfterEach
+  void stop() {
+    for (McpSyncClient c : clients) {
+      try {
+        c.closeGracefully();
+      } catch (RuntimeException e) {
+        // the broker may be gone already
+      }
+    }
+    broker.close();
+    assertThat(serverProcesses())
+        .as("MCP server processes left after the broker stopped")
+        .isEmpty();
+  }
+
+  @Test
+  void eachRoleListsBatonsToolsAndOnlyItsServersToolsUnderShortPrefixedNames() {
+    List<String> developer = names(connect("developer", "claude-00000001").listTools());
+    assertThat(developer)
+        .contains("whoami", "lease_acquire", "find_tools", "call_tool")
+        .contains(
+            "everything__echo",
+            "everything__get-sum",
+            "files__read_text_file",
+            "files__list_directory");
+    assertThat(developer).allSatisfy(n -> assertThat(n.length()).isLessThanOrEqualTo(52));
+
+    List<String> reviewer = names(connect("reviewer", "claude-00000002").listTools());
+    assertThat(reviewer).contains("files__read_text_file", "files__list_directory");
+    assertThat(reviewer)
+        .noneMatch(n -> n.startsWith("everything__") || n.equals("files__write_file"));
+
+    List<String> ops = names(connect("ops", "claude-00000003").listTools());
+    assertThat(ops).contains("everything__echo").doesNotContain("everything__get-env");
+
+    List<String> planner = names(connect("planner", "claude-00000004").listTools());
+    assertThat(planner)
+        .contains("find_tools", "call_tool")
+        .noneMatch(n -> n.startsWith("everything__"));
+  }
+
+  @Test
+  void callsThroughBatonGiveWhatTheServerItselfGives() {
+    McpSyncClient viaBaton = connect("developer", "claude-00000011");
+    McpSyncClient direct =
+        McpClient.sync(
+                new StdioClientTransport(
+                    ServerParameters.builder(NpmPackages.node().toString())
+                        .args(everything.toString(), "stdio")
+                        .build(),
+                    McpJsonDefaults.getMapper()))
+            .requestTimeout(Duration.ofSeconds(30))
+            .build();
+    clients.add(direct);
+    direct.initialize();
+    List<Map.Entry<String, Map<String, Object>>> calls =
+        List.of(
+            Map.entry("echo", Map.of("message", "héllo\nworld")),
+            Map.entry("get-sum", Map.of("a", 2, "b", 40.5)),
+            Map.entry("get-tiny-image", Map.of()),
+            Map.entry(
+                "get-annotated-message", Map.of("messageType", "error", "includeImage", true)),
+            Map.entry("get-structured-content", Map.of("location", "Chicago")),
+            Map.entry("get-sum", Map.of("a", "not a number")));
+    for (Map.Entry<String, Map<String, Object>> c : calls) {
+      McpSchema.CallToolResult expected = direct.callTool(call(c.getKey(), c.getValue()));
+      McpSchema.CallToolResult actual =
+          viaBaton.callTool(call("everything__" + c.getKey(), c.getValue()));
+      assertThat(actual.content()).as(c.getKey()).isEqualTo(expected.content());
+      assertThat(actual.structuredContent()).as(c.getKey()).isEqualTo(expected.structuredContent());
+      assertThat(actual.isError()).as(c.getKey()).isEqualTo(expected.isError());
+    }
+    // An embedded resource: the same, except for the creation time the server writes into it.
+    Map<String, Object> blob = Map.of("resourceType", "Blob", "resourceId", 2);
+    McpSchema.EmbeddedResource expected =
+        (McpSchema.EmbeddedResource)
+            direct.callTool(call("get-resource-reference", blob)).content().get(1);
+    McpSchema.EmbeddedResource actual =
+        (McpSchema.EmbeddedResource)
+            viaBaton.callTool(call("everything__get-resource-reference", blob)).content().get(1);
+    McpSchema.BlobResourceContents e = (McpSchema.BlobResourceContents) expected.resource();
+    McpSchema.BlobResourceContents a = (McpSchema.BlobResourceContents) actual.resource();
+    assertThat(a.uri()).isEqualTo(e.uri());
+    assertThat(a.mimeType()).isEqualTo(e.mimeType());
+    assertThat(
+            new String(
+                java.util.Base64.getDecoder().decode(a.blob()),
+                java.nio.charset.StandardCharsets.UTF_8))
+        .startsWith("Resource 2: This is a base64 blob created at");
+    McpSchema.CallToolResult image = direct.callTool(call("get-tiny-image", Map.of()));
+    assertThat(image.content()).anyMatch(x -> x instanceof McpSchema.ImageContent);
+  }
+
+  @Test
+  void instanceScopedServersRunInTheInstancesWorktreeAndGoWithTheInstance() throws Exception {
+    Path other = GitRepos.create(tmp.resolve("other"));
+    McpSyncClient a = connect("developer", "claude-0000000a");
+    McpSyncClient b = connect("developer", "claude-0000000b", other);
+    String aDirs = text(a.callTool(call("files__list_allowed_directories", Map.of())));
+    String bDirs = text(b.callTool(call("files__list_allowed_directories", Map.of())));
+    assertThat(aDirs).contains(repo.toString()).doesNotContain(other.toString());
+    assertThat(bDirs).contains(other.toString());
+    assertThat(serverProcesses(repo.toString())).isNotEmpty();
+
+    try (BrokerClient c = broker.unixClient()) {
+      c.deregister("claude-0000000a");
+    }
+    awaitNoProcesses(repo.toString(), Duration.ofSeconds(15));
+    assertThat(serverProcesses(other.toString())).isNotEmpty();
+  }
+
+  @Test
+  void aServerKilledDuringACallFailsThatCallAtOnceAndIsStartedAgainForTheNext() throws Exception {
+    McpSyncClient agent = connect("developer", "claude-000000cc");
+    assertThat(text(agent.callTool(call("everything__echo", Map.of("message", "up")))))
+        .contains("up");
+    CompletableFuture<McpSchema.CallToolResult> longCall =
+        CompletableFuture.supplyAsync(
+            () ->
+                agent.callTool(
+                    call(
+                        "everything__trigger-long-running-operation",
+                        Map.of("duration", 20, "steps", 2))));
+    Thread.sleep(1500);
+    List<ProcessHandle> running = serverProcesses(everything.toString());
+    assertThat(running).isNotEmpty();
+    long started = System.nanoTime();
+    running.forEach(ProcessHandle::destroyForcibly);
+    McpSchema.CallToolResult failed = longCall.get(15, TimeUnit.SECONDS);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    assertThat(failed.isError()).isTrue();
+    assertThat(text(failed)).contains("MCP server 'everything' exited").contains("started again");
+    assertThat(text(agent.callTool(call("everything__echo", Map.of("message", "again")))))
+        .contains("again");
+  }
+
+  @Test
+  void findToolsRanksTheCatalogueAndCallToolReachesWhatTheListDoesNotShow() throws Exception {
+    McpSyncClient planner = connect("planner", "claude-000000dd");
+    JsonNode found =
+        JSON.readTree(
+            text(planner.callTool(call("find_tools", Map.of("query", "add two numbers sum")))));
+    assertThat(found.path("tools").get(0).path("name").asString()).isEqualTo("everything__get-sum");
+    assertThat(found.path("tools").get(0).path("inputSchema").path("properties").has("a")).isTrue();
+    McpSchema.CallToolResult sum =
+        planner.callTool(
+            call(
+                "call_tool",
+                Map.of("name", "everything__get-sum", "arguments", Map.of("a", 1, "b", 2))));
+    assertThat(sum.isError()).isNotEqualTo(Boolean.TRUE); // the server leaves isError out
+    assertThat(text(sum)).contains("3");
+
+    McpSyncClient ops = connect("ops", "claude-000000de");
+    McpSchema.CallToolResult denied =
+        ops.callTool(call("call_tool", Map.of("name", "everything__get-env")));
+    assertThat(denied.isError()).isTrue();
+    assertThat(text(denied)).contains("no tool 'everything__get-env' for role ops");
+  }
+
+  @Test
+  void twoHundredInstancesUseAnInstanceScopedServerAndLeaveNoProcessBehind() throws Exception {
+    int instances = 200;
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
+    for (int i = 0; i < instances; i++) {
+      String id = String.format("leak-%08x", i);
+      done.add(
+          CompletableFuture.runAsync(
+              () -> {
+                if (System.nanoTime() > deadline) {
+                  throw new IllegalStateException("the leak test ran out of time");
+                }
+                McpSyncClient c = client("developer", id, repo);
+                try {
+                  c.initialize();
+                  assertThat(text(c.callTool(call("files__list_allowed_directories", Map.of()))))
+                      .contains(repo.toString());
+                } finally {
+                  c.closeGracefully();
+                }
+                try (BrokerClient b = broker.unixClient()) {
+                  b.deregister(id);
+                }
+              },
+              pool));
+    }
+    CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+    pool.shutdown();
+    awaitNoProcesses(filesystem.toString(), Duration.ofSeconds(30));
+  }
+
+  // ---- helpers ----
+
+  private McpSyncClient connect(String role, String instance) {
+    return connect(role, instance, repo);
+  }
+
+  private McpSyncClient connect(String role, String instance, Path workspace) {
+    McpSyncClient c = client(role, instance, workspace);
+    clients.add(c);
+    c.initialize();
+    return c;
+  }
+
+  private McpSyncClient client(String role, String instance, Path workspace) {
+    Map<String, String> headers =
+        Map.of(
+            "Authorization",
+            "Bearer " + broker.token(),
+            "X-Baton-Instance",
+            instance,
+            "X-Baton-Workspace",
+            workspace.toString());
+    HttpClientStreamableHttpTransport transport =
+        HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + broker.tcpPort())
+            .endpoint("/mcp/" + role)
+            .addHttpRequestCustomizer(
+                (builder, method, uri, body, context) -> headers.forEach(builder::header))
+            .build();
+    return McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60)).build();
+  }
+
+  private static McpSchema.CallToolRequest call(String tool, Map<String, Object> args) {
+    return McpSchema.CallToolRequest.builder(tool).arguments(args).build();
+  }
+
+  private static List<String> names(McpSchema.ListToolsResult r) {
+    return r.tools().stream().map(McpSchema.Tool::name).toList();
+  }
+
+  private static String text(McpSchema.CallToolResult r) {
+    return ((McpSchema.TextContent) r.content().get(0)).text();
+  }
+
+  /** Running processes (the broker's descendants or not) whose command line contains the text. */
+  private static List<ProcessHandle> serverProcesses(String text) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains(text)).orElse(false))
+        .filter(
+            p ->
+                p.info()
+                    .commandLine()
+                    .map(c -> !c.contains("surefire") && !c.contains("failsafe"))
+                    .orElse(true))
+        .toList();
+  }
+
+  private List<ProcessHandle> serverProcesses() {
+    List<ProcessHandle> out = new ArrayList<>(serverProcesses(everything.toString()));
+    out.addAll(serverProcesses(filesystem.toString()));
+    return out;
+  }
+
+  private static void awaitNoProcesses(String text, Duration limit) throws InterruptedException {
+    long end = System.nanoTime() + limit.toNanos();
+    while (!serverProcesses(text).isEmpty() && System.nanoTime() < end) {
+      Thread.sleep(200);
+    }
+    assertThat(serverProcesses(text)).as("processes of %s", text).isEmpty();
+  }
+}
