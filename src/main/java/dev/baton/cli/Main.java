@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       LeaseCommand.class,
       WhoCommand.class,
       McpCommand.class,
+      RolesCommand.class,
       SetupCommand.class,
       GuardCommand.class,
       CommandLine.HelpCommand.class

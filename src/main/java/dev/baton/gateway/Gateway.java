@@ -106,24 +106,36 @@ public final class Gateway implements AutoCloseable {
         if (!allowed(rt, full)) {
           continue;
         }
-        String name = ToolNames.of(server, t.name());
-        out.add(
-            new CatalogTool(
-                name,
-                server,
-                new McpSchema.Tool(
-                    name,
-                    t.title(),
-                    t.description(),
-                    t.inputSchema(),
-                    t.outputSchema(),
-                    t.annotations(),
-                    t.meta(),
-                    t.icons()),
-                t.name()));
+        out.add(catalogTool(server, t));
       }
     }
     return out;
+  }
+
+  /** Every tool of one server, under its listed name (no role rules applied). */
+  public List<CatalogTool> serverTools(String server) {
+    List<CatalogTool> out = new ArrayList<>();
+    for (McpSchema.Tool t : discover(server)) {
+      out.add(catalogTool(server, t));
+    }
+    return out;
+  }
+
+  private static CatalogTool catalogTool(String server, McpSchema.Tool t) {
+    String name = ToolNames.of(server, t.name());
+    return new CatalogTool(
+        name,
+        server,
+        new McpSchema.Tool(
+            name,
+            t.title(),
+            t.description(),
+            t.inputSchema(),
+            t.outputSchema(),
+            t.annotations(),
+            t.meta(),
+            t.icons()),
+        t.name());
   }
 
   /** Servers of the role that could not be started, with the reason. */

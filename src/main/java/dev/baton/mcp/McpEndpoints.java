@@ -112,6 +112,17 @@ public final class McpEndpoints implements AutoCloseable {
     }
   }
 
+  /**
+   * The definitions of baton's own tools as every endpoint lists them (coordination tools and
+   * meta-tools), for counting what they cost an agent.
+   */
+  public static List<McpSchema.Tool> ownTools() {
+    List<McpSchema.Tool> out = new ArrayList<>();
+    new CoordinationTools(null, null, null, null).forRole("any").forEach(t -> out.add(t.tool()));
+    new GatewayTools(null, null).meta("any").forEach(t -> out.add(t.tool()));
+    return out;
+  }
+
   /** The JSON mapper the SDK uses here and in the gateway's clients. */
   public static JacksonMcpJsonMapper mapper() {
     return new JacksonMcpJsonMapper(JSON);
