@@ -43,12 +43,22 @@ final class CoordinationTools {
   private final LeaseService leases;
   private final Callers callers;
   private final Clock clock;
+  private final java.util.function.Consumer<String> listChanged;
 
-  CoordinationTools(InstanceService instances, LeaseService leases, Callers callers, Clock clock) {
+  /**
+   * @param listChanged tells the clients of an endpoint (by role) that its tool list changed
+   */
+  CoordinationTools(
+      InstanceService instances,
+      LeaseService leases,
+      Callers callers,
+      Clock clock,
+      java.util.function.Consumer<String> listChanged) {
     this.instances = instances;
     this.leases = leases;
     this.callers = callers;
     this.clock = clock;
+    this.listChanged = listChanged;
   }
 
   /** The tools for an endpoint of {@code role}. */
@@ -127,6 +137,33 @@ final class CoordinationTools {
                 out.add(leaseJson(l));
               }
               return out;
+            }),
+        tool(
+            "switch_role",
+            "Change your role; find_tools and call_tool then reach its tools.",
+            schema(Map.of("role", prop("string", "the new role")), "role"),
+            role,
+            (me, args) -> {
+              String to = string(args, "role");
+              if (to == null) {
+                throw new IllegalArgumentException(
+                    "argument 'role' is required; roles: " + String.join(", ", instances.roles()));
+              }
+              Instance changed = instances.changeRole(me.id(), to);
+              listChanged.accept(role);
+              Map<String, Object> m = instanceJson(changed);
+              m.put("was", me.role());
+              m.put(
+                  "next",
+                  to.equals(role)
+                      ? "your tool list is this role's"
+                      : "this connection still lists /mcp/"
+                          + role
+                          + "'s tools; find_tools and call_tool now reach "
+                          + to
+                          + "'s, or connect to /mcp/"
+                          + to);
+              return m;
             }),
         tool(
             "who",

@@ -69,7 +69,8 @@ final class GatewayTools {
                 McpSchema.Tool.builder("find_tools", findSchema)
                     .description("Search all tools your role may use; returns names and schemas.")
                     .build())
-            .callHandler((exchange, request) -> find(role, request.arguments()))
+            .callHandler(
+                (exchange, request) -> find(currentRole(exchange, role), request.arguments()))
             .build(),
         SyncToolSpecification.builder()
             .tool(
@@ -91,9 +92,18 @@ final class GatewayTools {
                   @SuppressWarnings("unchecked")
                   Map<String, Object> innerArgs =
                       inner == null ? Map.of() : (Map<String, Object>) inner;
-                  return call(exchange, role, n, innerArgs, request.meta());
+                  return call(exchange, currentRole(exchange, role), n, innerArgs, request.meta());
                 })
             .build());
+  }
+
+  /** The caller's role now (switch_role changes it), else the endpoint's. */
+  private String currentRole(McpSyncServerExchange exchange, String endpointRole) {
+    try {
+      return callers.resolve(exchange, endpointRole).role();
+    } catch (BatonException e) {
+      return endpointRole;
+    }
   }
 
   private CallToolResult find(String role, Map<String, Object> args) {

@@ -81,7 +81,18 @@ public final class McpEndpoints implements AutoCloseable {
     this.gateway = gateway;
     this.callers = new Callers(instances);
     this.gatewayTools = new GatewayTools(gateway, callers);
-    CoordinationTools tools = new CoordinationTools(instances, leases, callers, clock);
+    CoordinationTools tools =
+        new CoordinationTools(
+            instances,
+            leases,
+            callers,
+            clock,
+            r -> {
+              McpSyncServer server = servers.get(r);
+              if (server != null) {
+                server.notifyToolsListChanged();
+              }
+            });
     JacksonMcpJsonMapper mapper = mapper();
     for (String role : instances.roles()) {
       List<McpServerFeatures.SyncToolSpecification> specs = new ArrayList<>(tools.forRole(role));
@@ -118,7 +129,9 @@ public final class McpEndpoints implements AutoCloseable {
    */
   public static List<McpSchema.Tool> ownTools() {
     List<McpSchema.Tool> out = new ArrayList<>();
-    new CoordinationTools(null, null, null, null).forRole("any").forEach(t -> out.add(t.tool()));
+    new CoordinationTools(null, null, null, null, r -> {})
+        .forRole("any")
+        .forEach(t -> out.add(t.tool()));
     new GatewayTools(null, null).meta("any").forEach(t -> out.add(t.tool()));
     return out;
   }

@@ -31,6 +31,15 @@ public interface InstanceService {
   List<Instance> list(InstanceFilter filter);
 
   /**
+   * Gives an instance another role and emits {@code instance.role_changed} (with the role it had);
+   * counts as a heartbeat.
+   *
+   * @throws UnknownRoleException when the role is not configured
+   * @throws InstanceNotFoundException when it is not registered
+   */
+  Instance changeRole(String id, String role);
+
+  /**
    * Removes an instance and emits {@code instance.deregistered}.
    *
    * @throws InstanceNotFoundException when it is not registered

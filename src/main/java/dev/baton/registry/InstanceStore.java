@@ -20,6 +20,12 @@ public interface InstanceStore {
   /** Moves the heartbeat and expiry of a live instance; empty when the id is unknown. */
   Optional<Instance> touch(String id, Instant heardAt, Instant expiresAt);
 
+  /**
+   * Gives a live instance another role, appending {@code event} (built from the changed instance);
+   * empty when the id is unknown.
+   */
+  Optional<Instance> changeRole(String id, String role, Function<Instance, NewEvent> event);
+
   /** Instances matching the workspace root and role (null matches any), ordered by id. */
   List<Instance> list(String workspace, String role);
 

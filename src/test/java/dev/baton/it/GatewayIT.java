@@ -235,6 +235,37 @@ class GatewayIT {
   }
 
   @Test
+  void switchRoleChangesWhatTheMetaToolsReachAndTellsTheAgentHow() throws Exception {
+    McpSyncClient agent = connect("developer", "claude-000000ee");
+    assertThat(
+            text(
+                agent.callTool(
+                    call("call_tool", Map.of("name", "files__list_allowed_directories")))))
+        .contains(repo.toString());
+    McpSchema.CallToolResult unknown =
+        agent.callTool(call("switch_role", Map.of("role", "wizard")));
+    assertThat(unknown.isError()).isTrue();
+    assertThat(text(unknown)).contains("wizard").contains("developer");
+
+    JsonNode switched =
+        JSON.readTree(text(agent.callTool(call("switch_role", Map.of("role", "ops")))));
+    assertThat(switched.path("role").asString()).isEqualTo("ops");
+    assertThat(switched.path("was").asString()).isEqualTo("developer");
+    assertThat(switched.path("next").asString())
+        .contains("find_tools and call_tool now reach ops's");
+    try (BrokerClient c = broker.unixClient()) {
+      assertThat(c.instance("claude-000000ee").role()).isEqualTo("ops");
+    }
+    McpSchema.CallToolResult gone =
+        agent.callTool(call("call_tool", Map.of("name", "files__list_allowed_directories")));
+    assertThat(gone.isError()).isTrue();
+    assertThat(text(gone)).contains("no tool 'files__list_allowed_directories' for role ops");
+    JsonNode found =
+        JSON.readTree(text(agent.callTool(call("find_tools", Map.of("query", "echo message")))));
+    assertThat(found.path("tools").get(0).path("name").asString()).isEqualTo("everything__echo");
+  }
+
+  @Test
   void twoHundredInstancesUseAnInstanceScopedServerAndLeaveNoProcessBehind() throws Exception {
     int instances = 200;
     ExecutorService pool = Executors.newFixedThreadPool(8);

@@ -163,6 +163,38 @@ public abstract class StoreContract {
   }
 
   @Test
+  void changeRoleStoresTheNewRoleAndAppendsItsEventButNotForAnUnknownId() {
+    Instance i = instance("a-2", "developer", "/repo", clock.instant().plusSeconds(30));
+    store.instances().insert(i, registered(i));
+
+    Instance changed =
+        store
+            .instances()
+            .changeRole(
+                "a-2",
+                "reviewer",
+                x -> new NewEvent("instance.role_changed", null, x.id(), Map.of()))
+            .orElseThrow();
+
+    assertThat(changed.role()).isEqualTo("reviewer");
+    assertThat(store.instances().find("a-2")).map(Instance::role).contains("reviewer");
+    assertThat(store.instances().countByRole()).containsEntry("reviewer", 1L);
+    long before = store.events().lastId();
+    assertThat(
+            store
+                .instances()
+                .changeRole(
+                    "nobody",
+                    "ops",
+                    x -> new NewEvent("instance.role_changed", null, x.id(), Map.of())))
+        .isEmpty();
+    assertThat(store.events().lastId()).isEqualTo(before);
+    assertThat(store.events().after(0, 100))
+        .extracting(Event::type)
+        .containsExactly("instance.registered", "instance.role_changed");
+  }
+
+  @Test
   void deleteOfAnUnknownIdChangesNothing() {
     long before = store.events().lastId();
 

@@ -154,6 +154,29 @@ public final class DefaultInstanceService implements InstanceService {
   }
 
   @Override
+  public Instance changeRole(String id, String role) {
+    String wanted = required(role, "role");
+    if (!config.roles().contains(wanted)) {
+      throw new UnknownRoleException(wanted, config.roles());
+    }
+    Instance before = get(id);
+    Instance changed =
+        store
+            .changeRole(
+                id,
+                wanted,
+                i -> {
+                  NewEvent e = event(InstanceEvents.ROLE_CHANGED, i);
+                  Map<String, Object> data = new LinkedHashMap<>(e.data());
+                  data.put("from", before.role());
+                  return new NewEvent(e.type(), e.workspace(), e.instance(), data);
+                })
+            .orElseThrow(() -> new InstanceNotFoundException(id));
+    LOG.info("{} changed role from {} to {}", id, before.role(), wanted);
+    return touch(changed.id());
+  }
+
+  @Override
   public Instance deregister(String id) {
     Instance gone =
         store

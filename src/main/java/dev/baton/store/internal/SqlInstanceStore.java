@@ -113,6 +113,27 @@ final class SqlInstanceStore implements InstanceStore {
   }
 
   @Override
+  public Optional<Instance> changeRole(String id, String role, Function<Instance, NewEvent> event) {
+    return db.write(
+        "instances.role",
+        tx -> {
+          Optional<Instance> changed;
+          try (PreparedStatement ps =
+              tx.connection()
+                  .prepareStatement(
+                      "UPDATE instances SET role = ? WHERE id = ? RETURNING " + COLUMNS)) {
+            ps.setString(1, role);
+            ps.setString(2, id);
+            changed = first(ps);
+          }
+          if (changed.isPresent()) {
+            tx.emit(event.apply(changed.get()));
+          }
+          return changed;
+        });
+  }
+
+  @Override
   public Optional<Instance> delete(String id, Function<Instance, NewEvent> event) {
     return db.write(
         "instances.delete",
