@@ -155,7 +155,8 @@ final class Connection {
       if (stdio != null) {
         CompletableFuture<Integer> exit = stdio.exited();
         Mono<T> death =
-            Mono.fromFuture(exit)
+            // suppressCancel: when the answer wins, the race must not cancel the exit future.
+            Mono.fromFuture(exit, true)
                 .flatMap(
                     code ->
                         Mono.error(
@@ -233,7 +234,7 @@ final class Connection {
 
   /** True while the process runs (always true for HTTP until closed). */
   boolean alive() {
-    return !closed && (stdio == null || !stdio.exited().isDone());
+    return !closed && (stdio == null || stdio.alive());
   }
 
   /** The process id, or -1 for HTTP. */

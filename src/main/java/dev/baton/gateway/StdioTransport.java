@@ -94,6 +94,10 @@ final class StdioTransport implements McpClientTransport {
     return process.pid();
   }
 
+  boolean alive() {
+    return process.isAlive();
+  }
+
   /** Completes with the exit code when the process ends. */
   CompletableFuture<Integer> exited() {
     return exited;

@@ -191,6 +191,13 @@ class GatewayIT {
     McpSyncClient agent = connect("developer", "claude-000000cc");
     assertThat(text(agent.callTool(call("everything__echo", Map.of("message", "up")))))
         .contains("up");
+    // One process serves call after call (a restart per call would also pass the checks below).
+    List<ProcessHandle> first = serverProcesses(everything.toString());
+    assertThat(first).hasSize(1);
+    for (int i = 0; i < 5; i++) {
+      agent.callTool(call("everything__echo", Map.of("message", "again " + i)));
+    }
+    assertThat(serverProcesses(everything.toString())).containsExactlyElementsOf(first);
     CompletableFuture<McpSchema.CallToolResult> longCall =
         CompletableFuture.supplyAsync(
             () ->

@@ -128,6 +128,16 @@ final class BrokerProcess {
     return home.socket();
   }
 
+  /** The bound TCP address, {@code host:port}. */
+  String tcpAddress() {
+    return tcp.getHostString() + ":" + tcp.getPort();
+  }
+
+  /** The bearer token for TCP. */
+  String token() {
+    return token;
+  }
+
   Path gcLog() {
     return home.gcLog();
   }
