@@ -45,6 +45,7 @@ class GatewayIT {
   private Path everything;
   private Path filesystem;
   private final List<McpSyncClient> clients = new ArrayList<>();
+  private Process httpServer;
 
   @BeforeEach
   void start() {
@@ -54,6 +55,14 @@ class GatewayIT {
     sandbox = BrokerSandbox.in(tmp.resolve("b"));
     repo = GitRepos.create(tmp.resolve("repo"));
     String node = NpmPackages.node().toString();
+    int port;
+    try (java.net.ServerSocket free =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    httpServer = startHttpServer(node, port);
     String config =
         "registry:\n  instance-ttl: 10m\n"
             + "servers:\n"
@@ -67,7 +76,11 @@ class GatewayIT {
             + "\n    args: ["
             + filesystem
             + ", \"${worktree}\"]\n    scope: instance\n"
+            + "  web:\n    url: http://127.0.0.1:"
+            + port
+            + "/mcp\n    headers: {X-Test: yes}\n"
             + "roles:\n"
+            + "  architect:\n    servers: [web]\n"
             + "  developer:\n    servers: [everything, files]\n"
             + "  reviewer:\n    servers: [files]\n    allow: [\"files__read_*\", \"files__list_*\"]\n"
             + "  ops:\n    servers: [everything]\n    deny: [\"everything__get-env\"]\n"
@@ -85,6 +98,14 @@ class GatewayIT {
       }
     }
     broker.close();
+    if (httpServer != null) {
+      httpServer.destroyForcibly();
+      try {
+        httpServer.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     assertThat(serverProcesses())
         .as("MCP server processes left after the broker stopped")
         .isEmpty();
@@ -192,12 +213,13 @@ class GatewayIT {
     assertThat(text(agent.callTool(call("everything__echo", Map.of("message", "up")))))
         .contains("up");
     // One process serves call after call (a restart per call would also pass the checks below).
-    List<ProcessHandle> first = serverProcesses(everything.toString());
+    String stdioServer = everything + " stdio"; // not the HTTP one of aStreamableHttpServer...
+    List<ProcessHandle> first = serverProcesses(stdioServer);
     assertThat(first).hasSize(1);
     for (int i = 0; i < 5; i++) {
       agent.callTool(call("everything__echo", Map.of("message", "again " + i)));
     }
-    assertThat(serverProcesses(everything.toString())).containsExactlyElementsOf(first);
+    assertThat(serverProcesses(stdioServer)).containsExactlyElementsOf(first);
     CompletableFuture<McpSchema.CallToolResult> longCall =
         CompletableFuture.supplyAsync(
             () ->
@@ -206,7 +228,7 @@ class GatewayIT {
                         "everything__trigger-long-running-operation",
                         Map.of("duration", 20, "steps", 2))));
     Thread.sleep(1500);
-    List<ProcessHandle> running = serverProcesses(everything.toString());
+    List<ProcessHandle> running = serverProcesses(stdioServer);
     assertThat(running).isNotEmpty();
     long started = System.nanoTime();
     running.forEach(ProcessHandle::destroyForcibly);
@@ -305,7 +327,44 @@ class GatewayIT {
     awaitNoProcesses(filesystem.toString(), Duration.ofSeconds(30));
   }
 
+  @Test
+  void aStreamableHttpServerIsBrokeredToo() {
+    McpSyncClient architect = connect("architect", "claude-000000ab");
+    assertThat(names(architect.listTools())).contains("web__echo", "web__get-sum");
+    assertThat(text(architect.callTool(call("web__echo", Map.of("message", "over http")))))
+        .contains("over http");
+  }
+
   // ---- helpers ----
+
+  /** server-everything in its Streamable HTTP mode, on {@code port}, until it listens. */
+  private Process startHttpServer(String node, int port) {
+    try {
+      ProcessBuilder pb =
+          new ProcessBuilder(node, everything.toString(), "streamableHttp")
+              .redirectErrorStream(true)
+              .redirectOutput(tmp.resolve("everything-http.log").toFile());
+      pb.environment().put("PORT", Integer.toString(port));
+      Process p = pb.start();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < end) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+          if (s.isConnected()) {
+            return p;
+          }
+        } catch (java.io.IOException e) {
+          Thread.sleep(100);
+        }
+      }
+      p.destroyForcibly();
+      throw new AssertionError("server-everything did not listen on " + port + " within 30 s");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
 
   private McpSyncClient connect(String role, String instance) {
     return connect(role, instance, repo);

@@ -192,6 +192,51 @@ class McpEndpointIT {
   }
 
   @Test
+  void aClientThatClosesTheConnectionWithItsInitializedNotificationIsServed() throws Exception {
+    // Every request here goes on its own connection with "Connection: close", as some clients send
+    // notifications/initialized.
+    dev.baton.api.client.HttpTransport http =
+        dev.baton.api.client.HttpTransport.unix(broker.socket(), false, Duration.ofSeconds(10));
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Accept", "application/json, text/event-stream");
+    headers.put("X-Baton-Workspace", repo.toString());
+    String session;
+    try (var r =
+        http.open(
+            "POST",
+            "/mcp/developer",
+            headers,
+            ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                    + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+      assertThat(r.status()).isEqualTo(200);
+      session = r.headers().get("mcp-session-id");
+      assertThat(r.readRest()).contains("\"protocolVersion\":\"2025-06-18\"");
+    }
+    headers.put("Mcp-Session-Id", session);
+    headers.put("Connection", "close");
+    try (var r =
+        http.open(
+            "POST",
+            "/mcp/developer",
+            headers,
+            "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+      assertThat(r.status()).isEqualTo(202);
+    }
+    try (var r =
+        http.open(
+            "POST",
+            "/mcp/developer",
+            headers,
+            "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.readRest()).contains("\"lease_acquire\"");
+    }
+  }
+
+  @Test
   void badRequestsGetAnswersThatNameTheProblem() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + broker.tcpPort();
