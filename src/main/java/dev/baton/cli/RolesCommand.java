@@ -7,6 +7,7 @@ import dev.baton.config.BatonConfig;
 import dev.baton.config.RoleConfig;
 import dev.baton.gateway.Gateway;
 import dev.baton.gateway.RoleTools;
+import dev.baton.gateway.ToolNames;
 import dev.baton.mcp.McpEndpoints;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.PrintWriter;
@@ -82,7 +83,7 @@ final class RolesCommand implements Callable<Integer> {
       for (String server : config.gateway().servers().keySet()) {
         List<Gateway.CatalogTool> tools = gateway.serverTools(server);
         perServer.put(server, tools.size());
-        tools.forEach(t -> everything.add(renamed(t.tool(), t.original())));
+        tools.forEach(t -> everything.add(ToolNames.renamed(t.tool(), t.original())));
       }
       int all = count(encoding, everything);
       out.printf(Locale.ROOT, "%-22s %6s %8s %10s%n", "endpoint", "tools", "tokens", "vs all");
@@ -121,18 +122,6 @@ final class RolesCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
-  }
-
-  private static McpSchema.Tool renamed(McpSchema.Tool t, String name) {
-    return new McpSchema.Tool(
-        name,
-        t.title(),
-        t.description(),
-        t.inputSchema(),
-        t.outputSchema(),
-        t.annotations(),
-        t.meta(),
-        t.icons());
   }
 
   private static int count(Encoding encoding, List<McpSchema.Tool> tools) {

@@ -123,19 +123,7 @@ public final class Gateway implements AutoCloseable {
 
   private static CatalogTool catalogTool(String server, McpSchema.Tool t) {
     String name = ToolNames.of(server, t.name());
-    return new CatalogTool(
-        name,
-        server,
-        new McpSchema.Tool(
-            name,
-            t.title(),
-            t.description(),
-            t.inputSchema(),
-            t.outputSchema(),
-            t.annotations(),
-            t.meta(),
-            t.icons()),
-        t.name());
+    return new CatalogTool(name, server, ToolNames.renamed(t, name), t.name());
   }
 
   /** Servers of the role that could not be started, with the reason. */

@@ -48,6 +48,20 @@ public final class ToolNames {
     }
   }
 
+  /** The same definition under another name (the rest passes through as the server gave it). */
+  public static io.modelcontextprotocol.spec.McpSchema.Tool renamed(
+      io.modelcontextprotocol.spec.McpSchema.Tool t, String name) {
+    return new io.modelcontextprotocol.spec.McpSchema.Tool(
+        name,
+        t.title(),
+        t.description(),
+        t.inputSchema(),
+        t.outputSchema(),
+        t.annotations(),
+        t.meta(),
+        t.icons());
+  }
+
   /** Glob on tool names: {@code *} any run of characters, {@code ?} one. */
   static boolean matches(String glob, String name) {
     StringBuilder re = new StringBuilder();

@@ -2,20 +2,13 @@ package dev.baton.integrations;
 
 import dev.baton.core.BatonException;
 import dev.baton.core.ErrorCode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -27,7 +20,6 @@ public final class ClaudeSettings {
   /** The hook events baton listens to, with their matcher (null: every occasion). */
   public static final Map<String, String> EVENTS = events();
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int TIMEOUT_SECONDS = 10;
 
   private ClaudeSettings() {}
@@ -121,47 +113,11 @@ public final class ClaudeSettings {
   }
 
   private static ObjectNode read(Path settings) {
-    if (!Files.exists(settings)) {
-      return JsonNodeFactory.instance.objectNode();
-    }
-    try {
-      String text = Files.readString(settings, StandardCharsets.UTF_8);
-      if (text.isBlank()) {
-        return JsonNodeFactory.instance.objectNode();
-      }
-      JsonNode node = JSON.readTree(text);
-      if (!node.isObject()) {
-        throw new BatonException(
-            ErrorCode.INVALID_REQUEST,
-            settings + " is not a JSON object; fix it by hand, then run setup again");
-      }
-      return (ObjectNode) node;
-    } catch (JacksonException e) {
-      throw new BatonException(
-          ErrorCode.INVALID_JSON,
-          settings
-              + " is not valid JSON ("
-              + e.getOriginalMessage()
-              + "); fix it by hand, then run setup again");
-    } catch (IOException e) {
-      throw new BatonException(
-          ErrorCode.INTERNAL, "cannot read " + settings + ": " + e.getMessage(), e);
-    }
+    return JsonFiles.readObject(settings);
   }
 
+  /** Written 0600: the settings may hold the broker's token. */
   private static void write(Path settings, ObjectNode root) {
-    try {
-      Files.createDirectories(settings.getParent());
-      Path tmp = Files.createTempFile(settings.getParent(), ".settings", ".tmp");
-      Files.writeString(
-          tmp,
-          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n",
-          StandardCharsets.UTF_8);
-      Files.move(
-          tmp, settings, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new BatonException(
-          ErrorCode.INTERNAL, "cannot write " + settings + ": " + e.getMessage(), e);
-    }
+    JsonFiles.write(settings, root, "rw-------");
   }
 }

@@ -2,16 +2,9 @@ package dev.baton.integrations;
 
 import dev.baton.core.BatonException;
 import dev.baton.core.ErrorCode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -24,8 +17,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class McpJson {
   /** The server's name in {@code .mcp.json}; Claude Code calls the tools {@code mcp__baton__*}. */
   public static final String NAME = "baton";
-
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private McpJson() {}
 
@@ -59,47 +50,11 @@ public final class McpJson {
   }
 
   private static ObjectNode read(Path file) {
-    if (!Files.exists(file)) {
-      return JsonNodeFactory.instance.objectNode();
-    }
-    try {
-      String text = Files.readString(file, StandardCharsets.UTF_8);
-      if (text.isBlank()) {
-        return JsonNodeFactory.instance.objectNode();
-      }
-      JsonNode node = JSON.readTree(text);
-      if (!node.isObject()) {
-        throw new BatonException(
-            ErrorCode.INVALID_REQUEST,
-            file + " is not a JSON object; fix it by hand, then run setup again");
-      }
-      return (ObjectNode) node;
-    } catch (JacksonException e) {
-      throw new BatonException(
-          ErrorCode.INVALID_JSON,
-          file
-              + " is not valid JSON ("
-              + e.getOriginalMessage()
-              + "); fix it by hand, then run setup again");
-    } catch (IOException e) {
-      throw new BatonException(
-          ErrorCode.INTERNAL, "cannot read " + file + ": " + e.getMessage(), e);
-    }
+    return JsonFiles.readObject(file);
   }
 
+  /** Meant to be shared with the project (no secret in it), like any other source file. */
   private static void write(Path file, ObjectNode root) {
-    try {
-      Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".mcp", ".tmp");
-      Files.writeString(
-          tmp,
-          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n",
-          StandardCharsets.UTF_8);
-      // Meant to be shared with the project (no secret in it), like any other source file.
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new BatonException(
-          ErrorCode.INTERNAL, "cannot write " + file + ": " + e.getMessage(), e);
-    }
+    JsonFiles.write(file, root, "rw-r--r--");
   }
 }

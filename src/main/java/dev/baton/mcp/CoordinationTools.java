@@ -92,13 +92,7 @@ final class CoordinationTools {
             schema(
                 Map.of(
                     "paths",
-                    Map.of(
-                        "type",
-                        "array",
-                        "items",
-                        Map.of("type", "string"),
-                        "description",
-                        "relative to the workspace root, or absolute; globs allowed"),
+                    stringArray("relative to the workspace root, or absolute; globs allowed"),
                     "shared",
                     prop("boolean", "shared (read) instead of exclusive"),
                     "wait_s",
@@ -113,16 +107,7 @@ final class CoordinationTools {
         tool(
             "lease_release",
             "Release your leases by id or path.",
-            schema(
-                Map.of(
-                    "leases",
-                    Map.of(
-                        "type",
-                        "array",
-                        "items",
-                        Map.of("type", "string"),
-                        "description",
-                        "lease ids (L12) or paths you hold"))),
+            schema(Map.of("leases", stringArray("lease ids (L12) or paths you hold"))),
             role,
             this::release),
         tool(
@@ -348,6 +333,10 @@ final class CoordinationTools {
     }
     s.put("additionalProperties", false);
     return s;
+  }
+
+  private static Map<String, Object> stringArray(String description) {
+    return Map.of("type", "array", "items", Map.of("type", "string"), "description", description);
   }
 
   private static Map<String, Object> prop(String type, String description) {
