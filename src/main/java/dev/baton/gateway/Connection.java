@@ -55,7 +55,8 @@ final class Connection {
       Map<String, String> vars,
       McpJsonMapper json,
       Duration startTimeout,
-      Clock clock) {
+      Clock clock,
+      java.util.function.Consumer<McpSchema.ProgressNotification> progress) {
     StdioTransport stdio = null;
     McpAsyncClient client;
     try {
@@ -69,7 +70,7 @@ final class Connection {
         config.env().forEach((k, v) -> env.put(k, Placeholders.expand(v, vars)));
         Path cwd = config.cwd() == null ? null : Path.of(Placeholders.expand(config.cwd(), vars));
         stdio = StdioTransport.start(config.name(), command, env, cwd, json);
-        client = clientFor(stdio, config, startTimeout);
+        client = clientFor(stdio, config, startTimeout, progress);
       } else {
         URI url = URI.create(Placeholders.expand(config.url(), vars));
         Map<String, String> headers = new java.util.LinkedHashMap<>();
@@ -82,12 +83,7 @@ final class Connection {
                 .addHttpRequestCustomizer(
                     (builder, method, uri, body, context) -> headers.forEach(builder::header))
                 .build();
-        client =
-            McpClient.async(http)
-                .clientInfo(McpSchema.Implementation.builder("baton", Version.current()).build())
-                .requestTimeout(config.callTimeout())
-                .initializationTimeout(startTimeout)
-                .build();
+        client = clientFor(http, config, startTimeout, progress);
       }
       client.initialize().block(startTimeout.plusSeconds(1));
       return new Connection(config, client, stdio, clock);
@@ -110,8 +106,16 @@ final class Connection {
   }
 
   private static McpAsyncClient clientFor(
-      StdioTransport stdio, DownstreamConfig config, Duration startTimeout) {
-    return McpClient.async(stdio)
+      io.modelcontextprotocol.spec.McpClientTransport transport,
+      DownstreamConfig config,
+      Duration startTimeout,
+      java.util.function.Consumer<McpSchema.ProgressNotification> progress) {
+    return McpClient.async(transport)
+        .progressConsumer(
+            n -> {
+              progress.accept(n);
+              return Mono.empty();
+            })
         .clientInfo(McpSchema.Implementation.builder("baton", Version.current()).build())
         .requestTimeout(config.callTimeout())
         .initializationTimeout(startTimeout)

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,10 @@ public final class Gateway implements AutoCloseable {
   private final Map<String, List<McpSchema.Tool>> discovered = new ConcurrentHashMap<>();
   private final Map<String, String> discoveryErrors = new ConcurrentHashMap<>();
   private final ScheduledExecutorService janitor;
+  private final Map<Object, Consumer<McpSchema.ProgressNotification>> progress =
+      new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong progressIds =
+      new java.util.concurrent.atomic.AtomicLong();
   private final List<Thread> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
@@ -197,7 +202,8 @@ public final class Gateway implements AutoCloseable {
       String name,
       Map<String, Object> arguments,
       Caller caller,
-      Map<String, Object> meta) {
+      Map<String, Object> meta,
+      Consumer<McpSchema.ProgressNotification> onProgress) {
     CatalogTool target = null;
     for (CatalogTool t : tools(role)) {
       if (t.name().equals(name)) {
@@ -212,10 +218,41 @@ public final class Gateway implements AutoCloseable {
           Map.of("tool", name));
     }
     DownstreamConfig d = config.servers().get(target.server());
+    // The caller's progress token is swapped for one unique to this call: connections are shared
+    // between agents, and two agents may use the same token.
+    Object token = meta == null ? null : meta.get("progressToken");
+    Map<String, Object> sent = meta;
+    String relayed = null;
+    if (token != null && onProgress != null) {
+      relayed = "baton-" + progressIds.incrementAndGet();
+      sent = new LinkedHashMap<>(meta);
+      sent.put("progressToken", relayed);
+      progress.put(
+          relayed,
+          n ->
+              onProgress.accept(
+                  new McpSchema.ProgressNotification(
+                      token, n.progress(), n.total(), n.message(), n.meta())));
+    }
     McpSchema.CallToolRequest request =
         new McpSchema.CallToolRequest(
-            target.original(), arguments == null ? Map.of() : arguments, meta);
-    return pool(d, caller).call(request);
+            target.original(), arguments == null ? Map.of() : arguments, sent);
+    try {
+      return pool(d, caller).call(request);
+    } finally {
+      if (relayed != null) {
+        progress.remove(relayed);
+      }
+    }
+  }
+
+  /** A progress notification from a downstream server, passed to the call it belongs to. */
+  private void relay(McpSchema.ProgressNotification n) {
+    Consumer<McpSchema.ProgressNotification> to =
+        n.progressToken() == null ? null : progress.get(n.progressToken());
+    if (to != null) {
+      to.accept(n);
+    }
   }
 
   /**
@@ -384,7 +421,9 @@ public final class Gateway implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
-      Connection c = Connection.open(config, vars, json, Gateway.this.config.startTimeout(), clock);
+      Connection c =
+          Connection.open(
+              config, vars, json, Gateway.this.config.startTimeout(), clock, Gateway.this::relay);
       if (c.pid() > 0) {
         LOG.info("started MCP server '{}' ({}) as process group {}", config.name(), key, c.pid());
       }

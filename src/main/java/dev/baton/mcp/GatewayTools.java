@@ -152,7 +152,19 @@ final class GatewayTools {
     try {
       Instance me = callers.resolve(exchange, role);
       Gateway.Caller caller = new Gateway.Caller(me.id(), me.role(), me.workspace(), me.worktree());
-      return gateway.call(role, name, arguments, caller, meta);
+      return gateway.call(
+          role,
+          name,
+          arguments,
+          caller,
+          meta,
+          n -> {
+            try {
+              exchange.progressNotification(n);
+            } catch (RuntimeException e) {
+              // the agent has gone; the call goes on
+            }
+          });
     } catch (BatonException e) {
       return error(e.getMessage());
     }

@@ -328,6 +328,32 @@ class GatewayIT {
   }
 
   @Test
+  void progressOfADownstreamCallReachesTheAgentUnderItsOwnToken() {
+    List<McpSchema.ProgressNotification> seen =
+        java.util.Collections.synchronizedList(new ArrayList<>());
+    McpSyncClient agent =
+        McpClient.sync(transport("developer", "claude-000000f1", repo))
+            .requestTimeout(Duration.ofSeconds(60))
+            .progressConsumer(seen::add)
+            .build();
+    clients.add(agent);
+    agent.initialize();
+    McpSchema.CallToolResult r =
+        agent.callTool(
+            McpSchema.CallToolRequest.builder("everything__trigger-long-running-operation")
+                .arguments(Map.of("duration", 1, "steps", 4))
+                .progressToken("my-token-1")
+                .build());
+    assertThat(text(r)).contains("Long running operation completed");
+    assertThat(seen).hasSize(4);
+    assertThat(seen).allSatisfy(n -> assertThat(n.progressToken()).isEqualTo("my-token-1"));
+    assertThat(seen)
+        .extracting(McpSchema.ProgressNotification::progress)
+        .containsExactly(1.0, 2.0, 3.0, 4.0);
+    assertThat(seen.get(3).total()).isEqualTo(4.0);
+  }
+
+  @Test
   void aStreamableHttpServerIsBrokeredToo() {
     McpSyncClient architect = connect("architect", "claude-000000ab");
     assertThat(names(architect.listTools())).contains("web__echo", "web__get-sum");
@@ -378,6 +404,13 @@ class GatewayIT {
   }
 
   private McpSyncClient client(String role, String instance, Path workspace) {
+    return McpClient.sync(transport(role, instance, workspace))
+        .requestTimeout(Duration.ofSeconds(60))
+        .build();
+  }
+
+  private HttpClientStreamableHttpTransport transport(
+      String role, String instance, Path workspace) {
     Map<String, String> headers =
         Map.of(
             "Authorization",
@@ -392,7 +425,7 @@ class GatewayIT {
             .addHttpRequestCustomizer(
                 (builder, method, uri, body, context) -> headers.forEach(builder::header))
             .build();
-    return McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60)).build();
+    return transport;
   }
 
   private static McpSchema.CallToolRequest call(String tool, Map<String, Object> args) {
