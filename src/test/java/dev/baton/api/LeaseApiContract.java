@@ -586,6 +586,25 @@ public abstract class LeaseApiContract {
   }
 
   @Test
+  void aWaiterWhoseInstanceIsDeregisteredStopsWaitingAndHoldsNobodyBack() throws Exception {
+    String a = register("developer");
+    String b = register("research");
+    String c = register("reviewer");
+    granted("instance", a, "path", "src/app.py");
+    CompletableFuture<HttpResponse> waiting =
+        acquireAsync("instance", b, "path", "src/**", "waitMs", MAX_WAIT_MS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> waitingFor(c, "src/**") == 1);
+
+    client.deregister(b);
+
+    HttpResponse answer = waiting.get(10, TimeUnit.SECONDS);
+    error(answer, 404, "instance_not_found");
+    await().atMost(Duration.ofSeconds(10)).until(() -> waitingFor(c, "src/**") == 0);
+    JsonNode lease = granted("instance", c, "path", "src/util.py");
+    assertThat(lease.path("instance").asString()).isEqualTo(c);
+  }
+
+  @Test
   void aWaitThatRunsOutIsA409SayingHowLongItWaitedAndNamingTheHolder() {
     String a = register("developer");
     String b = register("research");

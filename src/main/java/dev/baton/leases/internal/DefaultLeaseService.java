@@ -23,6 +23,8 @@ import dev.baton.leases.PathResolver;
 import dev.baton.leases.Waiting;
 import dev.baton.leases.internal.WorkspaceQueue.Waiter;
 import dev.baton.registry.Instance;
+import dev.baton.registry.InstanceEvents;
+import dev.baton.registry.InstanceNotFoundException;
 import dev.baton.registry.InstanceService;
 import dev.baton.registry.InvalidWorkspaceException;
 import dev.baton.registry.WorkspaceResolver;
@@ -190,11 +192,38 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
   private record Attempt(List<Lease> granted, List<Holder> holders) {}
 
   private void onEvent(Event e) {
+    if (e.instance() != null
+        && (e.type().equals(InstanceEvents.DEREGISTERED)
+            || e.type().equals(InstanceEvents.EXPIRED))) {
+      // Its waits end with it: left queued, they would hold back everyone behind them.
+      String gone = e.instance();
+      executor.execute(() -> dropWaitersOf(gone));
+    }
     if (e.workspace() != null
         && (e.type().equals(LeaseEvents.RELEASED) || e.type().equals(LeaseEvents.EXPIRED))) {
       Path workspace = Path.of(e.workspace());
       if (queues.containsKey(workspace)) {
         executor.execute(() -> serveWaiters(workspace));
+      }
+    }
+  }
+
+  private void dropWaitersOf(String instance) {
+    for (Path workspace : queues.keySet()) {
+      WorkspaceQueue queue = queues.get(workspace);
+      boolean dropped = false;
+      synchronized (queue) {
+        for (Waiter w : queue.snapshot()) {
+          if (w.plan.instance().equals(instance)) {
+            queue.remove(w);
+            w.timeout.cancel(false);
+            w.future.completeExceptionally(new InstanceNotFoundException(instance));
+            dropped = true;
+          }
+        }
+      }
+      if (dropped) {
+        serveWaiters(workspace);
       }
     }
   }
