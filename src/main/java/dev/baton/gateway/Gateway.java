@@ -281,6 +281,16 @@ public final class Gateway implements AutoCloseable {
     stopping.removeIf(t -> !t.isAlive());
   }
 
+  /** Running processes per configured server (zero for servers not running, and for HTTP). */
+  public Map<String, Integer> processesByServer() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    config.servers().keySet().forEach(name -> out.put(name, 0));
+    for (Pool p : pools.values()) {
+      out.merge(p.config.name(), p.pids().size(), Integer::sum);
+    }
+    return out;
+  }
+
   /** Processes started and running now (for tests and metrics). */
   public List<Long> pids() {
     List<Long> out = new ArrayList<>();

@@ -164,6 +164,12 @@ public final class Broker implements AutoCloseable {
               }
             });
     resources.add(gone::close);
+    GaugeWithCallback.builder()
+        .name("baton_gateway_processes")
+        .help("Running processes of each downstream MCP server")
+        .labelNames("server")
+        .callback(cb -> gateway.processesByServer().forEach((name, n) -> cb.call(n, name)))
+        .register(metrics);
     mcp = new McpEndpoints(instances, leases, gateway, clock);
     resources.add(mcp);
     startHttp(router, metrics);

@@ -220,6 +220,10 @@ class GatewayIT {
       agent.callTool(call("everything__echo", Map.of("message", "again " + i)));
     }
     assertThat(serverProcesses(stdioServer)).containsExactlyElementsOf(first);
+    try (BrokerClient c = broker.unixClient()) {
+      String metrics = c.send("GET", "/metrics", Map.of("Accept", "text/plain"), null).bodyText();
+      assertThat(metrics).contains("baton_gateway_processes{server=\"everything\"} 1.0");
+    }
     CompletableFuture<McpSchema.CallToolResult> longCall =
         CompletableFuture.supplyAsync(
             () ->
