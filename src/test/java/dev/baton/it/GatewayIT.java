@@ -79,8 +79,14 @@ class GatewayIT {
             + "  web:\n    url: http://127.0.0.1:"
             + port
             + "/mcp\n    headers: {X-Test: yes}\n"
+            + "  odd:\n    command: "
+            + node
+            + "\n    args: ["
+            + npm.resolve("fixtures/odd-schemas.mjs")
+            + "]\n"
             + "roles:\n"
             + "  architect:\n    servers: [web]\n"
+            + "  debugger:\n    servers: [odd]\n"
             + "  developer:\n    servers: [everything, files]\n"
             + "  reviewer:\n    servers: [files]\n    allow: [\"files__read_*\", \"files__list_*\"]\n"
             + "  ops:\n    servers: [everything]\n    deny: [\"everything__get-env\"]\n"
@@ -355,6 +361,29 @@ class GatewayIT {
         .extracting(McpSchema.ProgressNotification::progress)
         .containsExactly(1.0, 2.0, 3.0, 4.0);
     assertThat(seen.get(3).total()).isEqualTo(4.0);
+  }
+
+  @Test
+  void toolsWhoseSchemasAreOfOlderDraftsAreListedUnchangedAndCalled() {
+    McpSyncClient debugger = connect("debugger", "claude-000000db");
+    Map<String, McpSchema.Tool> tools = new java.util.HashMap<>();
+    debugger.listTools().tools().forEach(t -> tools.put(t.name(), t));
+    assertThat(tools).containsKeys("odd__draft4_bounds", "odd__tuple_items");
+    Map<String, Object> n = schemaProperty(tools.get("odd__draft4_bounds"), "n");
+    assertThat(n).containsEntry("exclusiveMinimum", true).containsEntry("minimum", 0);
+    Map<String, Object> pair = schemaProperty(tools.get("odd__tuple_items"), "pair");
+    assertThat(pair.get("items")).isInstanceOf(List.class);
+    // Arguments are not validated by baton (the server decides): this one is not even a number.
+    JsonNode echoed =
+        JSON.readTree(text(debugger.callTool(call("odd__draft4_bounds", Map.of("n", "zero")))));
+    assertThat(echoed.path("tool").asString()).isEqualTo("draft4_bounds");
+    assertThat(echoed.path("arguments").path("n").asString()).isEqualTo("zero");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> schemaProperty(McpSchema.Tool tool, String name) {
+    Map<String, Object> properties = (Map<String, Object>) tool.inputSchema().get("properties");
+    return (Map<String, Object>) properties.get(name);
   }
 
   @Test
