@@ -232,6 +232,9 @@ public final class McpEndpoints implements AutoCloseable {
         }
       }
       transport.service(request, response);
+      if ("DELETE".equals(request.getMethod()) && session != null) {
+        callers.forget(session); // the client ended its session
+      }
     }
 
     private void notFound(HttpServletResponse response, String role) throws IOException {
