@@ -56,6 +56,7 @@ public final class Gateway implements AutoCloseable {
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
   private final Map<String, List<McpSchema.Tool>> discovered = new ConcurrentHashMap<>();
   private final Map<String, String> discoveryErrors = new ConcurrentHashMap<>();
+  private final Map<String, List<CatalogTool>> catalogues = new ConcurrentHashMap<>();
   private final ScheduledExecutorService janitor;
   private final Map<Object, Consumer<McpSchema.ProgressNotification>> progress =
       new ConcurrentHashMap<>();
@@ -103,6 +104,10 @@ public final class Gateway implements AutoCloseable {
    * cannot be started is left out and logged; {@link #problems} says why).
    */
   public List<CatalogTool> tools(String role) {
+    List<CatalogTool> known = catalogues.get(role);
+    if (known != null) {
+      return known;
+    }
     RoleTools rt = config.role(role);
     List<CatalogTool> out = new ArrayList<>();
     for (String server : rt.servers()) {
@@ -113,6 +118,10 @@ public final class Gateway implements AutoCloseable {
         }
         out.add(catalogTool(server, t));
       }
+    }
+    // Cached once every server of the role has told its tools (a failed one is asked again).
+    if (discovered.keySet().containsAll(rt.servers())) {
+      catalogues.put(role, List.copyOf(out));
     }
     return out;
   }

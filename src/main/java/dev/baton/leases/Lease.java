@@ -43,22 +43,14 @@ public record Lease(
 
   /** The same lease expiring at another time. */
   public Lease expiringAt(Instant expiry) {
-    return new Lease(
-        id,
-        workspace,
-        instance,
-        role,
-        pattern,
-        mode,
-        reason,
-        fencingToken,
-        ttl,
-        acquiredAt,
-        renewedAt,
-        expiry);
+    return with(ttl, renewedAt, expiry);
   }
 
   public Lease renewedAt(Instant now, Duration newTtl) {
+    return with(newTtl, now, now.plus(newTtl));
+  }
+
+  private Lease with(Duration newTtl, Instant renewed, Instant expiry) {
     return new Lease(
         id,
         workspace,
@@ -70,7 +62,7 @@ public record Lease(
         fencingToken,
         newTtl,
         acquiredAt,
-        now,
-        now.plus(newTtl));
+        renewed,
+        expiry);
   }
 }

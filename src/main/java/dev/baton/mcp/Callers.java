@@ -37,7 +37,8 @@ final class Callers {
   }
 
   /**
-   * The calling instance, registered if needed; counts as its heartbeat.
+   * The calling instance, registered if needed. Only read: the endpoint's dispatcher has already
+   * counted the request as the instance's heartbeat.
    *
    * @throws BatonException when it cannot be identified or registered (no workspace known, an
    *     unknown role, an id taken by another role)
@@ -47,7 +48,7 @@ final class Callers {
     String named = text(context.get(INSTANCE));
     if (named != null) {
       try {
-        return instances.heartbeat(named).instance();
+        return instances.get(named);
       } catch (InstanceNotFoundException e) {
         return register(exchange, role, named);
       }
@@ -56,7 +57,7 @@ final class Callers {
     String known = session == null ? null : bySession.get(session);
     if (known != null) {
       try {
-        return instances.heartbeat(known).instance();
+        return instances.get(known);
       } catch (InstanceNotFoundException e) {
         bySession.remove(session, known);
         throw new BatonException(

@@ -37,7 +37,7 @@ final class GatewayTools {
         .tool(tool.tool())
         .callHandler(
             (exchange, request) ->
-                call(exchange, role, tool.name(), request.arguments(), request.meta()))
+                call(exchange, role, false, tool.name(), request.arguments(), request.meta()))
         .build();
   }
 
@@ -92,7 +92,7 @@ final class GatewayTools {
                   @SuppressWarnings("unchecked")
                   Map<String, Object> innerArgs =
                       inner == null ? Map.of() : (Map<String, Object>) inner;
-                  return call(exchange, currentRole(exchange, role), n, innerArgs, request.meta());
+                  return call(exchange, role, true, n, innerArgs, request.meta());
                 })
             .build());
   }
@@ -143,17 +143,22 @@ final class GatewayTools {
     return p.isEmpty() ? "" : " (" + String.join("; ", p.values()) + ")";
   }
 
+  /**
+   * @param instanceRole true to allow what the caller's role allows (it may have switched role);
+   *     false for what the endpoint's role lists
+   */
   private CallToolResult call(
       McpSyncServerExchange exchange,
-      String role,
+      String endpointRole,
+      boolean instanceRole,
       String name,
       Map<String, Object> arguments,
       Map<String, Object> meta) {
     try {
-      Instance me = callers.resolve(exchange, role);
+      Instance me = callers.resolve(exchange, endpointRole);
       Gateway.Caller caller = new Gateway.Caller(me.id(), me.role(), me.workspace(), me.worktree());
       return gateway.call(
-          role,
+          instanceRole ? me.role() : endpointRole,
           name,
           arguments,
           caller,

@@ -89,24 +89,13 @@ final class SqlInstanceStore implements InstanceStore {
 
   @Override
   public List<Instance> list(String workspace, String role) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM instances WHERE 1 = 1");
-    List<String> params = new ArrayList<>();
-    if (workspace != null) {
-      sql.append(" AND workspace = ?");
-      params.add(workspace);
-    }
-    if (role != null) {
-      sql.append(" AND role = ?");
-      params.add(role);
-    }
-    sql.append(" ORDER BY id");
+    SqlFilter filter = new SqlFilter().eq("workspace", workspace).eq("role", role);
+    String sql = "SELECT " + COLUMNS + " FROM instances" + filter.sql() + " ORDER BY id";
     return db.read(
         "instances.list",
         c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) {
-              ps.setString(i + 1, params.get(i));
-            }
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            filter.bind(ps);
             return all(ps);
           }
         });

@@ -62,24 +62,13 @@ final class SqlLeaseStore implements LeaseStore {
 
   @Override
   public List<Lease> list(String workspace, String instance) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM leases WHERE 1 = 1");
-    List<String> params = new ArrayList<>();
-    if (workspace != null) {
-      sql.append(" AND workspace = ?");
-      params.add(workspace);
-    }
-    if (instance != null) {
-      sql.append(" AND instance_id = ?");
-      params.add(instance);
-    }
-    sql.append(" ORDER BY id");
+    SqlFilter filter = new SqlFilter().eq("workspace", workspace).eq("instance_id", instance);
+    String sql = "SELECT " + COLUMNS + " FROM leases" + filter.sql() + " ORDER BY id";
     return db.read(
         "leases.list",
         c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) {
-              ps.setString(i + 1, params.get(i));
-            }
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            filter.bind(ps);
             return all(ps);
           }
         });
