@@ -297,7 +297,8 @@ public final class ConfigLoader {
                   "start",
                   "idle-timeout",
                   "pool",
-                  "call-timeout");
+                  "call-timeout",
+                  "roots");
       String command = s.string("command").filter(c -> !c.isBlank()).orElse(null);
       String url = s.string("url").filter(u -> !u.isBlank()).orElse(null);
       if ((command == null) == (url == null)) {
@@ -342,7 +343,8 @@ public final class ConfigLoader {
               start.equals("eager"),
               positive(s, "idle-timeout", DownstreamConfig.DEFAULT_IDLE_TIMEOUT),
               range(s, "pool", command != null ? stdioPool : httpPool, 1, 256),
-              positive(s, "call-timeout", DownstreamConfig.DEFAULT_CALL_TIMEOUT)));
+              positive(s, "call-timeout", DownstreamConfig.DEFAULT_CALL_TIMEOUT),
+              s.bool("roots").orElse(false)));
     }
     Map<String, RoleTools> roleTools = new TreeMap<>();
     for (String name : roleSection.keys()) {

@@ -104,6 +104,7 @@ public final class ConfigPrinter {
       entry.put("idle-timeout", Units.formatDuration(d.idleTimeout()));
       entry.put("pool", d.pool());
       entry.put("call-timeout", Units.formatDuration(d.callTimeout()));
+      entry.put("roots", d.roots());
       servers.put(d.name(), entry);
     }
     root.put("servers", servers);

@@ -101,6 +101,17 @@ final class Section {
         });
   }
 
+  Optional<Boolean> bool(String key) {
+    return parsed(
+        key,
+        text ->
+            switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+              case "true", "yes", "on" -> true;
+              case "false", "no", "off" -> false;
+              default -> throw new IllegalArgumentException("'" + text + "' is not true or false");
+            });
+  }
+
   /** A list of scalars (a single scalar is a list of one); empty when absent. */
   List<String> strings(String key) {
     JsonNode value = node.path(key);

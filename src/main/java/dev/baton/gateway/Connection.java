@@ -7,6 +7,9 @@ import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.nio.file.Path;
@@ -14,31 +17,50 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One live connection to a downstream server: a process it started (stdio) or an HTTP session, with
  * the SDK's client on top. Calls fail at once with a clear error when the process dies under them,
- * instead of waiting for a timeout. Thread-safe.
+ * instead of waiting for a timeout. What the server sends while a call runs (log messages, sampling
+ * and elicitation requests) goes to that call's {@link Upstream}, and an agent's cancellation is
+ * passed on as {@code notifications/cancelled}, which the SDK's client never sends. Thread-safe.
  */
 final class Connection {
+  private static final org.slf4j.Logger SERVER_LOG =
+      org.slf4j.LoggerFactory.getLogger("dev.baton.gateway.server");
+
   private final DownstreamConfig config;
   private final McpAsyncClient client;
   private final StdioTransport stdio;
+  private final Routing routing;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Clock clock;
   private volatile Instant lastUsed;
   private volatile boolean closed;
 
   private Connection(
-      DownstreamConfig config, McpAsyncClient client, StdioTransport stdio, Clock clock) {
+      DownstreamConfig config,
+      McpAsyncClient client,
+      StdioTransport stdio,
+      Routing routing,
+      Clock clock) {
     this.config = config;
     this.client = client;
     this.stdio = stdio;
+    this.routing = routing;
     this.clock = clock;
     this.lastUsed = clock.instant();
   }
@@ -59,6 +81,8 @@ final class Connection {
       java.util.function.Consumer<McpSchema.ProgressNotification> progress) {
     StdioTransport stdio = null;
     McpAsyncClient client;
+    Routing routing = new Routing(config.name());
+    List<McpSchema.Root> roots = roots(config, vars);
     try {
       if (config.stdio()) {
         List<String> command = new ArrayList<>();
@@ -70,7 +94,7 @@ final class Connection {
         config.env().forEach((k, v) -> env.put(k, Placeholders.expand(v, vars)));
         Path cwd = config.cwd() == null ? null : Path.of(Placeholders.expand(config.cwd(), vars));
         stdio = StdioTransport.start(config.name(), command, env, cwd, json);
-        client = clientFor(stdio, config, startTimeout, progress);
+        client = clientFor(routing.watch(stdio), config, startTimeout, progress, routing, roots);
       } else {
         URI url = URI.create(Placeholders.expand(config.url(), vars));
         Map<String, String> headers = new java.util.LinkedHashMap<>();
@@ -83,10 +107,10 @@ final class Connection {
                 .addHttpRequestCustomizer(
                     (builder, method, uri, body, context) -> headers.forEach(builder::header))
                 .build();
-        client = clientFor(http, config, startTimeout, progress);
+        client = clientFor(routing.watch(http), config, startTimeout, progress, routing, roots);
       }
       client.initialize().block(startTimeout.plusSeconds(1));
-      return new Connection(config, client, stdio, clock);
+      return new Connection(config, client, stdio, routing, clock);
     } catch (RuntimeException | java.io.IOException e) {
       if (stdio != null) {
         stdio.stop();
@@ -105,25 +129,63 @@ final class Connection {
     }
   }
 
-  private static McpAsyncClient clientFor(
-      io.modelcontextprotocol.spec.McpClientTransport transport,
-      DownstreamConfig config,
-      Duration startTimeout,
-      java.util.function.Consumer<McpSchema.ProgressNotification> progress) {
-    return McpClient.async(transport)
-        .progressConsumer(
-            n -> {
-              progress.accept(n);
-              return Mono.empty();
-            })
-        .clientInfo(McpSchema.Implementation.builder("baton", Version.current()).build())
-        .requestTimeout(config.callTimeout())
-        .initializationTimeout(startTimeout)
-        .build();
+  /** With {@code roots: true}: the directory of the server's scope, as the one root. */
+  private static List<McpSchema.Root> roots(DownstreamConfig config, Map<String, String> vars) {
+    if (!config.roots()) {
+      return null;
+    }
+    String dir =
+        switch (config.scope()) {
+          case INSTANCE -> vars.get("worktree");
+          case WORKSPACE -> vars.get("workspace");
+          case SHARED -> null;
+        };
+    if (dir == null) {
+      return List.of();
+    }
+    Path path = Path.of(dir);
+    return List.of(
+        McpSchema.Root.builder(path.toUri().toString())
+            .name(path.getFileName() == null ? dir : path.getFileName().toString())
+            .build());
   }
 
-  /** The server's tools, every page. */
+  private static McpAsyncClient clientFor(
+      McpClientTransport transport,
+      DownstreamConfig config,
+      Duration startTimeout,
+      java.util.function.Consumer<McpSchema.ProgressNotification> progress,
+      Routing routing,
+      List<McpSchema.Root> roots) {
+    McpClient.AsyncSpec spec =
+        McpClient.async(transport)
+            .progressConsumer(
+                n -> {
+                  progress.accept(n);
+                  return Mono.empty();
+                })
+            .loggingConsumer(
+                n -> {
+                  routing.log(n);
+                  return Mono.empty();
+                })
+            .sampling(r -> routing.ask("sampling", u -> u.sample(r)))
+            .elicitation(r -> routing.ask("elicitation", u -> u.elicit(r)))
+            .urlElicitation(r -> routing.ask("elicitation", u -> u.elicit(r)))
+            .clientInfo(McpSchema.Implementation.builder("baton", Version.current()).build())
+            .requestTimeout(config.callTimeout())
+            .initializationTimeout(startTimeout);
+    if (roots != null) {
+      spec.roots(roots);
+    }
+    return spec.build();
+  }
+
+  /** The server's tools, every page; empty when it has none (e.g. it offers only resources). */
   List<McpSchema.Tool> listTools(Duration timeout) {
+    if (client.getServerCapabilities() == null || client.getServerCapabilities().tools() == null) {
+      return List.of();
+    }
     List<McpSchema.Tool> tools = new ArrayList<>();
     String cursor = null;
     do {
@@ -132,24 +194,142 @@ final class Connection {
               cursor == null ? client.listTools() : client.listTools(cursor),
               timeout,
               "tools/list",
-              true);
+              true,
+              null);
       tools.addAll(page.tools());
       cursor = page.nextCursor();
     } while (cursor != null && !cursor.isEmpty());
     return tools;
   }
 
-  McpSchema.CallToolResult call(McpSchema.CallToolRequest request) {
+  /** Calls a tool for an agent; the server's messages during the call go to {@code upstream}. */
+  McpSchema.CallToolResult call(McpSchema.CallToolRequest request, Upstream upstream) {
+    if (upstream == null) {
+      return guarded(
+          client.callTool(request),
+          config.callTimeout(),
+          "the call of " + request.name(),
+          true,
+          null);
+    }
+    Sinks.Empty<McpSchema.CallToolResult> cancelled = Sinks.empty();
+    routing.begin(request, upstream);
+    upstream.onCancel(
+        () -> {
+          routing.cancel(request, "cancelled by the agent");
+          cancelled.tryEmitError(
+              new BatonException(
+                  ErrorCode.UNAVAILABLE,
+                  "the call of " + request.name() + " was cancelled",
+                  Map.of("server", config.name())));
+        });
+    try {
+      return guarded(
+          client.callTool(request),
+          config.callTimeout(),
+          "the call of " + request.name(),
+          true,
+          cancelled.asMono());
+    } finally {
+      routing.end(request, upstream);
+    }
+  }
+
+  /** The server's resources, every page; empty when it has none. */
+  List<McpSchema.Resource> listResources(Duration timeout) {
+    if (client.getServerCapabilities() == null
+        || client.getServerCapabilities().resources() == null) {
+      return List.of();
+    }
+    List<McpSchema.Resource> out = new ArrayList<>();
+    String cursor = null;
+    do {
+      McpSchema.ListResourcesResult page =
+          guarded(
+              cursor == null ? client.listResources() : client.listResources(cursor),
+              timeout,
+              "resources/list",
+              true,
+              null);
+      out.addAll(page.resources());
+      cursor = page.nextCursor();
+    } while (cursor != null && !cursor.isEmpty());
+    return out;
+  }
+
+  /** The server's resource templates, every page; empty when it has none. */
+  List<McpSchema.ResourceTemplate> listResourceTemplates(Duration timeout) {
+    if (client.getServerCapabilities() == null
+        || client.getServerCapabilities().resources() == null) {
+      return List.of();
+    }
+    List<McpSchema.ResourceTemplate> out = new ArrayList<>();
+    String cursor = null;
+    do {
+      McpSchema.ListResourceTemplatesResult page =
+          guarded(
+              cursor == null
+                  ? client.listResourceTemplates()
+                  : client.listResourceTemplates(cursor),
+              timeout,
+              "resources/templates/list",
+              true,
+              null);
+      out.addAll(page.resourceTemplates());
+      cursor = page.nextCursor();
+    } while (cursor != null && !cursor.isEmpty());
+    return out;
+  }
+
+  /** The server's prompts, every page; empty when it has none. */
+  List<McpSchema.Prompt> listPrompts(Duration timeout) {
+    if (client.getServerCapabilities() == null
+        || client.getServerCapabilities().prompts() == null) {
+      return List.of();
+    }
+    List<McpSchema.Prompt> out = new ArrayList<>();
+    String cursor = null;
+    do {
+      McpSchema.ListPromptsResult page =
+          guarded(
+              cursor == null ? client.listPrompts() : client.listPrompts(cursor),
+              timeout,
+              "prompts/list",
+              true,
+              null);
+      out.addAll(page.prompts());
+      cursor = page.nextCursor();
+    } while (cursor != null && !cursor.isEmpty());
+    return out;
+  }
+
+  McpSchema.ReadResourceResult readResource(McpSchema.ReadResourceRequest request) {
     return guarded(
-        client.callTool(request), config.callTimeout(), "the call of " + request.name(), true);
+        client.readResource(request),
+        config.callTimeout(),
+        "the read of " + request.uri(),
+        true,
+        null);
+  }
+
+  McpSchema.GetPromptResult getPrompt(McpSchema.GetPromptRequest request) {
+    return guarded(
+        client.getPrompt(request),
+        config.callTimeout(),
+        "the prompt " + request.name(),
+        true,
+        null);
   }
 
   void ping(Duration timeout) {
-    guarded(client.ping(), timeout, "ping", false); // a ping does not count as use
+    guarded(client.ping(), timeout, "ping", false, null); // a ping does not count as use
   }
 
-  /** Runs a request; fails at once if the process dies, and after {@code timeout} otherwise. */
-  private <T> T guarded(Mono<T> request, Duration timeout, String what, boolean use) {
+  /**
+   * Runs a request; fails at once if the process dies or {@code stop} signals, and after {@code
+   * timeout} otherwise.
+   */
+  private <T> T guarded(Mono<T> request, Duration timeout, String what, boolean use, Mono<T> stop) {
     inFlight.incrementAndGet();
     if (use) {
       lastUsed = clock.instant();
@@ -175,6 +355,9 @@ final class Connection {
                                     + "; it is started again on the next call",
                                 Map.of("server", config.name()))));
         answer = Mono.firstWithSignal(answer, death);
+      }
+      if (stop != null) {
+        answer = Mono.firstWithSignal(answer, stop);
       }
       return answer.block();
     } catch (BatonException e) {
@@ -261,6 +444,151 @@ final class Connection {
       } catch (RuntimeException e) {
         client.close();
       }
+    }
+  }
+
+  /**
+   * The calls running on one connection, and the JSON-RPC id each was sent under (the SDK's client
+   * keeps its ids to itself, so the transport is watched for them).
+   */
+  private static final class Routing {
+    private static final Object UNSENT = new Object();
+
+    private final String server;
+    private final Deque<Upstream> calls = new ConcurrentLinkedDeque<>();
+    private final Map<McpSchema.CallToolRequest, Object> ids =
+        Collections.synchronizedMap(new IdentityHashMap<>());
+    private volatile McpClientTransport transport;
+
+    Routing(String server) {
+      this.server = server;
+    }
+
+    McpClientTransport watch(McpClientTransport delegate) {
+      transport = new Watched(delegate, this);
+      return transport;
+    }
+
+    void begin(McpSchema.CallToolRequest request, Upstream upstream) {
+      ids.put(request, UNSENT);
+      calls.addLast(upstream);
+    }
+
+    void end(McpSchema.CallToolRequest request, Upstream upstream) {
+      ids.remove(request);
+      calls.removeLastOccurrence(upstream);
+    }
+
+    void sent(McpSchema.JSONRPCRequest message) {
+      if (message.params() instanceof McpSchema.CallToolRequest r) {
+        ids.replace(r, UNSENT, message.id());
+      }
+    }
+
+    /** Tells the server to stop the call, when it was sent and has not ended. */
+    void cancel(McpSchema.CallToolRequest request, String reason) {
+      Object id = ids.remove(request);
+      if (id == null || id == UNSENT) {
+        return;
+      }
+      Map<String, Object> params = new java.util.LinkedHashMap<>();
+      params.put("requestId", id);
+      params.put("reason", reason);
+      transport
+          .sendMessage(
+              new McpSchema.JSONRPCNotification(
+                  McpSchema.JSONRPC_VERSION, "notifications/cancelled", params))
+          .subscribe(
+              v -> {},
+              e ->
+                  SERVER_LOG.debug(
+                      "[{}] could not send the cancellation: {}", server, e.getMessage()));
+    }
+
+    void log(McpSchema.LoggingMessageNotification n) {
+      Upstream to = calls.peekLast();
+      if (to != null) {
+        to.log(n);
+      } else {
+        SERVER_LOG.info(
+            "[{}] {} {}{}",
+            server,
+            n.level() == null ? "" : n.level().name().toLowerCase(java.util.Locale.ROOT),
+            n.logger() == null ? "" : n.logger() + ": ",
+            n.data());
+      }
+    }
+
+    /** Passes a request of the server to the agent of the latest running call. */
+    <T> Mono<T> ask(String what, Function<Upstream, T> request) {
+      Upstream to = calls.peekLast();
+      if (to == null) {
+        return Mono.error(
+            McpError.builder(McpSchema.ErrorCodes.INVALID_REQUEST)
+                .message(
+                    "baton relays "
+                        + what
+                        + " only to the agent of a running tool call, and none is running")
+                .build());
+      }
+      return Mono.fromCallable(() -> request.apply(to))
+          .subscribeOn(Schedulers.boundedElastic())
+          .onErrorMap(
+              e -> !(e instanceof McpError),
+              e ->
+                  McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR)
+                      .message(e.getMessage() == null ? e.toString() : e.getMessage())
+                      .build());
+    }
+  }
+
+  /** A transport that tells {@link Routing} the id of each request it sends. */
+  private static final class Watched implements McpClientTransport {
+    private final McpClientTransport delegate;
+    private final Routing routing;
+
+    Watched(McpClientTransport delegate, Routing routing) {
+      this.delegate = delegate;
+      this.routing = routing;
+    }
+
+    @Override
+    public Mono<Void> connect(
+        Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+      return delegate.connect(handler);
+    }
+
+    @Override
+    public void setExceptionHandler(Consumer<Throwable> handler) {
+      delegate.setExceptionHandler(handler);
+    }
+
+    @Override
+    public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+      if (message instanceof McpSchema.JSONRPCRequest r) {
+        routing.sent(r);
+      }
+      return delegate.sendMessage(message);
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+      return delegate.closeGracefully();
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+
+    @Override
+    public <T> T unmarshalFrom(Object data, TypeRef<T> type) {
+      return delegate.unmarshalFrom(data, type);
+    }
+
+    @Override
+    public List<String> protocolVersions() {
+      return delegate.protocolVersions();
     }
   }
 }

@@ -19,6 +19,10 @@ import java.util.Map;
  * @param idleTimeout an unused connection is closed after this
  * @param pool at most this many connections (processes) per pool; calls go to the least busy
  * @param callTimeout a call that takes longer fails with an error that says so
+ * @param roots declare the MCP roots capability and answer the server's {@code roots/list} with the
+ *     directory of its scope: the instance's worktree, or the workspace (a shared server gets
+ *     none). Off by default, because a server such as server-filesystem then replaces the
+ *     directories its arguments name with the roots.
  */
 public record DownstreamConfig(
     String name,
@@ -32,7 +36,8 @@ public record DownstreamConfig(
     boolean eager,
     Duration idleTimeout,
     int pool,
-    Duration callTimeout) {
+    Duration callTimeout,
+    boolean roots) {
 
   /** Default idle timeout. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);

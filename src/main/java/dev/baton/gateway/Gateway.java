@@ -49,12 +49,28 @@ public final class Gateway implements AutoCloseable {
    */
   public record CatalogTool(String name, String server, McpSchema.Tool tool, String original) {}
 
+  /** A prompt as an endpoint lists it: {@code <server>__<prompt>}. */
+  public record CatalogPrompt(
+      String name, String server, McpSchema.Prompt prompt, String original) {}
+
+  /** A resource (or resource template) as an endpoint lists it: under its own URI. */
+  public record CatalogResource<T>(String server, T resource) {}
+
+  /** What one server offers, learnt from its first connection. */
+  private record Offer(
+      List<McpSchema.Tool> tools,
+      List<McpSchema.Resource> resources,
+      List<McpSchema.ResourceTemplate> templates,
+      List<McpSchema.Prompt> prompts) {
+    static final Offer NONE = new Offer(List.of(), List.of(), List.of(), List.of());
+  }
+
   private final GatewayConfig config;
   private final McpJsonMapper json;
   private final Clock clock;
   private final Path scratch;
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
-  private final Map<String, List<McpSchema.Tool>> discovered = new ConcurrentHashMap<>();
+  private final Map<String, Offer> discovered = new ConcurrentHashMap<>();
   private final Map<String, String> discoveryErrors = new ConcurrentHashMap<>();
   private final Map<String, List<CatalogTool>> catalogues = new ConcurrentHashMap<>();
   private final ScheduledExecutorService janitor;
@@ -111,7 +127,7 @@ public final class Gateway implements AutoCloseable {
     RoleTools rt = config.role(role);
     List<CatalogTool> out = new ArrayList<>();
     for (String server : rt.servers()) {
-      for (McpSchema.Tool t : discover(server)) {
+      for (McpSchema.Tool t : discover(server).tools()) {
         String full = ToolNames.full(server, t.name());
         if (!allowed(rt, full)) {
           continue;
@@ -129,10 +145,98 @@ public final class Gateway implements AutoCloseable {
   /** Every tool of one server, under its listed name (no role rules applied). */
   public List<CatalogTool> serverTools(String server) {
     List<CatalogTool> out = new ArrayList<>();
-    for (McpSchema.Tool t : discover(server)) {
+    for (McpSchema.Tool t : discover(server).tools()) {
       out.add(catalogTool(server, t));
     }
     return out;
+  }
+
+  /** The prompts of the role's servers, named {@code <server>__<prompt>}. */
+  public List<CatalogPrompt> prompts(String role) {
+    List<CatalogPrompt> out = new ArrayList<>();
+    for (String server : config.role(role).servers()) {
+      for (McpSchema.Prompt p : discover(server).prompts()) {
+        String name = ToolNames.of(server, p.name());
+        out.add(
+            new CatalogPrompt(
+                name,
+                server,
+                new McpSchema.Prompt(
+                    name, p.title(), p.description(), p.arguments(), p.meta(), p.icons()),
+                p.name()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The resources of the role's servers under their own URIs; when two servers list the same URI,
+   * the first server of the role keeps it.
+   */
+  public List<CatalogResource<McpSchema.Resource>> resources(String role) {
+    Map<String, CatalogResource<McpSchema.Resource>> out = new LinkedHashMap<>();
+    for (String server : config.role(role).servers()) {
+      for (McpSchema.Resource r : discover(server).resources()) {
+        out.putIfAbsent(r.uri(), new CatalogResource<>(server, r));
+      }
+    }
+    return List.copyOf(out.values());
+  }
+
+  /** The resource templates of the role's servers (first server wins, as for resources). */
+  public List<CatalogResource<McpSchema.ResourceTemplate>> resourceTemplates(String role) {
+    Map<String, CatalogResource<McpSchema.ResourceTemplate>> out = new LinkedHashMap<>();
+    for (String server : config.role(role).servers()) {
+      for (McpSchema.ResourceTemplate t : discover(server).templates()) {
+        out.putIfAbsent(t.uriTemplate(), new CatalogResource<>(server, t));
+      }
+    }
+    return List.copyOf(out.values());
+  }
+
+  /**
+   * Reads a resource from {@code server}, on the connection for the caller's scope.
+   *
+   * @param caller null is allowed for a shared server, which serves everyone alike
+   */
+  public McpSchema.ReadResourceResult readResource(
+      String server, McpSchema.ReadResourceRequest request, Caller caller) {
+    return pool(serverConfig(server), caller).connection().readResource(request);
+  }
+
+  /** True when the server runs per workspace or instance, so that a caller must be known. */
+  public boolean needsCaller(String server) {
+    return serverConfig(server).scope() != DownstreamConfig.Scope.SHARED;
+  }
+
+  /**
+   * Gets a prompt of the role by its listed name, on the connection for the caller's scope.
+   *
+   * @param caller null is allowed for a prompt of a shared server
+   */
+  public McpSchema.GetPromptResult getPrompt(
+      String role, String name, Map<String, Object> arguments, Caller caller) {
+    for (CatalogPrompt p : prompts(role)) {
+      if (p.name().equals(name)) {
+        return pool(serverConfig(p.server()), caller)
+            .connection()
+            .getPrompt(
+                McpSchema.GetPromptRequest.builder(p.original())
+                    .arguments(arguments == null ? Map.of() : arguments)
+                    .build());
+      }
+    }
+    throw new BatonException(
+        ErrorCode.NOT_FOUND, "no prompt '" + name + "' for role " + role, Map.of("prompt", name));
+  }
+
+  private DownstreamConfig serverConfig(String server) {
+    DownstreamConfig d = config.servers().get(server);
+    if (d == null) {
+      throw new BatonException(
+          ErrorCode.NOT_FOUND, "no MCP server '" + server + "'", Map.of("server", server));
+    }
+    return d;
   }
 
   private static CatalogTool catalogTool(String server, McpSchema.Tool t) {
@@ -158,9 +262,9 @@ public final class Gateway implements AutoCloseable {
     return allow && rt.deny().stream().noneMatch(g -> ToolNames.matches(g, full));
   }
 
-  /** The server's tools, from the first connection made to it (cached). */
-  List<McpSchema.Tool> discover(String server) {
-    List<McpSchema.Tool> known = discovered.get(server);
+  /** What the server offers, from the first connection made to it (cached). */
+  private Offer discover(String server) {
+    Offer known = discovered.get(server);
     if (known != null) {
       return known;
     }
@@ -171,9 +275,9 @@ public final class Gateway implements AutoCloseable {
         return known;
       }
       try {
-        List<McpSchema.Tool> tools;
+        Offer offer;
         if (d.scope() == DownstreamConfig.Scope.SHARED) {
-          tools = pool(d, new Caller(DISCOVERY, "", scratch(), scratch())).listTools();
+          offer = pool(d, new Caller(DISCOVERY, "", scratch(), scratch())).offer();
         } else {
           // Per-workspace and per-instance servers list the same tools wherever they run: one
           // started in a scratch directory tells them, then goes.
@@ -183,19 +287,25 @@ public final class Gateway implements AutoCloseable {
                   server + "|" + DISCOVERY,
                   vars(new Caller(DISCOVERY, "", scratch(), scratch())));
           try {
-            tools = probe.listTools();
+            offer = probe.offer();
           } finally {
             probe.close();
           }
         }
-        discovered.put(server, List.copyOf(tools));
+        discovered.put(server, offer);
         discoveryErrors.remove(server);
-        LOG.info("MCP server '{}' offers {} tools", server, tools.size());
-        return discovered.get(server);
+        LOG.info(
+            "MCP server '{}' offers {} tools, {} resources, {} resource templates, {} prompts",
+            server,
+            offer.tools().size(),
+            offer.resources().size(),
+            offer.templates().size(),
+            offer.prompts().size());
+        return offer;
       } catch (BatonException e) {
         discoveryErrors.put(server, e.getMessage());
         LOG.warn("{}", e.getMessage());
-        return List.of();
+        return Offer.NONE;
       }
     }
   }
@@ -212,7 +322,7 @@ public final class Gateway implements AutoCloseable {
       Map<String, Object> arguments,
       Caller caller,
       Map<String, Object> meta,
-      Consumer<McpSchema.ProgressNotification> onProgress) {
+      Upstream upstream) {
     CatalogTool target = null;
     for (CatalogTool t : tools(role)) {
       if (t.name().equals(name)) {
@@ -232,14 +342,14 @@ public final class Gateway implements AutoCloseable {
     Object token = meta == null ? null : meta.get("progressToken");
     Map<String, Object> sent = meta;
     String relayed = null;
-    if (token != null && onProgress != null) {
+    if (token != null && upstream != null) {
       relayed = "baton-" + progressIds.incrementAndGet();
       sent = new LinkedHashMap<>(meta);
       sent.put("progressToken", relayed);
       progress.put(
           relayed,
           n ->
-              onProgress.accept(
+              upstream.progress(
                   new McpSchema.ProgressNotification(
                       token, n.progress(), n.total(), n.message(), n.meta())));
     }
@@ -247,7 +357,7 @@ public final class Gateway implements AutoCloseable {
         new McpSchema.CallToolRequest(
             target.original(), arguments == null ? Map.of() : arguments, sent);
     try {
-      return pool(d, caller).call(request);
+      return pool(d, caller).call(request, upstream);
     } finally {
       if (relayed != null) {
         progress.remove(relayed);
@@ -317,7 +427,8 @@ public final class Gateway implements AutoCloseable {
           case WORKSPACE -> d.name() + "|workspace:" + caller.workspace();
           case INSTANCE -> d.name() + "|instance:" + caller.instance();
         };
-    return pools.computeIfAbsent(key, k -> new Pool(d, k, vars(caller)));
+    Caller who = caller == null ? new Caller(DISCOVERY, "", scratch(), scratch()) : caller;
+    return pools.computeIfAbsent(key, k -> new Pool(d, k, vars(who)));
   }
 
   private static Map<String, String> vars(Caller caller) {
@@ -383,13 +494,19 @@ public final class Gateway implements AutoCloseable {
       this.vars = vars;
     }
 
-    List<McpSchema.Tool> listTools() {
-      return connection().listTools(Gateway.this.config.startTimeout());
+    Offer offer() {
+      Duration timeout = Gateway.this.config.startTimeout();
+      Connection c = connection();
+      return new Offer(
+          List.copyOf(c.listTools(timeout)),
+          List.copyOf(c.listResources(timeout)),
+          List.copyOf(c.listResourceTemplates(timeout)),
+          List.copyOf(c.listPrompts(timeout)));
     }
 
-    McpSchema.CallToolResult call(McpSchema.CallToolRequest request) {
+    McpSchema.CallToolResult call(McpSchema.CallToolRequest request, Upstream upstream) {
       Connection c = connection();
-      McpSchema.CallToolResult result = c.call(request);
+      McpSchema.CallToolResult result = c.call(request, upstream);
       synchronized (this) {
         crashes = 0;
       }

@@ -29,6 +29,9 @@ final class Callers {
 
   static final String WORKSPACE = "x-baton-workspace";
 
+  /** Transport-context key of the request's {@link Cancellation}, when it can be cancelled. */
+  static final String CANCELLATION = "baton-cancellation";
+
   private final InstanceService instances;
   private final Map<String, String> bySession = new ConcurrentHashMap<>();
 
@@ -43,6 +46,11 @@ final class Callers {
    * @throws BatonException when it cannot be identified or registered (no workspace known, an
    *     unknown role, an id taken by another role)
    */
+  /** The agent's cancellation of the request being handled, or null. */
+  static Cancellation cancellation(McpSyncServerExchange exchange) {
+    return exchange.transportContext().get(CANCELLATION) instanceof Cancellation c ? c : null;
+  }
+
   Instance resolve(McpSyncServerExchange exchange, String role) {
     McpTransportContext context = exchange.transportContext();
     String named = text(context.get(INSTANCE));

@@ -4,8 +4,10 @@ import dev.baton.core.BatonException;
 import dev.baton.gateway.Gateway;
 import dev.baton.gateway.ToolSearch;
 import dev.baton.registry.Instance;
+import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.ArrayList;
@@ -155,24 +157,67 @@ final class GatewayTools {
       Map<String, Object> arguments,
       Map<String, Object> meta) {
     try {
-      Instance me = callers.resolve(exchange, endpointRole);
-      Gateway.Caller caller = new Gateway.Caller(me.id(), me.role(), me.workspace(), me.worktree());
+      Gateway.Caller caller = caller(exchange, endpointRole);
       return gateway.call(
-          instanceRole ? me.role() : endpointRole,
+          instanceRole ? caller.role() : endpointRole,
           name,
           arguments,
           caller,
           meta,
-          n -> {
-            try {
-              exchange.progressNotification(n);
-            } catch (RuntimeException e) {
-              // the agent has gone; the call goes on
-            }
-          });
+          new AgentUpstream(exchange, Callers.cancellation(exchange)));
     } catch (BatonException e) {
       return error(e.getMessage());
     }
+  }
+
+  /** A downstream resource, listed under its own URI and read from its server. */
+  McpServerFeatures.SyncResourceSpecification resource(
+      String role, Gateway.CatalogResource<McpSchema.Resource> r) {
+    return new McpServerFeatures.SyncResourceSpecification(
+        r.resource(), (exchange, request) -> read(exchange, role, r.server(), request));
+  }
+
+  /** A downstream resource template; reads of matching URIs go to its server. */
+  McpServerFeatures.SyncResourceTemplateSpecification template(
+      String role, Gateway.CatalogResource<McpSchema.ResourceTemplate> t) {
+    return new McpServerFeatures.SyncResourceTemplateSpecification(
+        t.resource(), (exchange, request) -> read(exchange, role, t.server(), request));
+  }
+
+  /** A downstream prompt, listed as {@code <server>__<prompt>}. */
+  McpServerFeatures.SyncPromptSpecification prompt(String role, Gateway.CatalogPrompt p) {
+    return new McpServerFeatures.SyncPromptSpecification(
+        p.prompt(),
+        (exchange, request) -> {
+          try {
+            Gateway.Caller caller = gateway.needsCaller(p.server()) ? caller(exchange, role) : null;
+            return gateway.getPrompt(role, request.name(), request.arguments(), caller);
+          } catch (BatonException e) {
+            throw mcpError(e);
+          }
+        });
+  }
+
+  private McpSchema.ReadResourceResult read(
+      McpSyncServerExchange exchange,
+      String role,
+      String server,
+      McpSchema.ReadResourceRequest request) {
+    try {
+      Gateway.Caller caller = gateway.needsCaller(server) ? caller(exchange, role) : null;
+      return gateway.readResource(server, request, caller);
+    } catch (BatonException e) {
+      throw mcpError(e);
+    }
+  }
+
+  private Gateway.Caller caller(McpSyncServerExchange exchange, String role) {
+    Instance me = callers.resolve(exchange, role);
+    return new Gateway.Caller(me.id(), me.role(), me.workspace(), me.worktree());
+  }
+
+  private static McpError mcpError(BatonException e) {
+    return McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR).message(e.getMessage()).build();
   }
 
   private static CallToolResult error(String message) {

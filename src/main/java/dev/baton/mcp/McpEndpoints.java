@@ -48,6 +48,9 @@ public final class McpEndpoints implements AutoCloseable {
   private static final String SESSION_HEADER = "Mcp-Session-Id";
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(20);
 
+  /** The SDK transport's own limit of a request body. */
+  private static final int MAX_BODY = 16 * 1024 * 1024;
+
   /** Downstream schemas pass as they are: no tool disappears because a validator dislikes it. */
   private static final JsonSchemaValidator PASS_THROUGH =
       new JsonSchemaValidator() {
@@ -57,7 +60,22 @@ public final class McpEndpoints implements AutoCloseable {
         }
       };
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final JsonMapper JSON =
+      JsonMapper.builder()
+          .addMixIn(McpSchema.ElicitFormRequest.class, ModeIsTheTypeId.class)
+          .addMixIn(McpSchema.ElicitUrlRequest.class, ModeIsTheTypeId.class)
+          .build();
+
+  /**
+   * The SDK writes an elicitation's {@code mode} twice, as its type id and as a property, which
+   * Jackson 3 refuses ("Conflict between type id property 'mode' and bean property"): every
+   * elicitation request sent to an agent failed, and its tool call hung. The type id alone is
+   * enough.
+   */
+  private interface ModeIsTheTypeId {
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    String mode();
+  }
 
   private final InstanceService instances;
   private final Callers callers;
@@ -67,6 +85,10 @@ public final class McpEndpoints implements AutoCloseable {
   private final Gateway gateway;
   private final GatewayTools gatewayTools;
   private final Map<String, CompletableFuture<Void>> listed = new ConcurrentHashMap<>();
+
+  /** Requests that may be cancelled, by session and JSON-RPC id. */
+  private final Map<String, Cancellation> cancellable = new ConcurrentHashMap<>();
+
   private final ExecutorService discovery =
       Executors.newCachedThreadPool(
           r -> {
@@ -110,7 +132,13 @@ public final class McpEndpoints implements AutoCloseable {
               .instructions(
                   "baton coordinates the agents in this repository. Lease files before editing"
                       + " (lease_acquire); a conflict names who holds them.")
-              .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
+              .capabilities(
+                  McpSchema.ServerCapabilities.builder()
+                      .tools(true)
+                      .resources(false, true)
+                      .prompts(true)
+                      .logging()
+                      .build())
               .jsonMapper(mapper)
               .jsonSchemaValidator(PASS_THROUGH)
               .validateToolInputs(false)
@@ -155,13 +183,22 @@ public final class McpEndpoints implements AutoCloseable {
         r ->
             CompletableFuture.runAsync(
                 () -> {
+                  McpSyncServer server = servers.get(r);
                   if (gateway.config().role(r).metaOnly()) {
                     gateway.tools(r); // warms the catalogue for find_tools
-                    return;
+                  } else {
+                    for (Gateway.CatalogTool t : gateway.tools(r)) {
+                      server.addTool(gatewayTools.proxy(r, t));
+                    }
                   }
-                  McpSyncServer server = servers.get(r);
-                  for (Gateway.CatalogTool t : gateway.tools(r)) {
-                    server.addTool(gatewayTools.proxy(r, t));
+                  for (var res : gateway.resources(r)) {
+                    server.addResource(gatewayTools.resource(r, res));
+                  }
+                  for (var t : gateway.resourceTemplates(r)) {
+                    server.addResourceTemplate(gatewayTools.template(r, t));
+                  }
+                  for (Gateway.CatalogPrompt p : gateway.prompts(r)) {
+                    server.addPrompt(gatewayTools.prompt(r, p));
                   }
                 },
                 discovery));
@@ -181,6 +218,9 @@ public final class McpEndpoints implements AutoCloseable {
     Map<String, Object> values = new HashMap<>();
     put(values, Callers.INSTANCE, request.getHeader("X-Baton-Instance"));
     put(values, Callers.WORKSPACE, request.getHeader("X-Baton-Workspace"));
+    if (request.getAttribute(Callers.CANCELLATION) instanceof Cancellation c) {
+      values.put(Callers.CANCELLATION, c);
+    }
     return McpTransportContext.create(values);
   }
 
@@ -231,10 +271,77 @@ public final class McpEndpoints implements AutoCloseable {
           LOG.debug("heartbeat of {} through MCP failed: {}", instance, e.getMessage());
         }
       }
+      if ("POST".equals(request.getMethod()) && session != null) {
+        post(transport, request, response, session);
+        return;
+      }
       transport.service(request, response);
       if ("DELETE".equals(request.getMethod()) && session != null) {
         callers.forget(session); // the client ended its session
       }
+    }
+
+    /**
+     * Passes a POST on, noting the requests it carries that the agent may cancel, and acting on the
+     * agent's {@code notifications/cancelled}, which the SDK's server ignores.
+     */
+    private void post(
+        HttpServletStreamableServerTransportProvider transport,
+        HttpServletRequest request,
+        HttpServletResponse response,
+        String session)
+        throws IOException, jakarta.servlet.ServletException {
+      byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
+      if (body.length > MAX_BODY) {
+        write(
+            response,
+            413,
+            rpcError(-32600, "request body over the limit of " + MAX_BODY + " bytes"));
+        return;
+      }
+      HttpServletRequest replay = new Replay(request, body);
+      String key = null;
+      String text = new String(body, StandardCharsets.UTF_8);
+      if (text.contains("notifications/cancelled") || text.contains("tools/call")) {
+        tools.jackson.databind.JsonNode message = null;
+        try {
+          message = JSON.readTree(body);
+        } catch (RuntimeException e) {
+          // the SDK's transport answers malformed JSON
+        }
+        if (message != null && message.isObject()) {
+          String method = message.path("method").asString("");
+          if (method.equals("notifications/cancelled")) {
+            Cancellation c =
+                cancellable.get(session + " " + message.path("params").path("requestId"));
+            if (c != null) {
+              c.cancel();
+            }
+          } else if (method.equals("tools/call") && message.has("id")) {
+            key = session + " " + message.get("id");
+            Cancellation c = new Cancellation();
+            cancellable.put(key, c);
+            replay.setAttribute(Callers.CANCELLATION, c);
+          }
+        }
+      }
+      try {
+        transport.service(replay, response);
+      } finally {
+        if (key != null) {
+          cancellable.remove(key);
+        }
+      }
+    }
+
+    private Map<String, Object> rpcError(int code, String message) {
+      Map<String, Object> error = new LinkedHashMap<>();
+      error.put("code", code);
+      error.put("message", message);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("jsonrpc", "2.0");
+      body.put("error", error);
+      return body;
     }
 
     private void notFound(HttpServletResponse response, String role) throws IOException {
@@ -249,17 +356,14 @@ public final class McpEndpoints implements AutoCloseable {
     }
 
     private void gone(HttpServletResponse response, String instance) throws IOException {
-      Map<String, Object> error = new LinkedHashMap<>();
-      error.put("code", -32001);
-      error.put(
-          "message",
-          "Session not found: instance "
-              + instance
-              + " has expired or was deregistered; start a new session");
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("jsonrpc", "2.0");
-      body.put("error", error);
-      write(response, 404, body);
+      write(
+          response,
+          404,
+          rpcError(
+              -32001,
+              "Session not found: instance "
+                  + instance
+                  + " has expired or was deregistered; start a new session"));
     }
 
     private void write(HttpServletResponse response, int status, Object body) throws IOException {
@@ -269,6 +373,57 @@ public final class McpEndpoints implements AutoCloseable {
       response.setCharacterEncoding(StandardCharsets.UTF_8.name());
       response.setContentLength(bytes.length);
       response.getOutputStream().write(bytes);
+    }
+  }
+
+  /** A request whose body has been read, to be read again by the SDK's transport. */
+  private static final class Replay extends jakarta.servlet.http.HttpServletRequestWrapper {
+    private final byte[] body;
+
+    Replay(HttpServletRequest request, byte[] body) {
+      super(request);
+      this.body = body;
+    }
+
+    @Override
+    public jakarta.servlet.ServletInputStream getInputStream() {
+      java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(body);
+      return new jakarta.servlet.ServletInputStream() {
+        @Override
+        public int read() {
+          return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          return in.read(b, off, len);
+        }
+
+        @Override
+        public boolean isFinished() {
+          return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+          return true;
+        }
+
+        @Override
+        public void setReadListener(jakarta.servlet.ReadListener listener) {
+          throw new UnsupportedOperationException("the body has been read already");
+        }
+      };
+    }
+
+    @Override
+    public java.io.BufferedReader getReader() {
+      java.nio.charset.Charset charset =
+          getCharacterEncoding() == null
+              ? StandardCharsets.UTF_8
+              : java.nio.charset.Charset.forName(getCharacterEncoding());
+      return new java.io.BufferedReader(
+          new java.io.InputStreamReader(new java.io.ByteArrayInputStream(body), charset));
     }
   }
 
