@@ -18,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * against a real broker's {@code /mcp/developer}, with {@code
  * mcp-servers/conformance/expected-failures.yml} (which says why each listed scenario fails): any
  * other failure, or a listed scenario that now passes, fails this test. The suite cannot send
- * headers, so a preload adds the bearer token.
+ * headers, so a preload adds the bearer token. Behind the endpoint runs a small server with the
+ * resources the suite reads ({@code mcp-servers/fixtures/conformance-resources.mjs}), so that the
+ * resource scenarios test baton's resource proxying.
  */
 class ConformanceIT {
   @TempDir Path tmp;
@@ -27,8 +29,18 @@ class ConformanceIT {
 
   @BeforeEach
   void start() {
-    NpmPackages.require();
-    broker = BrokerSandbox.in(tmp.resolve("b")).start();
+    Path npm = NpmPackages.require();
+    BrokerSandbox sandbox = BrokerSandbox.in(tmp.resolve("b"));
+    String config =
+        "servers:\n"
+            + "  fixture:\n    command: "
+            + NpmPackages.node()
+            + "\n    args: ["
+            + npm.resolve("fixtures/conformance-resources.mjs")
+            + "]\n"
+            + "roles:\n"
+            + "  developer:\n    servers: [fixture]\n";
+    broker = sandbox.start("--config", sandbox.writeConfig("baton.yaml", config).toString());
   }
 
   @AfterEach
