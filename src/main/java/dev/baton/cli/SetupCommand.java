@@ -39,8 +39,9 @@ final class SetupCommand implements Runnable {
       name = "claude",
       description = {
         "Connect Claude Code in a project (or worktree) to baton, keeping everything else in its files:",
-        "  .claude/settings.local.json  hooks (edits lease their file; an edit of a file another agent holds is denied, naming the holder) and BATON_TOKEN in env;",
-        "  .mcp.json                    the 'baton' MCP server at /mcp/<role> (coordination tools plus the role's tools)."
+        "  .claude/settings.local.json  hooks (edits lease their file; an edit of a file another agent holds is denied, naming the holder);",
+        "  .mcp.json                    the 'baton' MCP server at /mcp/<role> (coordination tools plus the role's tools),",
+        "                               with a headersHelper that gives Claude Code the broker's token."
       },
       mixinStandardHelpOptions = true)
   static final class Claude implements Callable<Integer> {
@@ -90,12 +91,19 @@ final class SetupCommand implements Runnable {
       String tcp = tcpAddress(config);
       if (tcp != null) {
         String url = "http://" + tcp + "/mcp/" + mcpRole;
-        ClaudeSettings.putEnv(
-            settings, "BATON_TOKEN", DataDirectory.token(config.dataDir(), config.tokenFile()));
-        out.println("updated " + settings + ": BATON_TOKEN in env (the broker's bearer token)");
+        DataDirectory.token(config.dataDir(), config.tokenFile()); // created if needed
+        Path helper = config.dataDir().resolve("hooks").resolve("mcp-headers");
+        HookScripts.writeExecutable(
+            helper,
+            HookScripts.render(HookScripts.MCP_HEADERS, "@BATON_TOKEN_FILE@", config.tokenFile()));
+        out.println("wrote " + helper);
         Path mcpJson = project.resolve(".mcp.json");
-        boolean created = McpJson.merge(mcpJson, url, project);
+        boolean created =
+            McpJson.merge(mcpJson, url, project, HookScripts.shellQuote(helper.toString()));
         out.println((created ? "wrote " : "updated ") + mcpJson + ": MCP server 'baton' at " + url);
+        if (ClaudeSettings.approveMcpServer(settings, McpJson.NAME)) {
+          out.println("updated " + settings + ": approved .mcp.json's 'baton' server");
+        }
       } else {
         out.println(
             "skipped .mcp.json: the broker's TCP listener is off (server.tcp), and Claude Code reaches MCP servers over HTTP only");

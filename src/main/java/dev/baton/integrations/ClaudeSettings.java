@@ -73,19 +73,30 @@ public final class ClaudeSettings {
   }
 
   /**
-   * Sets one variable in the settings' {@code env} (applied by Claude Code to every session it
-   * starts in the project), keeping the other variables and settings.
+   * Approves a server of the project's {@code .mcp.json} ({@code enabledMcpjsonServers}), so that
+   * Claude Code does not ask before it uses it; other approvals and settings are kept.
+   *
+   * @return true when it was not approved before
    */
-  public static void putEnv(Path settings, String name, String value) {
+  public static boolean approveMcpServer(Path settings, String name) {
     ObjectNode root = read(settings);
-    JsonNode env = root.path("env");
-    if (!env.isMissingNode() && !env.isObject()) {
+    JsonNode existing = root.path("enabledMcpjsonServers");
+    if (!existing.isMissingNode() && !existing.isArray()) {
       throw new BatonException(
           ErrorCode.INVALID_REQUEST,
-          settings + ": \"env\" is not an object; fix it by hand, then run setup again");
+          settings
+              + ": \"enabledMcpjsonServers\" is not a list; fix it by hand, then run setup again");
     }
-    root.withObjectProperty("env").put(name, value);
+    ArrayNode approved =
+        existing.isArray() ? (ArrayNode) existing : root.putArray("enabledMcpjsonServers");
+    for (JsonNode n : approved) {
+      if (name.equals(n.asString(null))) {
+        return false;
+      }
+    }
+    approved.add(name);
     write(settings, root);
+    return true;
   }
 
   /** True for a hook command baton wrote. */

@@ -19,16 +19,24 @@ public final class HookScripts {
   public static final String CLAUDE_HOOK = "claude-hook.sh";
   public static final String PRE_COMMIT = "pre-commit.sh";
 
+  /** Claude Code's headersHelper for baton's MCP endpoint; its placeholder is the token file. */
+  public static final String MCP_HEADERS = "mcp-headers.sh";
+
   private HookScripts() {}
 
   /** The script's text, its default socket set to {@code socket} ($BATON_SOCKET still wins). */
   public static String render(String script, Path socket) {
+    return render(script, "@BATON_SOCKET@", socket);
+  }
+
+  /** The script's text with {@code placeholder} replaced by {@code path}. */
+  public static String render(String script, String placeholder, Path path) {
     try (InputStream in = HookScripts.class.getResourceAsStream("/dev/baton/hooks/" + script)) {
       if (in == null) {
         throw new IllegalStateException("script " + script + " is missing from the jar");
       }
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return text.replace("@BATON_SOCKET@", escapeForDoubleQuotes(socket.toString()));
+      return text.replace(placeholder, escapeForDoubleQuotes(path.toString()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

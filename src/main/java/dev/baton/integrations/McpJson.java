@@ -10,9 +10,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Merges baton's entry into a project's {@code .mcp.json} (Claude Code's project MCP servers):
  * {@code "baton"}, type {@code http}, at {@code /mcp/<role>}. Other servers and keys are kept; an
- * earlier {@code baton} entry is replaced. The file holds no secret: the bearer token is taken from
- * {@code ${BATON_TOKEN}}, which {@code baton setup claude} puts in the local settings' {@code env},
- * and the instance from {@code ${BATON_INSTANCE}}, which Claude Code expands when it starts.
+ * earlier {@code baton} entry is replaced. The file holds no secret: Claude Code gets the bearer
+ * token from a {@code headersHelper} command that prints it (it does not expand the settings'
+ * {@code env} in {@code .mcp.json}, so {@code ${BATON_TOKEN}} there would need the variable
+ * exported in every shell), and expands the instance from {@code ${BATON_INSTANCE}} when it starts.
  */
 public final class McpJson {
   /** The server's name in {@code .mcp.json}; Claude Code calls the tools {@code mcp__baton__*}. */
@@ -26,10 +27,11 @@ public final class McpJson {
    * @param file the project's {@code .mcp.json}, created when missing
    * @param url e.g. {@code http://127.0.0.1:8090/mcp/developer}
    * @param workspace the directory used when Claude Code's environment has no {@code PWD}
+   * @param headersHelper the command that prints the {@code Authorization} header as JSON
    * @return true when the file was created
    * @throws BatonException when the file exists but is not a JSON object (it is then left alone)
    */
-  public static boolean merge(Path file, String url, Path workspace) {
+  public static boolean merge(Path file, String url, Path workspace, String headersHelper) {
     boolean created = !Files.exists(file);
     ObjectNode root = read(file);
     JsonNode servers = root.path("mcpServers");
@@ -42,9 +44,9 @@ public final class McpJson {
     entry.put("type", "http");
     entry.put("url", url);
     ObjectNode headers = entry.putObject("headers");
-    headers.put("Authorization", "Bearer ${BATON_TOKEN:-}");
     headers.put("X-Baton-Instance", "${BATON_INSTANCE:-}");
     headers.put("X-Baton-Workspace", "${PWD:-" + workspace + "}");
+    entry.put("headersHelper", headersHelper);
     write(file, root);
     return created;
   }

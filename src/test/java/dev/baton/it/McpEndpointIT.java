@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.baton.api.RegisterBody;
 import dev.baton.api.client.BrokerClient;
 import dev.baton.testing.GitRepos;
+import dev.baton.testing.Processes;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -92,15 +93,20 @@ class McpEndpointIT {
         .isEqualTo("http://127.0.0.1:" + broker.tcpPort() + "/mcp/developer");
     assertThat(server.path("headers").path("X-Baton-Instance").asString())
         .isEqualTo("${BATON_INSTANCE:-}");
-    JsonNode env =
-        JSON.readTree(Files.readString(repo.resolve(".claude/settings.local.json"))).path("env");
-    assertThat(env.path("BATON_TOKEN").asString()).isEqualTo(broker.token());
+    assertThat(server.path("headers").has("Authorization")).as("no token in .mcp.json").isFalse();
+    // Claude Code runs the headersHelper (a shell command) and adds the headers it prints.
+    Processes.Result helper =
+        Processes.run(repo, Map.of(), List.of("sh", "-c", server.path("headersHelper").asString()));
+    assertThat(helper.exitCode()).as(helper.stderr()).isZero();
+    JsonNode printed = JSON.readTree(helper.stdout());
+    assertThat(printed.path("Authorization").asString()).isEqualTo("Bearer " + broker.token());
 
     Map<String, String> claudeEnv = new LinkedHashMap<>();
-    claudeEnv.put("BATON_TOKEN", env.path("BATON_TOKEN").asString());
     claudeEnv.put("BATON_INSTANCE", "claude-0123abcd");
     claudeEnv.put("PWD", repo.toString());
-    McpSyncClient claude = connect(server, claudeEnv);
+    McpSyncClient claude =
+        connect(
+            server, claudeEnv, Map.of("Authorization", printed.path("Authorization").asString()));
 
     McpSchema.ListToolsResult tools = claude.listTools();
     assertThat(tools.tools())
@@ -301,14 +307,19 @@ class McpEndpointIT {
 
   // ---- helpers ----
 
-  /** A client for {@code .mcp.json}'s server entry, with its headers expanded from {@code env}. */
-  private McpSyncClient connect(JsonNode server, Map<String, String> env) {
+  /**
+   * A client for {@code .mcp.json}'s server entry, with its headers expanded from {@code env}, plus
+   * those its headersHelper printed.
+   */
+  private McpSyncClient connect(
+      JsonNode server, Map<String, String> env, Map<String, String> more) {
     URI url = URI.create(expand(server.path("url").asString(), env));
     Map<String, String> headers = new LinkedHashMap<>();
     server
         .path("headers")
         .properties()
         .forEach(e -> headers.put(e.getKey(), expand(e.getValue().asString(), env)));
+    headers.putAll(more);
     return client(url, headers);
   }
 
