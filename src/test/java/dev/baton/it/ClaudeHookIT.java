@@ -596,10 +596,9 @@ class ClaudeHookIT {
 
     JsonNode merged = settings(repo);
     assertThat(merged.path("permissions")).isEqualTo(user.path("permissions"));
-    // The user's variables are kept; baton adds only its bearer token (for .mcp.json's header).
-    assertThat(merged.path("env").path("NODE_ENV").asString()).isEqualTo("development");
-    assertThat(merged.path("env").path("BATON_TOKEN").asString()).isNotBlank();
-    assertThat(merged.path("env").size()).isEqualTo(2);
+    // The user's variables are kept, and baton adds none (no token in the settings).
+    assertThat(merged.path("env")).isEqualTo(user.path("env"));
+    assertThat(merged.path("enabledMcpjsonServers").get(0).asString()).isEqualTo("baton");
     assertThat(merged.path("hooks").path("PostToolUse"))
         .isEqualTo(user.path("hooks").path("PostToolUse"));
     JsonNode pre = merged.path("hooks").path("PreToolUse");
