@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       TokenCommand.class,
       LeaseCommand.class,
       WhoCommand.class,
+      MemoryCommand.class,
       McpCommand.class,
       RolesCommand.class,
       SetupCommand.class,

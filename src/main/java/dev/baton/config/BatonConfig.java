@@ -3,6 +3,7 @@ package dev.baton.config;
 import dev.baton.events.EventsConfig;
 import dev.baton.gateway.GatewayConfig;
 import dev.baton.leases.LeaseConfig;
+import dev.baton.memory.MemoryConfig;
 import dev.baton.registry.RegistryConfig;
 import dev.baton.server.ServerConfig;
 import dev.baton.store.StoreConfig;
@@ -34,6 +35,7 @@ public record BatonConfig(
     LeaseConfig leases,
     Map<String, RoleConfig> roles,
     GatewayConfig gateway,
+    MemoryConfig memory,
     String logLevel) {
 
   public BatonConfig {

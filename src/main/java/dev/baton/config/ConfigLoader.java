@@ -5,6 +5,7 @@ import dev.baton.gateway.DownstreamConfig;
 import dev.baton.gateway.GatewayConfig;
 import dev.baton.gateway.RoleTools;
 import dev.baton.leases.LeaseConfig;
+import dev.baton.memory.MemoryConfig;
 import dev.baton.registry.RegistryConfig;
 import dev.baton.server.ServerConfig;
 import dev.baton.store.StoreConfig;
@@ -104,6 +105,7 @@ public final class ConfigLoader {
                 "roles",
                 "servers",
                 "gateway",
+                "memory",
                 "log");
     List<String> warnings = new ArrayList<>();
 
@@ -165,6 +167,7 @@ public final class ConfigLoader {
     EventsConfig eventsConfig =
         new EventsConfig(positive(events, "retention", EventsConfig.DEFAULT_RETENTION));
     LeaseConfig leases = leases(root.section("leases"));
+    MemoryConfig memory = memory(root.section("memory"));
 
     Section log = root.section("log").allowOnly("level");
     String level =
@@ -189,8 +192,26 @@ public final class ConfigLoader {
             leases,
             roles,
             gateway,
+            memory,
             level);
     return new Loaded(config, List.copyOf(warnings));
+  }
+
+  private MemoryConfig memory(Section section) {
+    section.allowOnly("tools", "max-item-chars");
+    String tools = section.string("tools").orElse("compact").toLowerCase(Locale.ROOT);
+    MemoryConfig.ToolSet set;
+    try {
+      set = MemoryConfig.ToolSet.valueOf(tools.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw section.error(
+          section.path("tools"), "'" + tools + "' is not a tool set; use compact, full or off");
+    }
+    return new MemoryConfig(
+        range(
+            section, "max-item-chars", MemoryConfig.DEFAULT_MAX_ITEM_CHARS, 100, 16 * 1024 * 1024),
+        MemoryConfig.DEFAULTS.maxResults(),
+        set);
   }
 
   private RegistryConfig registry(

@@ -79,6 +79,10 @@ public final class ConfigPrinter {
     gateway.put("start-timeout", Units.formatDuration(config.gateway().startTimeout()));
     gateway.put("max-restarts", config.gateway().maxRestarts());
     root.put("gateway", gateway);
+    Map<String, Object> memory = new LinkedHashMap<>();
+    memory.put("tools", config.memory().tools().wireName());
+    memory.put("max-item-chars", config.memory().maxItemChars());
+    root.put("memory", memory);
     Map<String, Object> servers = new LinkedHashMap<>();
     for (DownstreamConfig d : config.gateway().servers().values()) {
       Map<String, Object> entry = new LinkedHashMap<>();

@@ -1,5 +1,12 @@
 package dev.baton.mcp;
 
+import static dev.baton.mcp.ToolArgs.prop;
+import static dev.baton.mcp.ToolArgs.schema;
+import static dev.baton.mcp.ToolArgs.seconds;
+import static dev.baton.mcp.ToolArgs.string;
+import static dev.baton.mcp.ToolArgs.stringArray;
+import static dev.baton.mcp.ToolArgs.strings;
+
 import dev.baton.core.BatonException;
 import dev.baton.leases.AcquireRequest;
 import dev.baton.leases.Coverage;
@@ -8,13 +15,12 @@ import dev.baton.leases.Lease;
 import dev.baton.leases.LeaseConflictException;
 import dev.baton.leases.LeaseMode;
 import dev.baton.leases.LeaseService;
+import dev.baton.mcp.ToolArgs.Handler;
 import dev.baton.registry.Instance;
 import dev.baton.registry.InstanceFilter;
 import dev.baton.registry.InstanceService;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
-import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -247,28 +253,14 @@ final class CoordinationTools {
     return String.join(", ", mine.stream().map(l -> l.id() + " " + l.pattern().text()).toList());
   }
 
-  private interface Handler {
-    Object handle(Instance me, Map<String, Object> args);
-  }
-
   private SyncToolSpecification tool(
       String name, String description, Map<String, Object> schema, String role, Handler handler) {
-    return SyncToolSpecification.builder()
-        .tool(McpSchema.Tool.builder(name, schema).description(description).build())
-        .callHandler(
-            (McpSyncServerExchange exchange, McpSchema.CallToolRequest request) -> {
-              try {
-                Instance me = callers.resolve(exchange, role);
-                Map<String, Object> args =
-                    request.arguments() == null ? Map.of() : request.arguments();
-                return ok(handler.handle(me, args));
-              } catch (LeaseConflictException e) {
-                return error(conflict(e));
-              } catch (BatonException | IllegalArgumentException | IllegalStateException e) {
-                return error(e.getMessage());
-              }
-            })
-        .build();
+    return ToolArgs.tool(
+        callers,
+        McpSchema.Tool.builder(name, schema).description(description).build(),
+        role,
+        handler,
+        e -> e instanceof LeaseConflictException c ? conflict(c) : e.getMessage());
   }
 
   private String conflict(LeaseConflictException e) {
@@ -284,14 +276,6 @@ final class CoordinationTools {
     }
     s.append(". Choose other work, or retry with wait_s.");
     return s.toString();
-  }
-
-  private static CallToolResult ok(Object value) {
-    return CallToolResult.builder().addTextContent(JSON.writeValueAsString(value)).build();
-  }
-
-  private static CallToolResult error(String message) {
-    return CallToolResult.builder().addTextContent(message).isError(true).build();
   }
 
   private static Map<String, Object> instanceJson(Instance i) {
@@ -322,67 +306,5 @@ final class CoordinationTools {
 
   private Instant now() {
     return clock.instant();
-  }
-
-  private static Map<String, Object> schema(Map<String, Object> properties, String... required) {
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("type", "object");
-    s.put("properties", properties);
-    if (required.length > 0) {
-      s.put("required", List.of(required));
-    }
-    s.put("additionalProperties", false);
-    return s;
-  }
-
-  private static Map<String, Object> stringArray(String description) {
-    return Map.of("type", "array", "items", Map.of("type", "string"), "description", description);
-  }
-
-  private static Map<String, Object> prop(String type, String description) {
-    return Map.of("type", type, "description", description);
-  }
-
-  private static String string(Map<String, Object> args, String key) {
-    Object v = args.get(key);
-    if (v == null) {
-      return null;
-    }
-    if (!(v instanceof String s)) {
-      throw new IllegalArgumentException("argument '" + key + "' must be a string");
-    }
-    return s.isBlank() ? null : s;
-  }
-
-  private static List<String> strings(Map<String, Object> args, String key) {
-    Object v = args.get(key);
-    if (v == null) {
-      return List.of();
-    }
-    if (v instanceof String s) {
-      return List.of(s);
-    }
-    if (!(v instanceof List<?> list)) {
-      throw new IllegalArgumentException("argument '" + key + "' must be an array of strings");
-    }
-    List<String> out = new ArrayList<>();
-    for (Object o : list) {
-      if (!(o instanceof String s)) {
-        throw new IllegalArgumentException("argument '" + key + "' must be an array of strings");
-      }
-      out.add(s);
-    }
-    return out;
-  }
-
-  private static Duration seconds(Map<String, Object> args, String key) {
-    Object v = args.get(key);
-    if (v == null) {
-      return null;
-    }
-    if (!(v instanceof Number n) || n.doubleValue() < 0 || Double.isNaN(n.doubleValue())) {
-      throw new IllegalArgumentException("argument '" + key + "' must be a number of seconds ≥ 0");
-    }
-    return Duration.ofMillis(Math.round(n.doubleValue() * 1000));
   }
 }

@@ -3,6 +3,8 @@ package dev.baton.mcp;
 import dev.baton.core.Version;
 import dev.baton.gateway.Gateway;
 import dev.baton.leases.LeaseService;
+import dev.baton.memory.MemoryConfig;
+import dev.baton.memory.MemoryService;
 import dev.baton.registry.InstanceNotFoundException;
 import dev.baton.registry.InstanceService;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -98,7 +100,12 @@ public final class McpEndpoints implements AutoCloseable {
           });
 
   public McpEndpoints(
-      InstanceService instances, LeaseService leases, Gateway gateway, Clock clock) {
+      InstanceService instances,
+      LeaseService leases,
+      MemoryService memory,
+      MemoryConfig.ToolSet memoryTools,
+      Gateway gateway,
+      Clock clock) {
     this.instances = instances;
     this.gateway = gateway;
     this.callers = new Callers(instances);
@@ -115,9 +122,11 @@ public final class McpEndpoints implements AutoCloseable {
                 server.notifyToolsListChanged();
               }
             });
+    MemoryTools memoryToolSet = new MemoryTools(memory, callers);
     JacksonMcpJsonMapper mapper = mapper();
     for (String role : instances.roles()) {
       List<McpServerFeatures.SyncToolSpecification> specs = new ArrayList<>(tools.forRole(role));
+      specs.addAll(memoryToolSet.forRole(role, memoryTools));
       specs.addAll(gatewayTools.meta(role));
       HttpServletStreamableServerTransportProvider transport =
           HttpServletStreamableServerTransportProvider.builder()
@@ -155,11 +164,12 @@ public final class McpEndpoints implements AutoCloseable {
    * The definitions of baton's own tools as every endpoint lists them (coordination tools and
    * meta-tools), for counting what they cost an agent.
    */
-  public static List<McpSchema.Tool> ownTools() {
+  public static List<McpSchema.Tool> ownTools(MemoryConfig.ToolSet memoryTools) {
     List<McpSchema.Tool> out = new ArrayList<>();
     new CoordinationTools(null, null, null, null, r -> {})
         .forRole("any")
         .forEach(t -> out.add(t.tool()));
+    new MemoryTools(null, null).forRole("any", memoryTools).forEach(t -> out.add(t.tool()));
     new GatewayTools(null, null).meta("any").forEach(t -> out.add(t.tool()));
     return out;
   }

@@ -8,6 +8,7 @@ import dev.baton.api.EventStreams;
 import dev.baton.api.GuardRoutes;
 import dev.baton.api.JsonErrorHandler;
 import dev.baton.api.LeaseRoutes;
+import dev.baton.api.MemoryRoutes;
 import dev.baton.api.RequestGuard;
 import dev.baton.api.Router;
 import dev.baton.config.BatonConfig;
@@ -20,6 +21,8 @@ import dev.baton.events.internal.EventBus;
 import dev.baton.gateway.Gateway;
 import dev.baton.leases.internal.DefaultLeaseService;
 import dev.baton.mcp.McpEndpoints;
+import dev.baton.memory.MemoryService;
+import dev.baton.memory.internal.DefaultMemoryService;
 import dev.baton.registry.InstanceEvents;
 import dev.baton.registry.InstanceService;
 import dev.baton.registry.internal.DefaultInstanceService;
@@ -170,7 +173,9 @@ public final class Broker implements AutoCloseable {
         .labelNames("server")
         .callback(cb -> gateway.processesByServer().forEach((name, n) -> cb.call(n, name)))
         .register(metrics);
-    mcp = new McpEndpoints(instances, leases, gateway, clock);
+    MemoryService memory = new DefaultMemoryService(store.memory(), config.memory(), clock);
+    new MemoryRoutes(memory, instances, new GitWorkspaceResolver()).addTo(router);
+    mcp = new McpEndpoints(instances, leases, memory, config.memory().tools(), gateway, clock);
     resources.add(mcp);
     startHttp(router, metrics);
     resources.add(

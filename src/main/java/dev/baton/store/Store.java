@@ -2,6 +2,7 @@ package dev.baton.store;
 
 import dev.baton.events.EventStore;
 import dev.baton.leases.LeaseStore;
+import dev.baton.memory.MemoryStore;
 import dev.baton.registry.InstanceStore;
 
 /**
@@ -19,6 +20,8 @@ public interface Store extends AutoCloseable {
   EventStore events();
 
   LeaseStore leases();
+
+  MemoryStore memory();
 
   /** Answers a trivial query; false when the database cannot be reached. */
   boolean isReachable();

@@ -85,6 +85,7 @@ class BrokerLifecycleTest {
             sameSocket.leases(),
             sameSocket.roles(),
             sameSocket.gateway(),
+            sameSocket.memory(),
             "info");
 
     assertThatThrownBy(() -> second = Broker.start(config, Clock.systemUTC()))
@@ -118,6 +119,7 @@ class BrokerLifecycleTest {
             other.leases(),
             other.roles(),
             other.gateway(),
+            other.memory(),
             "info");
 
     assertThatThrownBy(() -> second = Broker.start(config, Clock.systemUTC()))
@@ -151,6 +153,7 @@ class BrokerLifecycleTest {
               base.leases(),
               base.roles(),
               base.gateway(),
+              base.memory(),
               "info");
 
       assertThatThrownBy(() -> first = Broker.start(config, Clock.systemUTC()))

@@ -5,6 +5,7 @@ import dev.baton.core.ErrorCode;
 import dev.baton.events.Event;
 import dev.baton.events.EventStore;
 import dev.baton.leases.LeaseStore;
+import dev.baton.memory.MemoryStore;
 import dev.baton.registry.InstanceStore;
 import dev.baton.store.Store;
 import dev.baton.store.StoreConfig;
@@ -24,6 +25,7 @@ public final class SqlStore implements Store {
   private final SqlInstanceStore instances;
   private final SqlEventStore events;
   private final SqlLeaseStore leases;
+  private final SqlMemoryStore memory;
 
   private SqlStore(Database db, String description) {
     this.db = db;
@@ -31,6 +33,7 @@ public final class SqlStore implements Store {
     this.instances = new SqlInstanceStore(db);
     this.events = new SqlEventStore(db);
     this.leases = new SqlLeaseStore(db);
+    this.memory = new SqlMemoryStore(db);
   }
 
   /**
@@ -109,6 +112,11 @@ public final class SqlStore implements Store {
   @Override
   public LeaseStore leases() {
     return leases;
+  }
+
+  @Override
+  public MemoryStore memory() {
+    return memory;
   }
 
   @Override

@@ -1,0 +1,181 @@
+package dev.baton.api;
+
+import dev.baton.core.InvalidInputException;
+import dev.baton.memory.ConPortFields;
+import dev.baton.memory.MemoryHit;
+import dev.baton.memory.MemoryKind;
+import dev.baton.memory.MemoryQuery;
+import dev.baton.memory.MemoryService;
+import dev.baton.memory.NewMemoryItem;
+import dev.baton.registry.Instance;
+import dev.baton.registry.InstanceService;
+import dev.baton.registry.WorkspaceResolver;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code /v1/memory}: log decisions, progress, system patterns and custom data, and search them.
+ * Items belong to the writing instance's workspace; a person writes without an instance by naming a
+ * {@code workspace} directory (any directory of the repository). Reads name an {@code instance}
+ * (which sees its private items too) or a {@code workspace} (shared items only).
+ */
+public final class MemoryRoutes {
+  private static final String EXAMPLE =
+      "{\"instance\": \"claude-1a2b3c4d\", \"summary\": \"Use SQLite by default\","
+          + " \"rationale\": \"no server to install\"}";
+  private static final int DEFAULT_LIMIT = 20;
+
+  private final MemoryService memory;
+  private final InstanceService instances;
+  private final WorkspaceResolver workspaces;
+
+  public MemoryRoutes(
+      MemoryService memory, InstanceService instances, WorkspaceResolver workspaces) {
+    this.memory = memory;
+    this.instances = instances;
+    this.workspaces = workspaces;
+  }
+
+  public Router addTo(Router router) {
+    return router
+        .add("POST", "/v1/memory/decisions", ex -> log(ex, MemoryKind.DECISION))
+        .add("POST", "/v1/memory/progress", ex -> log(ex, MemoryKind.PROGRESS))
+        .add("POST", "/v1/memory/patterns", ex -> log(ex, MemoryKind.SYSTEM_PATTERN))
+        .add("POST", "/v1/memory/custom", ex -> log(ex, MemoryKind.CUSTOM_DATA))
+        .add("GET", "/v1/memory/decisions", ex -> list(ex, MemoryKind.DECISION))
+        .add("GET", "/v1/memory/progress", ex -> list(ex, MemoryKind.PROGRESS))
+        .add("GET", "/v1/memory/patterns", ex -> list(ex, MemoryKind.SYSTEM_PATTERN))
+        .add("GET", "/v1/memory/custom", ex -> list(ex, MemoryKind.CUSTOM_DATA))
+        .add("GET", "/v1/memory/search", this::search);
+  }
+
+  private Reply log(Exchange ex, MemoryKind kind) {
+    MemoryItemBody b = ex.body(MemoryItemBody.class, EXAMPLE);
+    String workspace;
+    String writer = null;
+    if (b.instance() != null && !b.instance().isBlank()) {
+      Instance me = instances.get(b.instance());
+      workspace = me.workspace().toString();
+      writer = me.id();
+    } else if (b.workspace() != null && !b.workspace().isBlank()) {
+      workspace = workspace(b.workspace());
+    } else {
+      throw new InvalidInputException(
+          "give 'instance' (the instance that writes the item) or 'workspace' (a directory of"
+              + " the repository, for an item written by a person)",
+          Map.of("field", "instance"));
+    }
+    String title =
+        switch (kind) {
+          case DECISION -> b.summary();
+          case PROGRESS -> b.description();
+          case SYSTEM_PATTERN -> b.name();
+          case CUSTOM_DATA -> b.key();
+        };
+    String body =
+        switch (kind) {
+          case DECISION -> b.rationale();
+          case SYSTEM_PATTERN -> b.description();
+          case CUSTOM_DATA -> b.value() == null ? null : b.value().toString();
+          case PROGRESS -> null;
+        };
+    return Reply.created(
+        ConPortFields.of(
+            memory.log(
+                new NewMemoryItem(
+                    workspace,
+                    kind,
+                    title,
+                    kind == MemoryKind.CUSTOM_DATA ? b.category() : null,
+                    body,
+                    kind == MemoryKind.DECISION ? b.implementationDetails() : null,
+                    kind == MemoryKind.PROGRESS ? b.status() : null,
+                    b.parentId(),
+                    b.tags(),
+                    writer,
+                    writer != null && Boolean.TRUE.equals(b.isPrivate())))));
+  }
+
+  private Reply list(Exchange ex, MemoryKind kind) {
+    return answer(memory.search(query(ex, null, EnumSet.of(kind))));
+  }
+
+  private Reply search(Exchange ex) {
+    String q = ex.query("q");
+    if (q == null || q.isBlank()) {
+      throw new InvalidInputException(
+          "query parameter 'q' is required: the words to find", Map.of("field", "q"));
+    }
+    Set<MemoryKind> kinds = EnumSet.noneOf(MemoryKind.class);
+    String type = ex.query("type");
+    if (type != null) {
+      for (String t : type.split(",")) {
+        kinds.add(MemoryKind.of(t.strip()));
+      }
+    }
+    return answer(memory.search(query(ex, q, kinds)));
+  }
+
+  private MemoryQuery query(Exchange ex, String text, Set<MemoryKind> kinds) {
+    String instance = ex.query("instance");
+    String workspace;
+    String viewer = null;
+    if (instance != null) {
+      Instance me = instances.get(instance);
+      workspace = me.workspace().toString();
+      viewer = me.id();
+    } else {
+      String dir = ex.query("workspace");
+      if (dir == null) {
+        throw new InvalidInputException(
+            "give 'instance' (sees its private items too) or 'workspace' (shared items only)",
+            Map.of("field", "instance"));
+      }
+      workspace = workspace(dir);
+    }
+    String tag = ex.query("tag");
+    return new MemoryQuery(
+        workspace,
+        viewer,
+        text,
+        kinds,
+        tag == null ? List.of() : List.of(tag.split(",")),
+        ex.query("by"),
+        ex.query("status"),
+        limit(ex.query("limit")));
+  }
+
+  /** The repository root of a directory (the workspace items are kept under). */
+  private String workspace(String directory) {
+    return workspaces.resolve(java.nio.file.Path.of(directory)).root().toString();
+  }
+
+  private static int limit(String text) {
+    if (text == null) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      return Integer.parseInt(text.strip());
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException(
+          "limit '" + text + "' is not a whole number", Map.of("field", "limit"));
+    }
+  }
+
+  private static Reply answer(List<MemoryHit> hits) {
+    return Reply.ok(
+        Map.of(
+            "items",
+            hits.stream()
+                .map(
+                    h -> {
+                      Map<String, Object> m =
+                          new java.util.LinkedHashMap<>(ConPortFields.of(h.item()));
+                      m.put("score", h.score());
+                      return m;
+                    })
+                .toList()));
+  }
+}

@@ -1,0 +1,262 @@
+package dev.baton.cli;
+
+import dev.baton.api.client.BrokerClient;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
+
+@Command(
+    name = "memory",
+    description = {
+      "The shared memory of the agents in a repository: decisions, progress, patterns, custom data.",
+      "Written as --instance (default $BATON_INSTANCE), else as you, in the repository of --workspace."
+    },
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      MemoryCommand.Search.class,
+      MemoryCommand.LogDecision.class,
+      MemoryCommand.LogProgress.class
+    })
+final class MemoryCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(
+        spec.commandLine(), "a subcommand is required: search, log-decision or log-progress");
+  }
+
+  /** Who acts: an instance (sees its private items) or a person in a repository. */
+  static final class Who {
+    @Option(
+        names = "--instance",
+        paramLabel = "ID",
+        defaultValue = "${env:BATON_INSTANCE}",
+        description = "Act as this instance (default: $BATON_INSTANCE).")
+    String instance;
+
+    @Option(
+        names = "--workspace",
+        paramLabel = "DIR",
+        description = "Any directory of the repository (default: the current directory).")
+    Path workspace;
+
+    void into(Map<String, Object> fields) {
+      if (instance != null && !instance.isBlank()) {
+        fields.put("instance", instance.strip());
+      } else {
+        fields.put(
+            "workspace",
+            (workspace == null ? Path.of("") : workspace).toAbsolutePath().normalize().toString());
+      }
+    }
+  }
+
+  @Command(
+      name = "search",
+      description = "Find items by words (all of them), best first; without words, the newest.")
+  static final class Search implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin Who who;
+
+    @Parameters(paramLabel = "WORD", arity = "0..*", description = "Words to find.")
+    List<String> words = new ArrayList<>();
+
+    @Option(
+        names = "--type",
+        paramLabel = "TYPE",
+        description = "Only decision, progress, system_pattern or custom_data (comma-separated).")
+    String type;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "Only items with this tag.")
+    String tag;
+
+    @Option(names = "--status", paramLabel = "S", description = "Only progress with this status.")
+    String status;
+
+    @Option(names = "--limit", paramLabel = "N", description = "At most N (default 20).")
+    Integer limit;
+
+    @Option(names = "--json", description = "Print the broker's JSON answer.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> query = new LinkedHashMap<>();
+      who.into(query);
+      String text = String.join(" ", words).strip();
+      put(query, "q", text.isEmpty() ? null : text);
+      put(query, "type", type);
+      put(query, "tag", tag);
+      put(query, "status", status);
+      put(query, "limit", limit);
+      String path =
+          (text.isEmpty() ? "/v1/memory/" + listPath(type) : "/v1/memory/search")
+              + queryString(query);
+      PrintWriter out = spec.commandLine().getOut();
+      try (BrokerClient broker = client.client()) {
+        JsonNode answer = broker.call("GET", path, null, JsonNode.class);
+        if (json) {
+          out.println(answer.toPrettyString());
+        } else if (answer.path("items").isEmpty()) {
+          out.println("nothing found");
+        } else {
+          answer.path("items").forEach(item -> out.println(line(item)));
+        }
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+
+    private String listPath(String type) {
+      if (type == null) {
+        throw new ParameterException(
+            spec.commandLine(), "give words to search for, or --type to list the newest items");
+      }
+      return switch (type) {
+        case "decision" -> "decisions";
+        case "progress" -> "progress";
+        case "system_pattern" -> "patterns";
+        case "custom_data" -> "custom";
+        default ->
+            throw new ParameterException(
+                spec.commandLine(),
+                "--type "
+                    + type
+                    + ": without words, list one type: decision, progress, system_pattern or"
+                    + " custom_data");
+      };
+    }
+  }
+
+  @Command(name = "log-decision", description = "Record a decision for every agent to find.")
+  static final class LogDecision implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin Who who;
+
+    @Parameters(paramLabel = "SUMMARY", description = "The decision, in a sentence.")
+    String summary;
+
+    @Option(names = "--rationale", paramLabel = "TEXT", description = "Why.")
+    String rationale;
+
+    @Option(names = "--details", paramLabel = "TEXT", description = "How it is implemented.")
+    String details;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "A tag (repeatable).")
+    List<String> tags = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      who.into(body);
+      body.put("summary", summary);
+      put(body, "rationale", rationale);
+      put(body, "implementation_details", details);
+      body.put("tags", tags);
+      return logged(spec, client, "/v1/memory/decisions", body);
+    }
+  }
+
+  @Command(name = "log-progress", description = "Record a task's status.")
+  static final class LogProgress implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin Who who;
+
+    @Parameters(index = "0", paramLabel = "STATUS", description = "TODO, IN_PROGRESS or DONE.")
+    String status;
+
+    @Parameters(index = "1", paramLabel = "DESCRIPTION", description = "The task.")
+    String description;
+
+    @Option(names = "--parent", paramLabel = "ID", description = "The parent task's id.")
+    Long parent;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      who.into(body);
+      body.put("status", status);
+      body.put("description", description);
+      put(body, "parent_id", parent);
+      return logged(spec, client, "/v1/memory/progress", body);
+    }
+  }
+
+  private static int logged(
+      CommandSpec spec, ClientOptions client, String path, Map<String, Object> body) {
+    try (BrokerClient broker = client.client()) {
+      JsonNode item = broker.call("POST", path, body, JsonNode.class);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("logged " + line(item));
+      out.flush();
+    }
+    return ExitCodes.OK;
+  }
+
+  /** {@code #12 decision: Use SQLite by default (no server to install) by claude-1a2b3c4d}. */
+  static String line(JsonNode item) {
+    String type = item.path("type").asString();
+    StringBuilder s = new StringBuilder("#").append(item.path("id").asLong()).append(' ');
+    switch (type) {
+      case "decision" -> {
+        s.append("decision: ").append(item.path("summary").asString());
+        if (item.has("rationale")) {
+          s.append(" (").append(item.path("rationale").asString()).append(')');
+        }
+      }
+      case "progress" ->
+          s.append(item.path("status").asString())
+              .append(": ")
+              .append(item.path("description").asString());
+      case "system_pattern" -> s.append("pattern: ").append(item.path("name").asString());
+      default ->
+          s.append(item.path("category").asString())
+              .append('/')
+              .append(item.path("key").asString())
+              .append(" = ")
+              .append(item.path("value").toString());
+    }
+    if (item.has("tags")) {
+      List<String> tags = new ArrayList<>();
+      item.path("tags").forEach(t -> tags.add(t.asString()));
+      s.append(" [").append(String.join(", ", tags)).append(']');
+    }
+    s.append(item.has("by") ? " by " + item.path("by").asString() : " by a person");
+    if (item.path("private").asBoolean(false)) {
+      s.append(" (private)");
+    }
+    return s.toString();
+  }
+
+  private static void put(Map<String, Object> m, String key, Object value) {
+    if (value != null) {
+      m.put(key, value);
+    }
+  }
+
+  private static String queryString(Map<String, Object> query) {
+    List<String> parts = new ArrayList<>();
+    query.forEach(
+        (k, v) ->
+            parts.add(k + "=" + URLEncoder.encode(String.valueOf(v), StandardCharsets.UTF_8)));
+    return parts.isEmpty() ? "" : "?" + String.join("&", parts);
+  }
+}

@@ -1,0 +1,284 @@
+package dev.baton.mcp;
+
+import static dev.baton.mcp.ToolArgs.prop;
+import static dev.baton.mcp.ToolArgs.schema;
+import static dev.baton.mcp.ToolArgs.string;
+import static dev.baton.mcp.ToolArgs.stringArray;
+import static dev.baton.mcp.ToolArgs.strings;
+
+import dev.baton.core.BatonException;
+import dev.baton.memory.ConPortFields;
+import dev.baton.memory.MemoryConfig;
+import dev.baton.memory.MemoryHit;
+import dev.baton.memory.MemoryKind;
+import dev.baton.memory.MemoryQuery;
+import dev.baton.memory.MemoryService;
+import dev.baton.memory.NewMemoryItem;
+import dev.baton.registry.Instance;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The shared memory as MCP tools, under ConPort's names and argument names (so that prompts written
+ * for ConPort keep working), plus {@code search_memory}, one ranked search over every kind. Items
+ * are written by, and visible to, the calling instance's workspace.
+ */
+final class MemoryTools {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final int DEFAULT_LIMIT = 10;
+  private static final Set<String> COMPACT =
+      Set.of("log_decision", "log_progress", "search_memory");
+
+  private final MemoryService memory;
+  private final Callers callers;
+
+  MemoryTools(MemoryService memory, Callers callers) {
+    this.memory = memory;
+    this.callers = callers;
+  }
+
+  /**
+   * The memory tools of {@code set}: compact is {@code log_decision}, {@code log_progress} and
+   * {@code search_memory}; full adds {@code get_decisions}, {@code get_progress} and {@code
+   * log_custom_data}.
+   */
+  List<SyncToolSpecification> forRole(String role, MemoryConfig.ToolSet set) {
+    if (set == MemoryConfig.ToolSet.OFF) {
+      return List.of();
+    }
+    List<SyncToolSpecification> all = all(role);
+    if (set == MemoryConfig.ToolSet.FULL) {
+      return all;
+    }
+    return all.stream().filter(t -> COMPACT.contains(t.tool().name())).toList();
+  }
+
+  private List<SyncToolSpecification> all(String role) {
+    Map<String, Object> isPrivate = prop("boolean", "only you will see it");
+    Map<String, Object> limit = prop("integer", "at most this many (default 10)");
+    return List.of(
+        tool(
+            "log_decision",
+            "Record a decision for all agents: summary, rationale.",
+            schema(
+                props(
+                    "summary", prop("string", "the decision"),
+                    "rationale", prop("string", "why"),
+                    "implementation_details", prop("string", "how"),
+                    "tags", stringArray("tags"),
+                    "private", isPrivate),
+                "summary"),
+            role,
+            (me, args) ->
+                ConPortFields.of(
+                    memory.log(
+                        new NewMemoryItem(
+                            workspace(me),
+                            MemoryKind.DECISION,
+                            string(args, "summary"),
+                            null,
+                            string(args, "rationale"),
+                            string(args, "implementation_details"),
+                            null,
+                            null,
+                            strings(args, "tags"),
+                            me.id(),
+                            flag(args, "private"))))),
+        tool(
+            "get_decisions",
+            "Recent decisions, newest first.",
+            schema(
+                props(
+                    "limit",
+                    limit,
+                    "tags_filter_include_all",
+                    stringArray("only decisions with all these tags"))),
+            role,
+            (me, args) ->
+                hits(
+                    memory.search(
+                        new MemoryQuery(
+                            workspace(me),
+                            me.id(),
+                            null,
+                            Set.of(MemoryKind.DECISION),
+                            strings(args, "tags_filter_include_all"),
+                            null,
+                            null,
+                            limit(args))))),
+        tool(
+            "log_progress",
+            "Record a task's progress: status (TODO, IN_PROGRESS, DONE), description.",
+            schema(
+                props(
+                    "status", prop("string", "TODO, IN_PROGRESS or DONE"),
+                    "description", prop("string", "the task"),
+                    "parent_id", prop("integer", "id of the parent task"),
+                    "private", isPrivate),
+                "status",
+                "description"),
+            role,
+            (me, args) ->
+                ConPortFields.of(
+                    memory.log(
+                        new NewMemoryItem(
+                            workspace(me),
+                            MemoryKind.PROGRESS,
+                            string(args, "description"),
+                            null,
+                            null,
+                            null,
+                            string(args, "status"),
+                            id(args, "parent_id"),
+                            List.of(),
+                            me.id(),
+                            flag(args, "private"))))),
+        tool(
+            "get_progress",
+            "Progress entries, newest first.",
+            schema(props("status_filter", prop("string", "only this status"), "limit", limit)),
+            role,
+            (me, args) ->
+                hits(
+                    memory.search(
+                        new MemoryQuery(
+                            workspace(me),
+                            me.id(),
+                            null,
+                            Set.of(MemoryKind.PROGRESS),
+                            List.of(),
+                            null,
+                            string(args, "status_filter"),
+                            limit(args))))),
+        tool(
+            "log_custom_data",
+            "Store a JSON value under category and key (replaces it).",
+            schema(
+                props(
+                    "category", prop("string", "e.g. glossary"),
+                    "key", prop("string", "unique in its category"),
+                    "value", Map.of("description", "any JSON value"),
+                    "private", isPrivate),
+                "category",
+                "key",
+                "value"),
+            role,
+            (me, args) ->
+                ConPortFields.of(
+                    memory.log(
+                        new NewMemoryItem(
+                            workspace(me),
+                            MemoryKind.CUSTOM_DATA,
+                            string(args, "key"),
+                            string(args, "category"),
+                            args.containsKey("value")
+                                ? JSON.writeValueAsString(args.get("value"))
+                                : null,
+                            null,
+                            null,
+                            null,
+                            List.of(),
+                            me.id(),
+                            flag(args, "private"))))),
+        tool(
+            "search_memory",
+            "Search the shared memory (decisions, progress, patterns, custom data), best first;"
+                + " without query, newest first.",
+            schema(
+                props(
+                    "query", prop("string", "words to find"),
+                    "item_types",
+                        stringArray(
+                            "decision, progress, system_pattern, custom_data (default all)"),
+                    "tags", stringArray("only items with all these tags"),
+                    "instance", prop("string", "only items this instance wrote"),
+                    "status", prop("string", "only progress with this status"),
+                    "limit", limit)),
+            role,
+            (me, args) -> {
+              String query = string(args, "query");
+              Set<MemoryKind> kinds = EnumSet.noneOf(MemoryKind.class);
+              strings(args, "item_types").forEach(t -> kinds.add(MemoryKind.of(t)));
+              return hits(
+                  memory.search(
+                      new MemoryQuery(
+                          workspace(me),
+                          me.id(),
+                          query,
+                          kinds,
+                          strings(args, "tags"),
+                          string(args, "instance"),
+                          string(args, "status"),
+                          limit(args))));
+            }));
+  }
+
+  private SyncToolSpecification tool(
+      String name,
+      String description,
+      Map<String, Object> schema,
+      String role,
+      ToolArgs.Handler handler) {
+    return ToolArgs.tool(
+        callers,
+        McpSchema.Tool.builder(name, schema).description(description).build(),
+        role,
+        handler,
+        BatonException::getMessage);
+  }
+
+  private static String workspace(Instance me) {
+    return me.workspace().toString();
+  }
+
+  private static List<Map<String, Object>> hits(List<MemoryHit> hits) {
+    return hits.stream().map(h -> ConPortFields.of(h.item())).toList();
+  }
+
+  private static Map<String, Object> props(Object... keyValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      m.put((String) keyValues[i], keyValues[i + 1]);
+    }
+    return m;
+  }
+
+  private static boolean flag(Map<String, Object> args, String key) {
+    Object v = args.get(key);
+    if (v == null) {
+      return false;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw new IllegalArgumentException("argument '" + key + "' must be true or false");
+    }
+    return b;
+  }
+
+  private static int limit(Map<String, Object> args) {
+    Object v = args.get("limit");
+    if (v == null) {
+      return DEFAULT_LIMIT;
+    }
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw new IllegalArgumentException("argument 'limit' must be a whole number");
+    }
+    return n.intValue();
+  }
+
+  private static Long id(Map<String, Object> args, String key) {
+    Object v = args.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw new IllegalArgumentException("argument '" + key + "' must be an item id");
+    }
+    return n.longValue();
+  }
+}

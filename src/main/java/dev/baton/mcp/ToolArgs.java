@@ -1,0 +1,125 @@
+package dev.baton.mcp;
+
+import dev.baton.core.BatonException;
+import dev.baton.registry.Instance;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Schemas, arguments and results of baton's own MCP tools. */
+final class ToolArgs {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private ToolArgs() {}
+
+  /** What a tool does for the calling instance; its value is returned as JSON text. */
+  interface Handler {
+    Object handle(Instance me, Map<String, Object> args);
+  }
+
+  /**
+   * A tool for the calling instance: its result is the handler's value as JSON; a {@link
+   * BatonException} or a bad argument becomes an error result with {@code describe}'s message.
+   */
+  static SyncToolSpecification tool(
+      Callers callers,
+      McpSchema.Tool tool,
+      String role,
+      Handler handler,
+      Function<BatonException, String> describe) {
+    return SyncToolSpecification.builder()
+        .tool(tool)
+        .callHandler(
+            (McpSyncServerExchange exchange, McpSchema.CallToolRequest request) -> {
+              try {
+                Instance me = callers.resolve(exchange, role);
+                Map<String, Object> args =
+                    request.arguments() == null ? Map.of() : request.arguments();
+                return ok(handler.handle(me, args));
+              } catch (BatonException e) {
+                return error(describe.apply(e));
+              } catch (IllegalArgumentException | IllegalStateException e) {
+                return error(e.getMessage());
+              }
+            })
+        .build();
+  }
+
+  static CallToolResult ok(Object value) {
+    return CallToolResult.builder().addTextContent(JSON.writeValueAsString(value)).build();
+  }
+
+  static CallToolResult error(String message) {
+    return CallToolResult.builder().addTextContent(message).isError(true).build();
+  }
+
+  static Map<String, Object> schema(Map<String, Object> properties, String... required) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("type", "object");
+    s.put("properties", properties);
+    if (required.length > 0) {
+      s.put("required", List.of(required));
+    }
+    s.put("additionalProperties", false);
+    return s;
+  }
+
+  static Map<String, Object> stringArray(String description) {
+    return Map.of("type", "array", "items", Map.of("type", "string"), "description", description);
+  }
+
+  static Map<String, Object> prop(String type, String description) {
+    return Map.of("type", type, "description", description);
+  }
+
+  static String string(Map<String, Object> args, String key) {
+    Object v = args.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw new IllegalArgumentException("argument '" + key + "' must be a string");
+    }
+    return s.isBlank() ? null : s;
+  }
+
+  static List<String> strings(Map<String, Object> args, String key) {
+    Object v = args.get(key);
+    if (v == null) {
+      return List.of();
+    }
+    if (v instanceof String s) {
+      return List.of(s);
+    }
+    if (!(v instanceof List<?> list)) {
+      throw new IllegalArgumentException("argument '" + key + "' must be an array of strings");
+    }
+    List<String> out = new ArrayList<>();
+    for (Object o : list) {
+      if (!(o instanceof String s)) {
+        throw new IllegalArgumentException("argument '" + key + "' must be an array of strings");
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  static Duration seconds(Map<String, Object> args, String key) {
+    Object v = args.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Number n) || n.doubleValue() < 0 || Double.isNaN(n.doubleValue())) {
+      throw new IllegalArgumentException("argument '" + key + "' must be a number of seconds ≥ 0");
+    }
+    return Duration.ofMillis(Math.round(n.doubleValue() * 1000));
+  }
+}

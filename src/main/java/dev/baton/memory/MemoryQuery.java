@@ -1,0 +1,35 @@
+package dev.baton.memory;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What to look for in one workspace's memory, as {@code viewer} sees it (its private items and
+ * everyone's shared ones).
+ *
+ * @param text words to find (all of them, stemmed); null or blank lists the newest items instead
+ * @param kinds only these kinds; empty for all
+ * @param tags only items with every one of these tags
+ * @param instance only items written by this instance; null for anyone's
+ * @param status only progress entries with this status; null for any
+ * @param limit at most this many, best first (newest first without text)
+ */
+public record MemoryQuery(
+    String workspace,
+    String viewer,
+    String text,
+    Set<MemoryKind> kinds,
+    List<String> tags,
+    String instance,
+    String status,
+    int limit) {
+  public MemoryQuery {
+    kinds = kinds == null ? Set.of() : Set.copyOf(kinds);
+    tags = tags == null ? List.of() : List.copyOf(tags);
+  }
+
+  /** The newest items of one kind. */
+  public static MemoryQuery newest(String workspace, String viewer, MemoryKind kind, int limit) {
+    return new MemoryQuery(workspace, viewer, null, Set.of(kind), List.of(), null, null, limit);
+  }
+}

@@ -1,0 +1,152 @@
+package dev.baton.memory.internal;
+
+import dev.baton.core.InvalidInputException;
+import dev.baton.events.NewEvent;
+import dev.baton.memory.MemoryConfig;
+import dev.baton.memory.MemoryHit;
+import dev.baton.memory.MemoryItem;
+import dev.baton.memory.MemoryItemNotFoundException;
+import dev.baton.memory.MemoryKind;
+import dev.baton.memory.MemoryQuery;
+import dev.baton.memory.MemoryService;
+import dev.baton.memory.MemoryStore;
+import dev.baton.memory.NewMemoryItem;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Validates items before the store sees them, so that nothing is stored on bad input. */
+public final class DefaultMemoryService implements MemoryService {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final int MAX_TAG_CHARS = 100;
+
+  private final MemoryStore store;
+  private final MemoryConfig config;
+  private final Clock clock;
+
+  public DefaultMemoryService(MemoryStore store, MemoryConfig config, Clock clock) {
+    this.store = store;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @Override
+  public MemoryItem log(NewMemoryItem item) {
+    String titleName = titleName(item.kind());
+    require(item.title(), titleName);
+    switch (item.kind()) {
+      case PROGRESS -> require(item.status(), "status");
+      case CUSTOM_DATA -> {
+        require(item.category(), "category");
+        require(item.body(), "value");
+        try {
+          JSON.readTree(item.body());
+        } catch (JacksonException e) {
+          throw new InvalidInputException(
+              "'value' of custom data "
+                  + item.category()
+                  + "/"
+                  + item.title()
+                  + " is not valid JSON: "
+                  + e.getOriginalMessage());
+        }
+      }
+      default -> {}
+    }
+    int chars = length(item.title(), item.category(), item.body(), item.details(), item.status());
+    for (String tag : item.tags()) {
+      if (tag == null || tag.isBlank() || tag.length() > MAX_TAG_CHARS) {
+        throw new InvalidInputException(
+            "tag '" + tag + "' is not allowed: tags are 1 to " + MAX_TAG_CHARS + " characters");
+      }
+      chars += tag.length();
+    }
+    if (chars > config.maxItemChars()) {
+      throw new InvalidInputException(
+          "the "
+              + item.kind().wireName().replace('_', ' ')
+              + " has "
+              + chars
+              + " characters of text; the limit is "
+              + config.maxItemChars()
+              + " (memory.max-item-chars): store a summary and point to the file or commit");
+    }
+    if (item.parentId() != null) {
+      if (item.kind() != MemoryKind.PROGRESS) {
+        throw new InvalidInputException("only progress entries have a parent");
+      }
+      MemoryItem parent =
+          store
+              .find(item.parentId())
+              .filter(p -> p.workspace().equals(item.workspace()))
+              .filter(p -> !p.isPrivate() || p.instance().equals(item.instance()))
+              .orElseThrow(() -> new MemoryItemNotFoundException(item.parentId()));
+      if (parent.kind() != MemoryKind.PROGRESS) {
+        throw new InvalidInputException(
+            "parent "
+                + parent.id()
+                + " is a "
+                + parent.kind().wireName()
+                + ", not a progress entry");
+      }
+    }
+    return store.log(item, clock.instant(), DefaultMemoryService::logged);
+  }
+
+  private static NewEvent logged(MemoryItem item) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("id", item.id());
+    data.put("kind", item.kind().wireName());
+    if (item.isPrivate()) {
+      data.put("private", true); // the event stream is the workspace's: no private text in it
+    } else {
+      data.put("title", item.title());
+    }
+    return new NewEvent("memory.logged", item.workspace(), item.instance(), data);
+  }
+
+  @Override
+  public List<MemoryHit> search(MemoryQuery query) {
+    if (query.limit() < 1) {
+      throw new InvalidInputException("limit " + query.limit() + " must be at least 1");
+    }
+    int limit = Math.min(query.limit(), config.maxResults());
+    return store.search(
+        new MemoryQuery(
+            query.workspace(),
+            query.viewer(),
+            query.text(),
+            query.kinds(),
+            query.tags(),
+            query.instance(),
+            query.status(),
+            limit));
+  }
+
+  /** ConPort's name for the title of each kind, for error messages. */
+  private static String titleName(MemoryKind kind) {
+    return switch (kind) {
+      case DECISION -> "summary";
+      case PROGRESS -> "description";
+      case SYSTEM_PATTERN -> "name";
+      case CUSTOM_DATA -> "key";
+    };
+  }
+
+  private static void require(String value, String name) {
+    if (value == null || value.isBlank()) {
+      throw new InvalidInputException("'" + name + "' is required");
+    }
+  }
+
+  private static int length(String... values) {
+    int n = 0;
+    for (String v : values) {
+      n += v == null ? 0 : v.length();
+    }
+    return n;
+  }
+}

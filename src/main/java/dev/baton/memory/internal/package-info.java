@@ -1,0 +1,2 @@
+/** The memory service's implementation. Thread-safe. */
+package dev.baton.memory.internal;

@@ -1,0 +1,242 @@
+package dev.baton.store.internal;
+
+import dev.baton.events.NewEvent;
+import dev.baton.memory.MemoryHit;
+import dev.baton.memory.MemoryItem;
+import dev.baton.memory.MemoryKind;
+import dev.baton.memory.MemoryQuery;
+import dev.baton.memory.MemoryStore;
+import dev.baton.memory.NewMemoryItem;
+import dev.baton.store.StoreKind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The memory's store. The tables are the same on both backends; full-text search is SQLite's FTS5
+ * (bm25) or PostgreSQL's text search (ts_rank), both with English stemming, every word required.
+ * Thread-safe.
+ */
+final class SqlMemoryStore implements MemoryStore {
+  private static final String COLUMNS =
+      "m.id, m.workspace, m.kind, m.title, m.category, m.body, m.details, m.status, m.parent_id,"
+          + " m.tags, m.instance_id, m.private, m.created_at, m.updated_at";
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}_]+");
+
+  private final Database db;
+
+  SqlMemoryStore(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public MemoryItem log(NewMemoryItem item, Instant at, Function<MemoryItem, NewEvent> event) {
+    return db.write(
+        "memory.log",
+        tx -> {
+          Connection c = tx.connection();
+          Long existing = keyed(c, item);
+          long id;
+          if (existing != null) {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE memory_items SET body = ?, details = ?, tags = ?, instance_id = ?,"
+                        + " private = ?, updated_at = ? WHERE id = ?")) {
+              ps.setString(1, item.body());
+              ps.setString(2, item.details());
+              ps.setString(3, JSON.writeValueAsString(item.tags()));
+              ps.setString(4, item.instance());
+              ps.setInt(5, item.isPrivate() ? 1 : 0);
+              ps.setLong(6, at.toEpochMilli());
+              ps.setLong(7, existing);
+              ps.executeUpdate();
+            }
+            id = existing;
+          } else {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO memory_items (workspace, kind, title, category, body, details,"
+                        + " status, parent_id, tags, instance_id, private, created_at, updated_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+              ps.setString(1, item.workspace());
+              ps.setString(2, item.kind().wireName());
+              ps.setString(3, item.title());
+              ps.setString(4, item.category());
+              ps.setString(5, item.body());
+              ps.setString(6, item.details());
+              ps.setString(7, item.status());
+              if (item.parentId() == null) {
+                ps.setNull(8, Types.BIGINT);
+              } else {
+                ps.setLong(8, item.parentId());
+              }
+              ps.setString(9, JSON.writeValueAsString(item.tags()));
+              ps.setString(10, item.instance());
+              ps.setInt(11, item.isPrivate() ? 1 : 0);
+              ps.setLong(12, at.toEpochMilli());
+              ps.setLong(13, at.toEpochMilli());
+              try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+              }
+            }
+          }
+          MemoryItem stored = find(c, id).orElseThrow();
+          tx.emit(event.apply(stored));
+          return stored;
+        });
+  }
+
+  /** The id of the pattern or custom item with the same key, which a new one replaces. */
+  private static Long keyed(Connection c, NewMemoryItem item) throws SQLException {
+    String sql =
+        switch (item.kind()) {
+          case SYSTEM_PATTERN ->
+              "SELECT id FROM memory_items WHERE workspace = ? AND kind = 'system_pattern'"
+                  + " AND title = ?";
+          case CUSTOM_DATA ->
+              "SELECT id FROM memory_items WHERE workspace = ? AND kind = 'custom_data'"
+                  + " AND title = ? AND category = ?";
+          default -> null;
+        };
+    if (sql == null) {
+      return null;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, item.workspace());
+      ps.setString(2, item.title());
+      if (item.kind() == MemoryKind.CUSTOM_DATA) {
+        ps.setString(3, item.category());
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : null;
+      }
+    }
+  }
+
+  @Override
+  public Optional<MemoryItem> find(long id) {
+    return db.read("memory.find", c -> find(c, id));
+  }
+
+  private static Optional<MemoryItem> find(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + COLUMNS + " FROM memory_items m WHERE m.id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(item(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  @Override
+  public List<MemoryHit> search(MemoryQuery q) {
+    List<String> words = words(q.text());
+    if (q.text() != null && !q.text().isBlank() && words.isEmpty()) {
+      return List.of(); // only punctuation: nothing can match
+    }
+    boolean sqlite = db.kind() == StoreKind.SQLITE;
+    List<Object> params = new ArrayList<>();
+    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS);
+    if (words.isEmpty()) {
+      sql.append(", 0 AS score FROM memory_items m WHERE 1 = 1");
+    } else if (sqlite) {
+      // bm25 is lower for better matches; weights: title, body, details, tags, category.
+      sql.append(", -bm25(memory_fts, 8.0, 4.0, 2.0, 4.0, 1.0) AS score")
+          .append(" FROM memory_fts JOIN memory_items m ON m.id = memory_fts.rowid")
+          .append(" WHERE memory_fts MATCH ?");
+      params.add(String.join(" ", words.stream().map(w -> "\"" + w + "\"").toList()));
+    } else {
+      sql.append(", ts_rank(m.search, q) AS score")
+          .append(" FROM memory_items m, plainto_tsquery('english', ?) q WHERE m.search @@ q");
+      params.add(String.join(" ", words));
+    }
+    sql.append(" AND m.workspace = ? AND (m.private = 0 OR m.instance_id = ?)");
+    params.add(q.workspace());
+    params.add(q.viewer());
+    if (!q.kinds().isEmpty()) {
+      sql.append(" AND m.kind IN (")
+          .append(String.join(", ", q.kinds().stream().map(k -> "?").toList()))
+          .append(")");
+      q.kinds().stream().map(MemoryKind::wireName).sorted().forEach(params::add);
+    }
+    for (String tag : q.tags()) {
+      sql.append(" AND m.tags LIKE ?");
+      params.add("%" + JSON.writeValueAsString(tag).replace("%", "\\%").replace("_", "\\_") + "%");
+      sql.append(" ESCAPE '\\'");
+    }
+    if (q.instance() != null) {
+      sql.append(" AND m.instance_id = ?");
+      params.add(q.instance());
+    }
+    if (q.status() != null) {
+      sql.append(" AND m.status = ?");
+      params.add(q.status());
+    }
+    sql.append(words.isEmpty() ? " ORDER BY m.id DESC" : " ORDER BY score DESC, m.id DESC")
+        .append(" LIMIT ?");
+    params.add(q.limit());
+    return db.read(
+        "memory.search",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+              ps.setObject(i + 1, params.get(i));
+            }
+            List<MemoryHit> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(new MemoryHit(item(rs), rs.getDouble("score")));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /** The query's words, lower-cased; operators and punctuation are not syntax here. */
+  static List<String> words(String text) {
+    List<String> out = new ArrayList<>();
+    if (text == null) {
+      return out;
+    }
+    Matcher m = WORD.matcher(text.toLowerCase(java.util.Locale.ROOT));
+    while (m.find() && out.size() < 32) {
+      out.add(m.group());
+    }
+    return out;
+  }
+
+  private static MemoryItem item(ResultSet rs) throws SQLException {
+    long parent = rs.getLong("parent_id");
+    Long parentId = rs.wasNull() ? null : parent;
+    return new MemoryItem(
+        rs.getLong("id"),
+        rs.getString("workspace"),
+        MemoryKind.of(rs.getString("kind")),
+        rs.getString("title"),
+        rs.getString("category"),
+        rs.getString("body"),
+        rs.getString("details"),
+        rs.getString("status"),
+        parentId,
+        JSON.readValue(rs.getString("tags"), STRINGS),
+        rs.getString("instance_id"),
+        rs.getInt("private") != 0,
+        Instant.ofEpochMilli(rs.getLong("created_at")),
+        Instant.ofEpochMilli(rs.getLong("updated_at")));
+  }
+}

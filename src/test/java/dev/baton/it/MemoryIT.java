@@ -1,0 +1,255 @@
+package dev.baton.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.api.client.BrokerClient;
+import dev.baton.api.client.HttpResponse;
+import dev.baton.testing.GitRepos;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The shared memory through a real broker: agents on different role endpoints share decisions, and
+ * the HTTP API reads and writes the same items, with clear errors on bad input.
+ */
+class MemoryIT {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @TempDir Path tmp;
+
+  private BrokerProcess broker;
+  private Path repo;
+  private final List<McpSyncClient> clients = new ArrayList<>();
+
+  private BrokerSandbox sandbox;
+
+  @BeforeEach
+  void start() {
+    sandbox = BrokerSandbox.in(tmp.resolve("b"));
+    broker =
+        sandbox.start(
+            "--config",
+            sandbox.writeConfig("baton.yaml", "registry:\n  instance-ttl: 10m\n").toString());
+    repo = GitRepos.create(tmp.resolve("repo"));
+  }
+
+  @AfterEach
+  void stop() {
+    clients.forEach(McpSyncClient::closeGracefully);
+    broker.close();
+  }
+
+  @Test
+  void aDecisionLoggedOnTheDeveloperEndpointIsFoundBySearchOnTheResearchEndpoint() {
+    McpSyncClient developer = connect("developer", "claude-de000001");
+    McpSyncClient research = connect("research", "claude-4e000001");
+
+    JsonNode logged =
+        ok(
+            developer,
+            "log_decision",
+            Map.of(
+                "summary", "Cache the tool catalogue per role",
+                "rationale", "rebuilding it on every call cost a millisecond",
+                "tags", List.of("gateway", "performance")));
+    ok(
+        developer,
+        "log_progress",
+        Map.of("status", "IN_PROGRESS", "description", "Measure the catalogue cache"));
+
+    JsonNode found = ok(research, "search_memory", Map.of("query", "caching the catalogue"));
+
+    assertThat(found).hasSize(2);
+    List<String> types = new ArrayList<>();
+    found.forEach(item -> types.add(item.path("type").asString()));
+    assertThat(types).containsExactlyInAnyOrder("decision", "progress");
+    JsonNode decision = found.get(types.indexOf("decision"));
+    assertThat(decision.path("id").asLong()).isEqualTo(logged.path("id").asLong());
+    assertThat(decision.path("summary").asString()).isEqualTo("Cache the tool catalogue per role");
+    assertThat(decision.path("rationale").asString()).contains("cost a millisecond");
+    assertThat(decision.path("by").asString()).isEqualTo("claude-de000001");
+    JsonNode onlyDecisions =
+        ok(
+            research,
+            "search_memory",
+            Map.of("item_types", List.of("decision"), "tags", List.of("performance")));
+    assertThat(onlyDecisions).hasSize(1);
+    JsonNode inProgress = ok(research, "search_memory", Map.of("status", "IN_PROGRESS"));
+    assertThat(inProgress.get(0).path("description").asString())
+        .isEqualTo("Measure the catalogue cache");
+  }
+
+  @Test
+  void privateItemsStayWithTheirInstance() {
+    McpSyncClient developer = connect("developer", "claude-de000002");
+    McpSyncClient research = connect("research", "claude-4e000002");
+    ok(developer, "log_decision", Map.of("summary", "Try the parser rewrite", "private", true));
+
+    assertThat(ok(developer, "search_memory", Map.of("query", "parser"))).hasSize(1);
+    assertThat(ok(research, "search_memory", Map.of("query", "parser"))).isEmpty();
+  }
+
+  @Test
+  void badToolInputIsAToolErrorThatNamesTheProblem() {
+    McpSyncClient developer = connect("developer", "claude-de000003");
+
+    assertThat(error(developer, "log_decision", Map.of("rationale", "no summary")))
+        .isEqualTo("'summary' is required");
+    assertThat(
+            error(
+                developer,
+                "log_progress",
+                Map.of("status", "TODO", "description", "x", "parent_id", 424242)))
+        .contains("no memory item 424242");
+    assertThat(
+            error(developer, "search_memory", Map.of("query", "x", "item_types", List.of("note"))))
+        .contains("unknown item type 'note'");
+    assertThat(ok(developer, "search_memory", Map.of("query", "summary"))).isEmpty();
+  }
+
+  @Test
+  void theHttpApiWritesAndSearchesTheSameItemsWithClearErrors() throws Exception {
+    McpSyncClient developer = connect("developer", "claude-de000004");
+    ok(developer, "whoami", Map.of()); // registers the instance
+    try (BrokerClient c = broker.unixClient()) {
+      HttpResponse created =
+          c.send(
+              "POST",
+              "/v1/memory/custom",
+              Map.of("Content-Type", "application/json"),
+              JSON.writeValueAsBytes(
+                  Map.of(
+                      "instance", "claude-de000004",
+                      "category", "glossary",
+                      "key", "lease",
+                      "value", Map.of("meaning", "a time-limited claim on a file"))));
+      assertThat(created.status()).as(created.bodyText()).isEqualTo(201);
+
+      JsonNode viaMcp = ok(developer, "search_memory", Map.of("query", "claim file"));
+      assertThat(viaMcp).hasSize(1);
+      assertThat(viaMcp.get(0).path("value").path("meaning").asString())
+          .isEqualTo("a time-limited claim on a file");
+
+      HttpResponse search =
+          c.send(
+              "GET",
+              "/v1/memory/search?workspace="
+                  + URLEncoder.encode(repo.toString(), StandardCharsets.UTF_8)
+                  + "&q=lease",
+              Map.of(),
+              null);
+      assertThat(search.status()).isEqualTo(200);
+      assertThat(JSON.readTree(search.bodyText()).path("items").get(0).path("key").asString())
+          .isEqualTo("lease");
+
+      HttpResponse badJson =
+          c.send(
+              "POST",
+              "/v1/memory/decisions",
+              Map.of("Content-Type", "application/json"),
+              "{\"instance\": ".getBytes(StandardCharsets.UTF_8));
+      assertThat(badJson.status()).isEqualTo(400);
+      assertThat(badJson.bodyText()).contains("invalid_json");
+      HttpResponse unknown =
+          c.send(
+              "POST",
+              "/v1/memory/decisions",
+              Map.of("Content-Type", "application/json"),
+              JSON.writeValueAsBytes(Map.of("instance", "claude-00000000", "summary", "x")));
+      assertThat(unknown.status()).isEqualTo(404);
+      assertThat(unknown.bodyText()).contains("instance_not_found").contains("claude-00000000");
+      HttpResponse noQuery =
+          c.send("GET", "/v1/memory/search?instance=claude-de000004", Map.of(), null);
+      assertThat(noQuery.status()).isEqualTo(400);
+      assertThat(noQuery.bodyText()).contains("'q' is required");
+    }
+    // Nothing was stored by the refused requests.
+    assertThat(ok(developer, "search_memory", Map.of("query", "x"))).isEmpty();
+  }
+
+  @Test
+  void aPersonLogsAndSearchesFromTheCommandLineAndAgentsSeeIt() {
+    Path sub = repo.resolve("src");
+    sub.toFile().mkdirs();
+    String logged =
+        sandbox
+            .expect(
+                0,
+                "memory",
+                "log-decision",
+                "Keep the hook in POSIX sh",
+                "--rationale",
+                "no JVM per edit",
+                "--tag",
+                "hooks",
+                "--workspace",
+                sub.toString())
+            .stdout();
+    assertThat(logged).startsWith("logged #").contains("decision: Keep the hook in POSIX sh");
+    assertThat(logged).contains("by a person");
+
+    McpSyncClient agent = connect("developer", "claude-de000005");
+    JsonNode found = ok(agent, "search_memory", Map.of("query", "posix hook"));
+    assertThat(found.get(0).path("rationale").asString()).isEqualTo("no JVM per edit");
+
+    assertThat(
+            sandbox.expect(0, "memory", "search", "jvm", "--workspace", repo.toString()).stdout())
+        .contains("Keep the hook in POSIX sh (no JVM per edit) [hooks] by a person");
+    assertThat(sandbox.expect(1, "memory", "search", "x", "--workspace", "/").stderr())
+        .contains("not inside a git repository");
+  }
+
+  private McpSyncClient connect(String role, String instance) {
+    Map<String, String> headers =
+        Map.of(
+            "Authorization",
+            "Bearer " + broker.token(),
+            "X-Baton-Instance",
+            instance,
+            "X-Baton-Workspace",
+            repo.toString());
+    HttpClientStreamableHttpTransport transport =
+        HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + broker.tcpPort())
+            .endpoint("/mcp/" + role)
+            .addHttpRequestCustomizer(
+                (builder, method, uri, body, context) -> headers.forEach(builder::header))
+            .build();
+    McpSyncClient c = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30)).build();
+    clients.add(c);
+    c.initialize();
+    return c;
+  }
+
+  private static JsonNode ok(McpSyncClient c, String tool, Map<String, Object> args) {
+    McpSchema.CallToolResult r =
+        c.callTool(McpSchema.CallToolRequest.builder(tool).arguments(args).build());
+    assertThat(r.isError()).as("%s: %s", tool, text(r)).isNotEqualTo(Boolean.TRUE);
+    return JSON.readTree(text(r));
+  }
+
+  private static String error(McpSyncClient c, String tool, Map<String, Object> args) {
+    McpSchema.CallToolResult r =
+        c.callTool(McpSchema.CallToolRequest.builder(tool).arguments(args).build());
+    assertThat(r.isError()).as("%s: %s", tool, text(r)).isTrue();
+    return text(r);
+  }
+
+  private static String text(McpSchema.CallToolResult r) {
+    return ((McpSchema.TextContent) r.content().get(0)).text();
+  }
+}

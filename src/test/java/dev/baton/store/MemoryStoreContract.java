@@ -1,0 +1,320 @@
+package dev.baton.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.core.InvalidInputException;
+import dev.baton.events.Event;
+import dev.baton.memory.MemoryConfig;
+import dev.baton.memory.MemoryHit;
+import dev.baton.memory.MemoryItem;
+import dev.baton.memory.MemoryItemNotFoundException;
+import dev.baton.memory.MemoryKind;
+import dev.baton.memory.MemoryQuery;
+import dev.baton.memory.MemoryService;
+import dev.baton.memory.NewMemoryItem;
+import dev.baton.memory.internal.DefaultMemoryService;
+import dev.baton.store.internal.SqlStore;
+import dev.baton.testing.MutableClock;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the shared memory must do on every backend, through the real store and service: attribution,
+ * visibility, one ranked full-text search over every kind with filters, replacement by key, and
+ * nothing stored on bad input. Subclassed once per backend.
+ */
+public abstract class MemoryStoreContract {
+  private static final String REPO = "/repo";
+  private static final String OTHER = "/other";
+
+  protected final MutableClock clock = MutableClock.at("2026-11-21T10:00:00Z");
+  protected final List<Event> published = Collections.synchronizedList(new ArrayList<>());
+  protected Store store;
+  protected MemoryService memory;
+
+  /** A fresh, empty store's configuration. */
+  protected abstract StoreConfig storeConfig();
+
+  @BeforeEach
+  void open() {
+    store = SqlStore.open(storeConfig(), clock, published::addAll, new PrometheusRegistry());
+    memory =
+        new DefaultMemoryService(
+            store.memory(), new MemoryConfig(2000, 50, MemoryConfig.ToolSet.COMPACT), clock);
+  }
+
+  @AfterEach
+  void close() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  private MemoryItem decision(String by, String summary, String rationale, String... tags) {
+    return memory.log(
+        new NewMemoryItem(
+            REPO,
+            MemoryKind.DECISION,
+            summary,
+            null,
+            rationale,
+            "details of " + summary,
+            null,
+            null,
+            List.of(tags),
+            by,
+            false));
+  }
+
+  private List<MemoryHit> search(String viewer, String text) {
+    return memory.search(new MemoryQuery(REPO, viewer, text, Set.of(), List.of(), null, null, 20));
+  }
+
+  private static List<String> titles(List<MemoryHit> hits) {
+    return hits.stream().map(h -> h.item().title()).toList();
+  }
+
+  @Test
+  void aDecisionLoggedByOneInstanceIsFoundByAnotherWithEveryField() {
+    MemoryItem logged =
+        decision("a-1", "Use PostgreSQL for the team store", "several machines share it", "db");
+
+    List<MemoryHit> hits = search("b-1", "postgresql store");
+
+    assertThat(hits).hasSize(1);
+    MemoryItem found = hits.get(0).item();
+    assertThat(found).isEqualTo(logged);
+    assertThat(found.kind()).isEqualTo(MemoryKind.DECISION);
+    assertThat(found.instance()).isEqualTo("a-1");
+    assertThat(found.tags()).containsExactly("db");
+    assertThat(found.details()).isEqualTo("details of Use PostgreSQL for the team store");
+    assertThat(found.createdAt()).isEqualTo(clock.instant());
+    assertThat(hits.get(0).score()).isPositive();
+  }
+
+  @Test
+  void everyWordMustMatchAndWordsAreStemmed() {
+    decision("a-1", "Cache the catalogue per role", "rebuilding it on every call was slow");
+    decision("a-1", "Pin the formatter version", "newer ones need a newer JDK");
+
+    assertThat(titles(search("b-1", "caching catalogues")))
+        .containsExactly("Cache the catalogue per role");
+    assertThat(titles(search("b-1", "caching formatter"))).isEmpty();
+  }
+
+  @Test
+  void aMatchInTheTitleRanksAboveAMatchInTheRationale() {
+    decision("a-1", "Retry the store once", "because sqlite reports busy under load");
+    decision("a-1", "Use sqlite by default", "no server to install");
+
+    assertThat(titles(search("b-1", "sqlite")))
+        .containsExactly("Use sqlite by default", "Retry the store once");
+  }
+
+  @Test
+  void searchCoversEveryKindAndFiltersByKindTagInstanceAndStatus() {
+    decision("a-1", "Leases expire after a TTL", "crashed agents must not hold files", "leases");
+    memory.log(
+        new NewMemoryItem(
+            REPO,
+            MemoryKind.PROGRESS,
+            "Write lease expiry tests",
+            null,
+            null,
+            null,
+            "IN_PROGRESS",
+            null,
+            List.of("leases"),
+            "b-1",
+            false));
+    memory.log(
+        new NewMemoryItem(
+            REPO,
+            MemoryKind.SYSTEM_PATTERN,
+            "Lease before edit",
+            null,
+            "every edit takes a lease first",
+            null,
+            null,
+            null,
+            List.of(),
+            "a-1",
+            false));
+    memory.log(
+        new NewMemoryItem(
+            REPO,
+            MemoryKind.CUSTOM_DATA,
+            "ttl",
+            "lease-settings",
+            "{\"default\": \"10m\"}",
+            null,
+            null,
+            null,
+            List.of(),
+            "a-1",
+            false));
+
+    assertThat(search("c-1", "lease")).hasSize(4);
+    assertThat(
+            memory.search(
+                new MemoryQuery(
+                    REPO, "c-1", "lease", Set.of(MemoryKind.PROGRESS), List.of(), null, null, 20)))
+        .extracting(h -> h.item().title())
+        .containsExactly("Write lease expiry tests");
+    assertThat(
+            memory.search(
+                new MemoryQuery(
+                    REPO, "c-1", "lease", Set.of(), List.of("leases"), "a-1", null, 20)))
+        .extracting(h -> h.item().title())
+        .containsExactly("Leases expire after a TTL");
+    assertThat(
+            memory.search(
+                new MemoryQuery(REPO, "c-1", null, Set.of(), List.of(), null, "IN_PROGRESS", 20)))
+        .extracting(h -> h.item().title())
+        .containsExactly("Write lease expiry tests");
+  }
+
+  @Test
+  void privateItemsAreSeenOnlyByTheirInstanceAndOtherWorkspacesNotAtAll() {
+    memory.log(
+        new NewMemoryItem(
+            REPO,
+            MemoryKind.DECISION,
+            "Secret plan for the parser",
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(),
+            "a-1",
+            true));
+    memory.log(
+        new NewMemoryItem(
+            OTHER,
+            MemoryKind.DECISION,
+            "Parser in another repository",
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(),
+            "a-1",
+            false));
+
+    assertThat(titles(search("a-1", "parser"))).containsExactly("Secret plan for the parser");
+    assertThat(search("b-1", "parser")).isEmpty();
+    Event event = published.get(published.size() - 2);
+    assertThat(event.type()).isEqualTo("memory.logged");
+    assertThat(event.data()).containsEntry("private", true).doesNotContainKey("title");
+  }
+
+  @Test
+  void customDataAndPatternsAreReplacedByTheirKeyNotDuplicated() {
+    NewMemoryItem first =
+        new NewMemoryItem(
+            REPO,
+            MemoryKind.CUSTOM_DATA,
+            "owner",
+            "glossary",
+            "\"ada\"",
+            null,
+            null,
+            null,
+            List.of(),
+            "a-1",
+            false);
+    MemoryItem a = memory.log(first);
+    clock.advance(java.time.Duration.ofSeconds(5));
+    MemoryItem b =
+        memory.log(
+            new NewMemoryItem(
+                REPO,
+                MemoryKind.CUSTOM_DATA,
+                "owner",
+                "glossary",
+                "\"grace\"",
+                null,
+                null,
+                null,
+                List.of(),
+                "b-1",
+                false));
+
+    assertThat(b.id()).isEqualTo(a.id());
+    assertThat(b.body()).isEqualTo("\"grace\"");
+    assertThat(b.instance()).isEqualTo("b-1");
+    assertThat(b.updatedAt()).isAfter(b.createdAt());
+    assertThat(titles(search("c-1", "owner"))).containsExactly("owner");
+    assertThat(titles(search("c-1", "grace"))).containsExactly("owner");
+    assertThat(search("c-1", "ada")).isEmpty();
+  }
+
+  @Test
+  void badInputIsRefusedWithTheFieldNamedAndNothingIsStored() {
+    decision("a-1", "Keep this one", "it is fine");
+
+    assertThatThrownBy(() -> decision("a-1", " ", "no summary"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("'summary' is required");
+    assertThatThrownBy(
+            () ->
+                memory.log(
+                    new NewMemoryItem(
+                        REPO,
+                        MemoryKind.CUSTOM_DATA,
+                        "k",
+                        "c",
+                        "{not json",
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        "a-1",
+                        false)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("'value' of custom data c/k is not valid JSON");
+    assertThatThrownBy(
+            () ->
+                memory.log(
+                    new NewMemoryItem(
+                        REPO,
+                        MemoryKind.PROGRESS,
+                        "child",
+                        null,
+                        null,
+                        null,
+                        "TODO",
+                        999L,
+                        List.of(),
+                        "a-1",
+                        false)))
+        .isInstanceOf(MemoryItemNotFoundException.class)
+        .hasMessageContaining("no memory item 999");
+    assertThatThrownBy(() -> decision("a-1", "big", "x".repeat(2001)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("the limit is 2000");
+
+    assertThat(
+            memory.search(new MemoryQuery(REPO, "a-1", null, Set.of(), List.of(), null, null, 50)))
+        .extracting(h -> h.item().title())
+        .containsExactly("Keep this one");
+  }
+
+  @Test
+  void queriesThatLookLikeSearchSyntaxAreTakenAsWords() {
+    decision("a-1", "Quote \"paths\" in hooks", "NEAR the shell (OR not)");
+
+    assertThat(titles(search("b-1", "\"paths\" OR NEAR(")))
+        .containsExactly("Quote \"paths\" in hooks");
+    assertThat(search("b-1", "*** ::: ---")).isEmpty();
+  }
+}
