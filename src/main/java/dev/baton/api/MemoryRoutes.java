@@ -2,6 +2,8 @@ package dev.baton.api;
 
 import dev.baton.core.InvalidInputException;
 import dev.baton.memory.ConPortFields;
+import dev.baton.memory.ContextKind;
+import dev.baton.memory.ContextUpdate;
 import dev.baton.memory.MemoryHit;
 import dev.baton.memory.MemoryKind;
 import dev.baton.memory.MemoryQuery;
@@ -48,25 +50,110 @@ public final class MemoryRoutes {
         .add("GET", "/v1/memory/progress", ex -> list(ex, MemoryKind.PROGRESS))
         .add("GET", "/v1/memory/patterns", ex -> list(ex, MemoryKind.SYSTEM_PATTERN))
         .add("GET", "/v1/memory/custom", ex -> list(ex, MemoryKind.CUSTOM_DATA))
-        .add("GET", "/v1/memory/search", this::search);
+        .add("GET", "/v1/memory/search", this::search)
+        .add("GET", "/v1/memory/context/{kind}", this::context)
+        .add("PUT", "/v1/memory/context/{kind}", this::updateContext)
+        .add("GET", "/v1/memory/context/{kind}/history", this::contextHistory);
+  }
+
+  private Reply context(Exchange ex) {
+    Reader r = reader(ex);
+    return Reply.ok(
+        ConPortFields.of(
+            memory.context(
+                r.workspace(), ContextKind.of(ex.pathParam("kind")), owner(ex, r.viewer()))));
+  }
+
+  private Reply contextHistory(Exchange ex) {
+    Reader r = reader(ex);
+    return Reply.ok(
+        Map.of(
+            "versions",
+            memory
+                .contextHistory(
+                    r.workspace(),
+                    ContextKind.of(ex.pathParam("kind")),
+                    owner(ex, r.viewer()),
+                    limit(ex.query("limit")))
+                .stream()
+                .map(ConPortFields::of)
+                .toList()));
+  }
+
+  private Reply updateContext(Exchange ex) {
+    ContextKind kind = ContextKind.of(ex.pathParam("kind"));
+    ContextBody b =
+        ex.body(
+            ContextBody.class,
+            "{\"instance\": \"claude-1a2b3c4d\", \"patch_content\": {\"focus\": \"leases\"}}");
+    Writer w = writer(b.instance(), b.workspace());
+    String owner = null;
+    if (Boolean.TRUE.equals(b.own())) {
+      if (w.instance() == null || kind != ContextKind.ACTIVE) {
+        throw new InvalidInputException(
+            "'own' is for an instance's own active context: give 'instance'",
+            Map.of("field", "own"));
+      }
+      owner = w.instance();
+    }
+    return Reply.ok(
+        ConPortFields.of(
+            memory.updateContext(
+                new ContextUpdate(
+                    w.workspace(), kind, owner, b.content(), b.patchContent(), w.instance()))));
+  }
+
+  private String owner(Exchange ex, String viewer) {
+    if (!"true".equals(ex.query("own"))) {
+      return null;
+    }
+    if (viewer == null) {
+      throw new InvalidInputException(
+          "'own' needs 'instance': whose own active context", Map.of("field", "own"));
+    }
+    return viewer;
+  }
+
+  /** Who writes: an instance (and its workspace), or a person in a repository. */
+  private record Writer(String workspace, String instance) {}
+
+  private Writer writer(String instance, String workspace) {
+    if (instance != null && !instance.isBlank()) {
+      Instance me = instances.get(instance);
+      return new Writer(me.workspace().toString(), me.id());
+    }
+    if (workspace != null && !workspace.isBlank()) {
+      return new Writer(workspace(workspace), null);
+    }
+    throw new InvalidInputException(
+        "give 'instance' (the instance that writes) or 'workspace' (a directory of the"
+            + " repository, for a person)",
+        Map.of("field", "instance"));
+  }
+
+  /** Who reads: an instance (sees its private items) or anyone in a repository. */
+  private record Reader(String workspace, String viewer) {}
+
+  private Reader reader(Exchange ex) {
+    String instance = ex.query("instance");
+    if (instance != null) {
+      Instance me = instances.get(instance);
+      return new Reader(me.workspace().toString(), me.id());
+    }
+    String dir = ex.query("workspace");
+    if (dir == null) {
+      throw new InvalidInputException(
+          "give 'instance' (sees its private items too) or 'workspace' (shared items only)",
+          Map.of("field", "instance"));
+    }
+    return new Reader(workspace(dir), null);
   }
 
   private Reply log(Exchange ex, MemoryKind kind) {
     MemoryItemBody b = ex.body(MemoryItemBody.class, EXAMPLE);
-    String workspace;
-    String writer = null;
-    if (b.instance() != null && !b.instance().isBlank()) {
-      Instance me = instances.get(b.instance());
-      workspace = me.workspace().toString();
-      writer = me.id();
-    } else if (b.workspace() != null && !b.workspace().isBlank()) {
-      workspace = workspace(b.workspace());
-    } else {
-      throw new InvalidInputException(
-          "give 'instance' (the instance that writes the item) or 'workspace' (a directory of"
-              + " the repository, for an item written by a person)",
-          Map.of("field", "instance"));
-    }
+    Writer w = writer(b.instance(), b.workspace());
+    String workspace = w.workspace();
+    String writer = w.instance();
     String title =
         switch (kind) {
           case DECISION -> b.summary();
@@ -119,26 +206,11 @@ public final class MemoryRoutes {
   }
 
   private MemoryQuery query(Exchange ex, String text, Set<MemoryKind> kinds) {
-    String instance = ex.query("instance");
-    String workspace;
-    String viewer = null;
-    if (instance != null) {
-      Instance me = instances.get(instance);
-      workspace = me.workspace().toString();
-      viewer = me.id();
-    } else {
-      String dir = ex.query("workspace");
-      if (dir == null) {
-        throw new InvalidInputException(
-            "give 'instance' (sees its private items too) or 'workspace' (shared items only)",
-            Map.of("field", "instance"));
-      }
-      workspace = workspace(dir);
-    }
+    Reader r = reader(ex);
     String tag = ex.query("tag");
     return new MemoryQuery(
-        workspace,
-        viewer,
+        r.workspace(),
+        r.viewer(),
         text,
         kinds,
         tag == null ? List.of() : List.of(tag.split(",")),

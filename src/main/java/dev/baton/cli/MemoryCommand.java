@@ -29,7 +29,8 @@ import tools.jackson.databind.JsonNode;
     subcommands = {
       MemoryCommand.Search.class,
       MemoryCommand.LogDecision.class,
-      MemoryCommand.LogProgress.class
+      MemoryCommand.LogProgress.class,
+      MemoryCommand.Context.class
     })
 final class MemoryCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -37,7 +38,8 @@ final class MemoryCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "a subcommand is required: search, log-decision or log-progress");
+        spec.commandLine(),
+        "a subcommand is required: search, log-decision, log-progress or context");
   }
 
   /** Who acts: an instance (sees its private items) or a person in a repository. */
@@ -197,6 +199,78 @@ final class MemoryCommand implements Runnable {
       body.put("description", description);
       put(body, "parent_id", parent);
       return logged(spec, client, "/v1/memory/progress", body);
+    }
+  }
+
+  @Command(
+      name = "context",
+      description = {
+        "Show the product or active context, or change it with --set (the whole JSON object) or",
+        "--patch (keys to set; \"__DELETE__\" removes one)."
+      })
+  static final class Context implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin Who who;
+
+    @Parameters(paramLabel = "KIND", description = "product or active.")
+    String kind;
+
+    @Option(names = "--set", paramLabel = "JSON", description = "Replace it with this object.")
+    String set;
+
+    @Option(names = "--patch", paramLabel = "JSON", description = "Change these keys.")
+    String patch;
+
+    @Option(names = "--own", description = "The instance's own active context.")
+    boolean own;
+
+    @Override
+    public Integer call() {
+      if (set != null && patch != null) {
+        throw new ParameterException(spec.commandLine(), "give --set or --patch, not both");
+      }
+      Map<String, Object> fields = new LinkedHashMap<>();
+      who.into(fields);
+      String path = "/v1/memory/context/" + kind;
+      JsonNode answer;
+      try (BrokerClient broker = client.client()) {
+        if (set == null && patch == null) {
+          if (own) {
+            fields.put("own", true);
+          }
+          answer = broker.call("GET", path + queryString(fields), null, JsonNode.class);
+        } else {
+          fields.put(set != null ? "content" : "patch_content", object(set != null ? set : patch));
+          if (own) {
+            fields.put("own", true);
+          }
+          answer = broker.call("PUT", path, fields, JsonNode.class);
+        }
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(
+          kind
+              + " context, version "
+              + answer.path("version").asInt()
+              + (answer.has("by") ? " by " + answer.path("by").asString() : "")
+              + (answer.has("timestamp") ? " at " + answer.path("timestamp").asString() : ""));
+      out.println(answer.path("content").toPrettyString());
+      out.flush();
+      return ExitCodes.OK;
+    }
+
+    private Object object(String json) {
+      try {
+        JsonNode node = tools.jackson.databind.json.JsonMapper.shared().readTree(json);
+        if (!node.isObject()) {
+          throw new ParameterException(spec.commandLine(), "'" + json + "' is not a JSON object");
+        }
+        return node;
+      } catch (tools.jackson.core.JacksonException e) {
+        throw new ParameterException(
+            spec.commandLine(), "'" + json + "' is not valid JSON: " + e.getOriginalMessage());
+      }
     }
   }
 

@@ -8,6 +8,8 @@ import static dev.baton.mcp.ToolArgs.strings;
 
 import dev.baton.core.BatonException;
 import dev.baton.memory.ConPortFields;
+import dev.baton.memory.ContextKind;
+import dev.baton.memory.ContextUpdate;
 import dev.baton.memory.MemoryConfig;
 import dev.baton.memory.MemoryHit;
 import dev.baton.memory.MemoryKind;
@@ -17,6 +19,7 @@ import dev.baton.memory.NewMemoryItem;
 import dev.baton.registry.Instance;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,8 +48,8 @@ final class MemoryTools {
 
   /**
    * The memory tools of {@code set}: compact is {@code log_decision}, {@code log_progress} and
-   * {@code search_memory}; full adds {@code get_decisions}, {@code get_progress} and {@code
-   * log_custom_data}.
+   * {@code search_memory}; full adds {@code get_decisions}, {@code get_progress}, {@code
+   * log_custom_data}, and {@code get_}/{@code update_} of the product and active contexts.
    */
   List<SyncToolSpecification> forRole(String role, MemoryConfig.ToolSet set) {
     if (set == MemoryConfig.ToolSet.OFF) {
@@ -62,6 +65,15 @@ final class MemoryTools {
   private List<SyncToolSpecification> all(String role) {
     Map<String, Object> isPrivate = prop("boolean", "only you will see it");
     Map<String, Object> limit = prop("integer", "at most this many (default 10)");
+    List<SyncToolSpecification> out = new ArrayList<>(items(role, isPrivate, limit));
+    for (ContextKind kind : ContextKind.values()) {
+      out.addAll(contextTools(role, kind));
+    }
+    return out;
+  }
+
+  private List<SyncToolSpecification> items(
+      String role, Map<String, Object> isPrivate, Map<String, Object> limit) {
     return List.of(
         tool(
             "log_decision",
@@ -217,6 +229,64 @@ final class MemoryTools {
                           string(args, "status"),
                           limit(args))));
             }));
+  }
+
+  /**
+   * {@code get_<kind>_context} and {@code update_<kind>_context}, ConPort's names and arguments.
+   */
+  private List<SyncToolSpecification> contextTools(String role, ContextKind kind) {
+    String name = kind.wireName();
+    Map<String, Object> own = prop("boolean", "your own active context instead of the shared one");
+    Map<String, Object> getProps = new LinkedHashMap<>();
+    Map<String, Object> updateProps = new LinkedHashMap<>();
+    updateProps.put("content", Map.of("type", "object", "description", "the whole new context"));
+    updateProps.put(
+        "patch_content",
+        Map.of("type", "object", "description", "keys to set; \"__DELETE__\" removes one"));
+    if (kind == ContextKind.ACTIVE) {
+      getProps.put("own", own);
+      updateProps.put("own", own);
+    }
+    return List.of(
+        tool(
+            "get_" + name + "_context",
+            kind == ContextKind.PRODUCT
+                ? "The project's goals, architecture and constraints (JSON)."
+                : "What is going on now (JSON).",
+            schema(getProps),
+            role,
+            (me, args) -> ConPortFields.of(memory.context(workspace(me), kind, owner(me, args)))),
+        tool(
+            "update_" + name + "_context",
+            "Replace (content) or patch (patch_content) the " + name + " context.",
+            schema(updateProps),
+            role,
+            (me, args) ->
+                ConPortFields.of(
+                    memory.updateContext(
+                        new ContextUpdate(
+                            workspace(me),
+                            kind,
+                            owner(me, args),
+                            object(args, "content"),
+                            object(args, "patch_content"),
+                            me.id())))));
+  }
+
+  private static String owner(Instance me, Map<String, Object> args) {
+    return flag(args, "own") ? me.id() : null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Map<String, Object> args, String key) {
+    Object v = args.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Map)) {
+      throw new IllegalArgumentException("argument '" + key + "' must be a JSON object");
+    }
+    return (Map<String, Object>) v;
   }
 
   private SyncToolSpecification tool(

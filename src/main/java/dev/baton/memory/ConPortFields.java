@@ -52,6 +52,18 @@ public final class ConPortFields {
     return m;
   }
 
+  /** A context version: {@code context}, {@code owner}, {@code version}, {@code content}, ... */
+  public static Map<String, Object> of(MemoryContext c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("context", c.kind().wireName());
+    putIf(m, "owner", c.owner());
+    m.put("version", c.version());
+    m.put("content", c.content());
+    putIf(m, "by", c.instance());
+    putIf(m, "timestamp", c.updatedAt() == null ? null : c.updatedAt().toString());
+    return m;
+  }
+
   private static void putIf(Map<String, Object> m, String key, Object value) {
     if (value != null) {
       m.put(key, value);

@@ -19,4 +19,19 @@ public interface MemoryService {
    * @throws dev.baton.core.InvalidInputException for a limit below 1
    */
   List<MemoryHit> search(MemoryQuery query);
+
+  /** The context's current version (version 0 and empty when never written). */
+  MemoryContext context(String workspace, ContextKind kind, String owner);
+
+  /**
+   * Replaces or patches a context; emits {@code memory.context_updated}.
+   *
+   * @throws dev.baton.core.InvalidInputException when neither or both of content and patch are
+   *     given, when a patch deletes a key the content does not have, or when the result is too
+   *     large (nothing is stored then)
+   */
+  MemoryContext updateContext(ContextUpdate update);
+
+  /** Earlier versions, newest first. */
+  List<MemoryContext> contextHistory(String workspace, ContextKind kind, String owner, int limit);
 }

@@ -3,8 +3,10 @@ package dev.baton.memory;
 import dev.baton.events.NewEvent;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /** Persistence and search of memory items. Implementations are thread-safe. */
 public interface MemoryStore {
@@ -18,4 +20,24 @@ public interface MemoryStore {
 
   /** Matching items, best first (newest first when the query has no text). */
   List<MemoryHit> search(MemoryQuery query);
+
+  /** The context's current version; empty when it was never written. */
+  Optional<MemoryContext> context(String workspace, ContextKind kind, String owner);
+
+  /**
+   * Writes a new version of the context, computed by {@code change} from the current content (an
+   * empty map when there is none), in one transaction that also keeps the old version in the
+   * history and appends the event. When {@code change} throws, nothing changes.
+   */
+  MemoryContext updateContext(
+      String workspace,
+      ContextKind kind,
+      String owner,
+      UnaryOperator<Map<String, Object>> change,
+      String instance,
+      Instant at,
+      Function<MemoryContext, NewEvent> event);
+
+  /** Earlier versions of the context, newest first (the current one not included). */
+  List<MemoryContext> contextHistory(String workspace, ContextKind kind, String owner, int limit);
 }

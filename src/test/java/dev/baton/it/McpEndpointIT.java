@@ -111,7 +111,9 @@ class McpEndpointIT {
     McpSchema.ListToolsResult tools = claude.listTools();
     assertThat(tools.tools())
         .extracting(McpSchema.Tool::name)
-        .contains("whoami", "instances", "lease_acquire", "lease_release", "leases", "who");
+        .contains("whoami", "instances", "lease_acquire", "lease_release", "leases", "who")
+        .contains("log_decision", "log_progress", "search_memory") // memory.tools: compact
+        .doesNotContain("get_decisions", "update_active_context");
     for (McpSchema.Tool t : tools.tools()) {
       assertThat(("mcp__baton__" + t.name()).length()).isLessThanOrEqualTo(64);
     }

@@ -44,7 +44,10 @@ class MemoryIT {
     broker =
         sandbox.start(
             "--config",
-            sandbox.writeConfig("baton.yaml", "registry:\n  instance-ttl: 10m\n").toString());
+            sandbox
+                .writeConfig(
+                    "baton.yaml", "registry:\n  instance-ttl: 10m\nmemory:\n  tools: full\n")
+                .toString());
     repo = GitRepos.create(tmp.resolve("repo"));
   }
 
@@ -180,6 +183,63 @@ class MemoryIT {
     }
     // Nothing was stored by the refused requests.
     assertThat(ok(developer, "search_memory", Map.of("query", "x"))).isEmpty();
+  }
+
+  @Test
+  void contextsArePatchedOverMcpReadOverHttpAndBadPatchesAreRefused() throws Exception {
+    McpSyncClient developer = connect("developer", "claude-de000006");
+    ok(developer, "update_product_context", Map.of("content", Map.of("goal", "one broker")));
+    JsonNode patched =
+        ok(
+            developer,
+            "update_product_context",
+            Map.of("patch_content", Map.of("store", "sqlite", "goal", "__DELETE__")));
+    assertThat(patched.path("version").asInt()).isEqualTo(2);
+    assertThat(patched.path("content").has("goal")).isFalse();
+    ok(
+        developer,
+        "update_active_context",
+        Map.of("content", Map.of("doing", "memory"), "own", true));
+
+    assertThat(
+            error(
+                developer,
+                "update_product_context",
+                Map.of("patch_content", Map.of("owner", "__DELETE__"))))
+        .contains("removes 'owner', which the product context does not have");
+    try (BrokerClient c = broker.unixClient()) {
+      HttpResponse product =
+          c.send(
+              "GET",
+              "/v1/memory/context/product?workspace="
+                  + URLEncoder.encode(repo.toString(), StandardCharsets.UTF_8),
+              Map.of(),
+              null);
+      JsonNode body = JSON.readTree(product.bodyText());
+      assertThat(body.path("version").asInt()).isEqualTo(2);
+      assertThat(body.path("content").path("store").asString()).isEqualTo("sqlite");
+      assertThat(body.path("by").asString()).isEqualTo("claude-de000006");
+      HttpResponse own =
+          c.send(
+              "GET", "/v1/memory/context/active?instance=claude-de000006&own=true", Map.of(), null);
+      assertThat(JSON.readTree(own.bodyText()).path("content").path("doing").asString())
+          .isEqualTo("memory");
+      HttpResponse history =
+          c.send(
+              "GET", "/v1/memory/context/product/history?instance=claude-de000006", Map.of(), null);
+      assertThat(
+              JSON.readTree(history.bodyText())
+                  .path("versions")
+                  .get(0)
+                  .path("content")
+                  .path("goal")
+                  .asString())
+          .isEqualTo("one broker");
+      HttpResponse unknown =
+          c.send("GET", "/v1/memory/context/weekly?instance=claude-de000006", Map.of(), null);
+      assertThat(unknown.status()).isEqualTo(400);
+      assertThat(unknown.bodyText()).contains("unknown context 'weekly'");
+    }
   }
 
   @Test

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.core.InvalidInputException;
 import dev.baton.events.Event;
+import dev.baton.memory.ContextKind;
+import dev.baton.memory.ContextUpdate;
 import dev.baton.memory.MemoryConfig;
+import dev.baton.memory.MemoryContext;
 import dev.baton.memory.MemoryHit;
 import dev.baton.memory.MemoryItem;
 import dev.baton.memory.MemoryItemNotFoundException;
@@ -20,6 +23,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -316,5 +320,64 @@ public abstract class MemoryStoreContract {
     assertThat(titles(search("b-1", "\"paths\" OR NEAR(")))
         .containsExactly("Quote \"paths\" in hooks");
     assertThat(search("b-1", "*** ::: ---")).isEmpty();
+  }
+
+  private MemoryContext update(
+      String owner, Map<String, Object> content, Map<String, Object> patch, String by) {
+    return memory.updateContext(
+        new ContextUpdate(REPO, ContextKind.ACTIVE, owner, content, patch, by));
+  }
+
+  @Test
+  void aContextIsReplacedOrPatchedAndEveryVersionIsKept() {
+    assertThat(memory.context(REPO, ContextKind.PRODUCT, null).version()).isZero();
+    update(null, Map.of("focus", "leases", "blocked", "nothing"), null, "a-1");
+    clock.advance(java.time.Duration.ofSeconds(1));
+    MemoryContext patched =
+        update(null, null, Map.of("focus", "memory", "blocked", ContextUpdate.DELETE), "b-1");
+
+    assertThat(patched.version()).isEqualTo(2);
+    assertThat(patched.content()).containsExactly(Map.entry("focus", "memory"));
+    assertThat(patched.instance()).isEqualTo("b-1");
+    assertThat(memory.context(REPO, ContextKind.ACTIVE, null)).isEqualTo(patched);
+    List<MemoryContext> history = memory.contextHistory(REPO, ContextKind.ACTIVE, null, 10);
+    assertThat(history).hasSize(1);
+    assertThat(history.get(0).version()).isEqualTo(1);
+    assertThat(history.get(0).content()).containsEntry("blocked", "nothing");
+    assertThat(history.get(0).instance()).isEqualTo("a-1");
+  }
+
+  @Test
+  void eachInstanceHasItsOwnActiveContextBesideTheSharedOne() {
+    update(null, Map.of("focus", "shared"), null, "a-1");
+    update("a-1", Map.of("focus", "mine"), null, "a-1");
+
+    assertThat(memory.context(REPO, ContextKind.ACTIVE, null).content())
+        .containsEntry("focus", "shared");
+    assertThat(memory.context(REPO, ContextKind.ACTIVE, "a-1").content())
+        .containsEntry("focus", "mine");
+    assertThat(memory.context(REPO, ContextKind.ACTIVE, "b-1").version()).isZero();
+    assertThat(memory.context(OTHER, ContextKind.ACTIVE, null).version()).isZero();
+  }
+
+  @Test
+  void aBadContextUpdateNamesTheProblemAndChangesNothing() {
+    update(null, Map.of("focus", "leases"), null, "a-1");
+
+    assertThatThrownBy(() -> update(null, null, Map.of("owner", ContextUpdate.DELETE), "a-1"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("the patch removes 'owner', which the active context does not have")
+        .hasMessageContaining("its keys: focus");
+    assertThatThrownBy(() -> update(null, null, null, "a-1"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("not neither");
+    assertThatThrownBy(() -> update(null, Map.of("x", "y".repeat(3000)), null, "a-1"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("the limit is 2000");
+
+    MemoryContext now = memory.context(REPO, ContextKind.ACTIVE, null);
+    assertThat(now.version()).isEqualTo(1);
+    assertThat(now.content()).containsExactly(Map.entry("focus", "leases"));
+    assertThat(memory.contextHistory(REPO, ContextKind.ACTIVE, null, 10)).isEmpty();
   }
 }

@@ -2,7 +2,10 @@ package dev.baton.memory.internal;
 
 import dev.baton.core.InvalidInputException;
 import dev.baton.events.NewEvent;
+import dev.baton.memory.ContextKind;
+import dev.baton.memory.ContextUpdate;
 import dev.baton.memory.MemoryConfig;
+import dev.baton.memory.MemoryContext;
 import dev.baton.memory.MemoryHit;
 import dev.baton.memory.MemoryItem;
 import dev.baton.memory.MemoryItemNotFoundException;
@@ -124,6 +127,89 @@ public final class DefaultMemoryService implements MemoryService {
             query.instance(),
             query.status(),
             limit));
+  }
+
+  @Override
+  public MemoryContext context(String workspace, ContextKind kind, String owner) {
+    return store
+        .context(workspace, kind, owner)
+        .orElse(MemoryContext.empty(workspace, kind, owner));
+  }
+
+  @Override
+  public MemoryContext updateContext(ContextUpdate u) {
+    if ((u.content() == null) == (u.patch() == null)) {
+      throw new InvalidInputException(
+          "give either 'content' (the whole new "
+              + u.kind().wireName()
+              + " context) or 'patch_content' (keys to change; \""
+              + ContextUpdate.DELETE
+              + "\" removes one), not "
+              + (u.content() == null ? "neither" : "both"));
+    }
+    if (u.content() != null && u.content().containsValue(ContextUpdate.DELETE)) {
+      throw new InvalidInputException(
+          "'" + ContextUpdate.DELETE + "' removes keys in 'patch_content' only, not in 'content'");
+    }
+    return store.updateContext(
+        u.workspace(),
+        u.kind(),
+        u.owner(),
+        current -> {
+          Map<String, Object> next;
+          if (u.content() != null) {
+            next = new LinkedHashMap<>(u.content());
+          } else {
+            next = new LinkedHashMap<>(current);
+            for (Map.Entry<String, Object> e : u.patch().entrySet()) {
+              if (ContextUpdate.DELETE.equals(e.getValue())) {
+                if (next.remove(e.getKey()) == null && !current.containsKey(e.getKey())) {
+                  throw new InvalidInputException(
+                      "the patch removes '"
+                          + e.getKey()
+                          + "', which the "
+                          + u.kind().wireName()
+                          + " context does not have; its keys: "
+                          + (current.isEmpty() ? "none" : String.join(", ", current.keySet())));
+                }
+              } else {
+                next.put(e.getKey(), e.getValue());
+              }
+            }
+          }
+          int chars = JSON.writeValueAsString(next).length();
+          if (chars > config.maxItemChars()) {
+            throw new InvalidInputException(
+                "the "
+                    + u.kind().wireName()
+                    + " context would have "
+                    + chars
+                    + " characters of JSON; the limit is "
+                    + config.maxItemChars()
+                    + " (memory.max-item-chars)");
+          }
+          return next;
+        },
+        u.instance(),
+        clock.instant(),
+        c -> {
+          Map<String, Object> data = new LinkedHashMap<>();
+          data.put("context", c.kind().wireName());
+          data.put("version", c.version());
+          if (c.owner() != null) {
+            data.put("owner", c.owner());
+          }
+          return new NewEvent("memory.context_updated", c.workspace(), c.instance(), data);
+        });
+  }
+
+  @Override
+  public List<MemoryContext> contextHistory(
+      String workspace, ContextKind kind, String owner, int limit) {
+    if (limit < 1) {
+      throw new InvalidInputException("limit " + limit + " must be at least 1");
+    }
+    return store.contextHistory(workspace, kind, owner, Math.min(limit, config.maxResults()));
   }
 
   /** ConPort's name for the title of each kind, for error messages. */

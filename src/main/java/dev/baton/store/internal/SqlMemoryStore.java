@@ -1,6 +1,8 @@
 package dev.baton.store.internal;
 
 import dev.baton.events.NewEvent;
+import dev.baton.memory.ContextKind;
+import dev.baton.memory.MemoryContext;
 import dev.baton.memory.MemoryHit;
 import dev.baton.memory.MemoryItem;
 import dev.baton.memory.MemoryKind;
@@ -16,8 +18,10 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.core.type.TypeReference;
@@ -34,6 +38,7 @@ final class SqlMemoryStore implements MemoryStore {
           + " m.tags, m.instance_id, m.private, m.created_at, m.updated_at";
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}_]+");
 
   private final Database db;
@@ -205,6 +210,124 @@ final class SqlMemoryStore implements MemoryStore {
             return out;
           }
         });
+  }
+
+  @Override
+  public Optional<MemoryContext> context(String workspace, ContextKind kind, String owner) {
+    return db.read("memory.context", c -> currentContext(c, workspace, kind, owner, false));
+  }
+
+  private Optional<MemoryContext> currentContext(
+      Connection c, String workspace, ContextKind kind, String owner, boolean forUpdate)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT version, content, instance_id, updated_at FROM memory_contexts"
+                + " WHERE workspace = ? AND kind = ? AND owner = ?"
+                + (forUpdate ? db.rowLock(true) : ""))) {
+      ps.setString(1, workspace);
+      ps.setString(2, kind.wireName());
+      ps.setString(3, owner == null ? "" : owner);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(context(rs, workspace, kind, owner)) : Optional.empty();
+      }
+    }
+  }
+
+  @Override
+  public MemoryContext updateContext(
+      String workspace,
+      ContextKind kind,
+      String owner,
+      UnaryOperator<Map<String, Object>> change,
+      String instance,
+      Instant at,
+      Function<MemoryContext, NewEvent> event) {
+    String key = owner == null ? "" : owner;
+    return db.write(
+        "memory.update_context",
+        tx -> {
+          Connection c = tx.connection();
+          db.lock(c, "memory-context " + workspace + " " + kind.wireName() + " " + key);
+          Optional<MemoryContext> current = currentContext(c, workspace, kind, owner, true);
+          Map<String, Object> next =
+              change.apply(current.map(MemoryContext::content).orElse(Map.of()));
+          int version = current.map(MemoryContext::version).orElse(0) + 1;
+          if (current.isPresent()) {
+            MemoryContext old = current.get();
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO memory_context_history (workspace, kind, owner, version, content,"
+                        + " instance_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+              ps.setString(1, workspace);
+              ps.setString(2, kind.wireName());
+              ps.setString(3, key);
+              ps.setInt(4, old.version());
+              ps.setString(5, JSON.writeValueAsString(old.content()));
+              ps.setString(6, old.instance());
+              ps.setLong(7, old.updatedAt().toEpochMilli());
+              ps.executeUpdate();
+            }
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  current.isPresent()
+                      ? "UPDATE memory_contexts SET version = ?, content = ?, instance_id = ?,"
+                          + " updated_at = ? WHERE workspace = ? AND kind = ? AND owner = ?"
+                      : "INSERT INTO memory_contexts (version, content, instance_id, updated_at,"
+                          + " workspace, kind, owner) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setInt(1, version);
+            ps.setString(2, JSON.writeValueAsString(next));
+            ps.setString(3, instance);
+            ps.setLong(4, at.toEpochMilli());
+            ps.setString(5, workspace);
+            ps.setString(6, kind.wireName());
+            ps.setString(7, key);
+            ps.executeUpdate();
+          }
+          MemoryContext written =
+              new MemoryContext(workspace, kind, owner, version, next, instance, at);
+          tx.emit(event.apply(written));
+          return written;
+        });
+  }
+
+  @Override
+  public List<MemoryContext> contextHistory(
+      String workspace, ContextKind kind, String owner, int limit) {
+    return db.read(
+        "memory.context_history",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT version, content, instance_id, updated_at FROM memory_context_history"
+                      + " WHERE workspace = ? AND kind = ? AND owner = ?"
+                      + " ORDER BY version DESC LIMIT ?")) {
+            ps.setString(1, workspace);
+            ps.setString(2, kind.wireName());
+            ps.setString(3, owner == null ? "" : owner);
+            ps.setInt(4, limit);
+            List<MemoryContext> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(context(rs, workspace, kind, owner));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  private static MemoryContext context(
+      ResultSet rs, String workspace, ContextKind kind, String owner) throws SQLException {
+    return new MemoryContext(
+        workspace,
+        kind,
+        owner,
+        rs.getInt("version"),
+        JSON.readValue(rs.getString("content"), OBJECT),
+        rs.getString("instance_id"),
+        Instant.ofEpochMilli(rs.getLong("updated_at")));
   }
 
   /** The query's words, lower-cased; operators and punctuation are not syntax here. */
