@@ -32,12 +32,17 @@ public final class MemoryRoutes {
   private final MemoryService memory;
   private final InstanceService instances;
   private final WorkspaceResolver workspaces;
+  private final java.time.Clock clock;
 
   public MemoryRoutes(
-      MemoryService memory, InstanceService instances, WorkspaceResolver workspaces) {
+      MemoryService memory,
+      InstanceService instances,
+      WorkspaceResolver workspaces,
+      java.time.Clock clock) {
     this.memory = memory;
     this.instances = instances;
     this.workspaces = workspaces;
+    this.clock = clock;
   }
 
   public Router addTo(Router router) {
@@ -51,9 +56,31 @@ public final class MemoryRoutes {
         .add("GET", "/v1/memory/patterns", ex -> list(ex, MemoryKind.SYSTEM_PATTERN))
         .add("GET", "/v1/memory/custom", ex -> list(ex, MemoryKind.CUSTOM_DATA))
         .add("GET", "/v1/memory/search", this::search)
+        .add("GET", "/v1/memory/recent", this::recent)
         .add("GET", "/v1/memory/context/{kind}", this::context)
         .add("PUT", "/v1/memory/context/{kind}", this::updateContext)
         .add("GET", "/v1/memory/context/{kind}/history", this::contextHistory);
+  }
+
+  private Reply recent(Exchange ex) {
+    Reader r = reader(ex);
+    Double hours = null;
+    String text = ex.query("hours");
+    if (text != null) {
+      try {
+        hours = Double.parseDouble(text.strip());
+      } catch (NumberFormatException e) {
+        throw new InvalidInputException(
+            "hours '" + text + "' is not a number", Map.of("field", "hours"));
+      }
+    }
+    return Reply.ok(
+        ConPortFields.of(
+            memory.recentActivity(
+                r.workspace(),
+                r.viewer(),
+                ConPortFields.since(ex.query("since"), hours, clock.instant()),
+                ex.query("limit") == null ? 5 : limit(ex.query("limit")))));
   }
 
   private Reply context(Exchange ex) {

@@ -30,7 +30,8 @@ import tools.jackson.databind.JsonNode;
       MemoryCommand.Search.class,
       MemoryCommand.LogDecision.class,
       MemoryCommand.LogProgress.class,
-      MemoryCommand.Context.class
+      MemoryCommand.Context.class,
+      MemoryCommand.Recent.class
     })
 final class MemoryCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -39,7 +40,7 @@ final class MemoryCommand implements Runnable {
   public void run() {
     throw new ParameterException(
         spec.commandLine(),
-        "a subcommand is required: search, log-decision, log-progress or context");
+        "a subcommand is required: search, recent, log-decision, log-progress or context");
   }
 
   /** Who acts: an instance (sees its private items) or a person in a repository. */
@@ -271,6 +272,54 @@ final class MemoryCommand implements Runnable {
         throw new ParameterException(
             spec.commandLine(), "'" + json + "' is not valid JSON: " + e.getOriginalMessage());
       }
+    }
+  }
+
+  @Command(name = "recent", description = "What changed in the memory lately, per item type.")
+  static final class Recent implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin Who who;
+
+    @Option(names = "--hours", paramLabel = "N", description = "The last N hours (default 24).")
+    Double hours;
+
+    @Option(names = "--limit", paramLabel = "N", description = "At most N per type (default 5).")
+    Integer limit;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> query = new LinkedHashMap<>();
+      who.into(query);
+      put(query, "hours", hours);
+      put(query, "limit", limit);
+      PrintWriter out = spec.commandLine().getOut();
+      try (BrokerClient broker = client.client()) {
+        JsonNode a =
+            broker.call("GET", "/v1/memory/recent" + queryString(query), null, JsonNode.class);
+        out.println("since " + a.path("since").asString() + ":");
+        boolean any = false;
+        for (String type : List.of("decision", "progress", "system_pattern", "custom_data")) {
+          for (JsonNode item : a.path(type)) {
+            out.println("  " + line(item));
+            any = true;
+          }
+        }
+        for (JsonNode c : a.path("contexts")) {
+          out.println(
+              "  "
+                  + c.path("context").asString()
+                  + " context: version "
+                  + c.path("version").asInt()
+                  + (c.has("by") ? " by " + c.path("by").asString() : ""));
+          any = true;
+        }
+        if (!any) {
+          out.println("  nothing");
+        }
+      }
+      out.flush();
+      return ExitCodes.OK;
     }
   }
 

@@ -122,7 +122,7 @@ public final class McpEndpoints implements AutoCloseable {
                 server.notifyToolsListChanged();
               }
             });
-    MemoryTools memoryToolSet = new MemoryTools(memory, callers);
+    MemoryTools memoryToolSet = new MemoryTools(memory, callers, clock);
     JacksonMcpJsonMapper mapper = mapper();
     for (String role : instances.roles()) {
       List<McpServerFeatures.SyncToolSpecification> specs = new ArrayList<>(tools.forRole(role));
@@ -169,7 +169,7 @@ public final class McpEndpoints implements AutoCloseable {
     new CoordinationTools(null, null, null, null, r -> {})
         .forRole("any")
         .forEach(t -> out.add(t.tool()));
-    new MemoryTools(null, null).forRole("any", memoryTools).forEach(t -> out.add(t.tool()));
+    new MemoryTools(null, null, null).forRole("any", memoryTools).forEach(t -> out.add(t.tool()));
     new GatewayTools(null, null).meta("any").forEach(t -> out.add(t.tool()));
     return out;
   }

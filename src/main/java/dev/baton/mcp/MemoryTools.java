@@ -19,6 +19,7 @@ import dev.baton.memory.NewMemoryItem;
 import dev.baton.registry.Instance;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -40,10 +41,12 @@ final class MemoryTools {
 
   private final MemoryService memory;
   private final Callers callers;
+  private final Clock clock;
 
-  MemoryTools(MemoryService memory, Callers callers) {
+  MemoryTools(MemoryService memory, Callers callers, Clock clock) {
     this.memory = memory;
     this.callers = callers;
+    this.clock = clock;
   }
 
   /**
@@ -69,6 +72,26 @@ final class MemoryTools {
     for (ContextKind kind : ContextKind.values()) {
       out.addAll(contextTools(role, kind));
     }
+    out.add(
+        tool(
+            "get_recent_activity_summary",
+            "What changed in the memory recently, per item type.",
+            schema(
+                props(
+                    "hours_ago", prop("number", "the last N hours (default 24)"),
+                    "since_timestamp", prop("string", "or since this ISO-8601 time"),
+                    "limit_per_type", prop("integer", "at most this many per type (default 5)"))),
+            role,
+            (me, args) ->
+                ConPortFields.of(
+                    memory.recentActivity(
+                        workspace(me),
+                        me.id(),
+                        ConPortFields.since(
+                            string(args, "since_timestamp"),
+                            args.get("hours_ago") instanceof Number n ? n.doubleValue() : null,
+                            clock.instant()),
+                        args.containsKey("limit_per_type") ? whole(args, "limit_per_type") : 5))));
     return out;
   }
 
@@ -331,12 +354,13 @@ final class MemoryTools {
   }
 
   private static int limit(Map<String, Object> args) {
-    Object v = args.get("limit");
-    if (v == null) {
-      return DEFAULT_LIMIT;
-    }
+    return args.get("limit") == null ? DEFAULT_LIMIT : whole(args, "limit");
+  }
+
+  private static int whole(Map<String, Object> args, String key) {
+    Object v = args.get(key);
     if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw new IllegalArgumentException("argument 'limit' must be a whole number");
+      throw new IllegalArgumentException("argument '" + key + "' must be a whole number");
     }
     return n.intValue();
   }

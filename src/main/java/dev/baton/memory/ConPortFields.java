@@ -64,6 +64,44 @@ public final class ConPortFields {
     return m;
   }
 
+  /** A recent-activity summary: {@code since}, one list per item type, and {@code contexts}. */
+  public static Map<String, Object> of(RecentActivity a) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("since", a.since().toString());
+    for (MemoryKind kind : MemoryKind.values()) {
+      m.put(
+          kind.wireName(),
+          a.items().getOrDefault(kind, java.util.List.of()).stream()
+              .map(ConPortFields::of)
+              .toList());
+    }
+    m.put("contexts", a.contexts().stream().map(ConPortFields::of).toList());
+    return m;
+  }
+
+  /**
+   * The start of a recent-activity window: {@code since} (ISO-8601) when given, else {@code
+   * hoursAgo} hours (default 24) before {@code now}.
+   *
+   * @throws dev.baton.core.InvalidInputException for a malformed time or a negative number
+   */
+  public static java.time.Instant since(String since, Double hoursAgo, java.time.Instant now) {
+    if (since != null && !since.isBlank()) {
+      try {
+        return java.time.Instant.parse(since.strip());
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new dev.baton.core.InvalidInputException(
+            "'" + since + "' is not an ISO-8601 time such as 2026-11-21T09:30:00Z");
+      }
+    }
+    double hours = hoursAgo == null ? 24 : hoursAgo;
+    if (hours < 0 || Double.isNaN(hours) || hours > 24 * 366) {
+      throw new dev.baton.core.InvalidInputException(
+          "hours " + hoursAgo + " must be between 0 and " + 24 * 366);
+    }
+    return now.minusMillis(Math.round(hours * 3_600_000));
+  }
+
   private static void putIf(Map<String, Object> m, String key, Object value) {
     if (value != null) {
       m.put(key, value);

@@ -1,5 +1,6 @@
 package dev.baton.memory;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -13,6 +14,7 @@ import java.util.Set;
  * @param instance only items written by this instance; null for anyone's
  * @param status only progress entries with this status; null for any
  * @param limit at most this many, best first (newest first without text)
+ * @param since only items written or changed at or after this; null for any time
  */
 public record MemoryQuery(
     String workspace,
@@ -22,10 +24,24 @@ public record MemoryQuery(
     List<String> tags,
     String instance,
     String status,
-    int limit) {
+    int limit,
+    Instant since) {
   public MemoryQuery {
     kinds = kinds == null ? Set.of() : Set.copyOf(kinds);
     tags = tags == null ? List.of() : List.copyOf(tags);
+  }
+
+  /** A query of any time. */
+  public MemoryQuery(
+      String workspace,
+      String viewer,
+      String text,
+      Set<MemoryKind> kinds,
+      List<String> tags,
+      String instance,
+      String status,
+      int limit) {
+    this(workspace, viewer, text, kinds, tags, instance, status, limit, null);
   }
 
   /** The newest items of one kind. */

@@ -1,5 +1,6 @@
 package dev.baton.memory;
 
+import java.time.Instant;
 import java.util.List;
 
 /** The shared memory: log items and find them. Thread-safe. */
@@ -19,6 +20,12 @@ public interface MemoryService {
    * @throws dev.baton.core.InvalidInputException for a limit below 1
    */
   List<MemoryHit> search(MemoryQuery query);
+
+  /**
+   * What changed since {@code since}: the newest items of each kind (at most {@code perKind}) and
+   * the shared contexts updated since then.
+   */
+  RecentActivity recentActivity(String workspace, String viewer, Instant since, int perKind);
 
   /** The context's current version (version 0 and empty when never written). */
   MemoryContext context(String workspace, ContextKind kind, String owner);

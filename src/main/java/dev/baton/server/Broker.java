@@ -174,7 +174,7 @@ public final class Broker implements AutoCloseable {
         .callback(cb -> gateway.processesByServer().forEach((name, n) -> cb.call(n, name)))
         .register(metrics);
     MemoryService memory = new DefaultMemoryService(store.memory(), config.memory(), clock);
-    new MemoryRoutes(memory, instances, new GitWorkspaceResolver()).addTo(router);
+    new MemoryRoutes(memory, instances, new GitWorkspaceResolver(), clock).addTo(router);
     mcp = new McpEndpoints(instances, leases, memory, config.memory().tools(), gateway, clock);
     resources.add(mcp);
     startHttp(router, metrics);

@@ -270,6 +270,13 @@ class MemoryIT {
     assertThat(
             sandbox.expect(0, "memory", "search", "jvm", "--workspace", repo.toString()).stdout())
         .contains("Keep the hook in POSIX sh (no JVM per edit) [hooks] by a person");
+    assertThat(sandbox.expect(0, "memory", "recent", "--workspace", repo.toString()).stdout())
+        .contains("Keep the hook in POSIX sh");
+    JsonNode recent = ok(agent, "get_recent_activity_summary", Map.of("hours_ago", 1));
+    assertThat(recent.path("decision").get(0).path("summary").asString())
+        .isEqualTo("Keep the hook in POSIX sh");
+    assertThat(error(agent, "get_recent_activity_summary", Map.of("since_timestamp", "yesterday")))
+        .contains("'yesterday' is not an ISO-8601 time");
     assertThat(sandbox.expect(1, "memory", "search", "x", "--workspace", "/").stderr())
         .contains("not inside a git repository");
   }

@@ -380,4 +380,37 @@ public abstract class MemoryStoreContract {
     assertThat(now.content()).containsExactly(Map.entry("focus", "leases"));
     assertThat(memory.contextHistory(REPO, ContextKind.ACTIVE, null, 10)).isEmpty();
   }
+
+  @Test
+  void recentActivityListsWhatChangedSinceATimePerType() {
+    decision("a-1", "Old decision", "from before");
+    clock.advance(java.time.Duration.ofHours(3));
+    java.time.Instant since = clock.instant().minus(java.time.Duration.ofHours(1));
+    decision("a-1", "New decision", "from now");
+    memory.log(
+        new NewMemoryItem(
+            REPO,
+            MemoryKind.PROGRESS,
+            "New task",
+            null,
+            null,
+            null,
+            "TODO",
+            null,
+            List.of(),
+            "b-1",
+            false));
+    update(null, Map.of("focus", "recent"), null, "b-1");
+
+    dev.baton.memory.RecentActivity a = memory.recentActivity(REPO, "c-1", since, 5);
+
+    assertThat(a.items().get(MemoryKind.DECISION))
+        .extracting(MemoryItem::title)
+        .containsExactly("New decision");
+    assertThat(a.items().get(MemoryKind.PROGRESS))
+        .extracting(MemoryItem::title)
+        .containsExactly("New task");
+    assertThat(a.items().get(MemoryKind.CUSTOM_DATA)).isEmpty();
+    assertThat(a.contexts()).extracting(MemoryContext::kind).containsExactly(ContextKind.ACTIVE);
+  }
 }

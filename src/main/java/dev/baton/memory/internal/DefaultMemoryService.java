@@ -14,7 +14,9 @@ import dev.baton.memory.MemoryQuery;
 import dev.baton.memory.MemoryService;
 import dev.baton.memory.MemoryStore;
 import dev.baton.memory.NewMemoryItem;
+import dev.baton.memory.RecentActivity;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +128,44 @@ public final class DefaultMemoryService implements MemoryService {
             query.tags(),
             query.instance(),
             query.status(),
-            limit));
+            limit,
+            query.since()));
+  }
+
+  @Override
+  public RecentActivity recentActivity(
+      String workspace, String viewer, Instant since, int perKind) {
+    if (perKind < 1) {
+      throw new InvalidInputException("limit per type " + perKind + " must be at least 1");
+    }
+    Map<MemoryKind, List<MemoryItem>> items = new java.util.EnumMap<>(MemoryKind.class);
+    for (MemoryKind kind : MemoryKind.values()) {
+      items.put(
+          kind,
+          store
+              .search(
+                  new MemoryQuery(
+                      workspace,
+                      viewer,
+                      null,
+                      java.util.Set.of(kind),
+                      List.of(),
+                      null,
+                      null,
+                      Math.min(perKind, config.maxResults()),
+                      since))
+              .stream()
+              .map(MemoryHit::item)
+              .toList());
+    }
+    List<MemoryContext> contexts = new java.util.ArrayList<>();
+    for (ContextKind kind : ContextKind.values()) {
+      store
+          .context(workspace, kind, null)
+          .filter(c -> !c.updatedAt().isBefore(since))
+          .ifPresent(contexts::add);
+    }
+    return new RecentActivity(since, items, contexts);
   }
 
   @Override

@@ -191,6 +191,10 @@ final class SqlMemoryStore implements MemoryStore {
       sql.append(" AND m.status = ?");
       params.add(q.status());
     }
+    if (q.since() != null) {
+      sql.append(" AND m.updated_at >= ?");
+      params.add(q.since().toEpochMilli());
+    }
     sql.append(words.isEmpty() ? " ORDER BY m.id DESC" : " ORDER BY score DESC, m.id DESC")
         .append(" LIMIT ?");
     params.add(q.limit());
