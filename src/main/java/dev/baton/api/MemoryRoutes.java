@@ -57,9 +57,69 @@ public final class MemoryRoutes {
         .add("GET", "/v1/memory/custom", ex -> list(ex, MemoryKind.CUSTOM_DATA))
         .add("GET", "/v1/memory/search", this::search)
         .add("GET", "/v1/memory/recent", this::recent)
+        .add("POST", "/v1/memory/links", this::link)
+        .add("GET", "/v1/memory/items/{id}/links", this::links)
         .add("GET", "/v1/memory/context/{kind}", this::context)
         .add("PUT", "/v1/memory/context/{kind}", this::updateContext)
         .add("GET", "/v1/memory/context/{kind}/history", this::contextHistory);
+  }
+
+  private Reply link(Exchange ex) {
+    LinkBody b =
+        ex.body(
+            LinkBody.class,
+            "{\"instance\": \"claude-1a2b3c4d\", \"source_item_type\": \"decision\","
+                + " \"source_item_id\": 3, \"target_item_type\": \"progress\","
+                + " \"target_item_id\": 7, \"relationship_type\": \"implements\"}");
+    Writer w = writer(b.instance(), b.workspace());
+    if (b.sourceItemId() == null || b.targetItemId() == null) {
+      throw new InvalidInputException(
+          "fields 'source_item_id' and 'target_item_id' are required",
+          Map.of("field", b.sourceItemId() == null ? "source_item_id" : "target_item_id"));
+    }
+    return Reply.created(
+        ConPortFields.of(
+            memory.link(
+                w.workspace(),
+                w.instance(),
+                kind(b.sourceItemType(), "source_item_type"),
+                b.sourceItemId(),
+                kind(b.targetItemType(), "target_item_type"),
+                b.targetItemId(),
+                b.relationshipType(),
+                b.description())));
+  }
+
+  private Reply links(Exchange ex) {
+    Reader r = reader(ex);
+    long id;
+    try {
+      id = Long.parseLong(ex.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException(
+          "item id '" + ex.pathParam("id") + "' is not a number", Map.of("field", "id"));
+    }
+    return Reply.ok(
+        Map.of(
+            "links",
+            memory
+                .linkedItems(
+                    r.workspace(),
+                    r.viewer(),
+                    null,
+                    id,
+                    ex.query("relationship"),
+                    ex.query("limit") == null ? DEFAULT_LIMIT : limit(ex.query("limit")))
+                .stream()
+                .map(ConPortFields::of)
+                .toList()));
+  }
+
+  private static MemoryKind kind(String type, String field) {
+    if (type == null) {
+      throw new InvalidInputException("field '" + field + "' is required", Map.of("field", field));
+    }
+    return MemoryKind.of(type);
   }
 
   private Reply recent(Exchange ex) {

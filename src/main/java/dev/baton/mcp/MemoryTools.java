@@ -74,6 +74,60 @@ final class MemoryTools {
     }
     out.add(
         tool(
+            "link_conport_items",
+            "Link two memory items, e.g. a decision that implements a progress entry.",
+            schema(
+                props(
+                    "source_item_type", prop("string", "decision, progress, ..."),
+                    "source_item_id", prop("integer", "its id"),
+                    "target_item_type", prop("string", "decision, progress, ..."),
+                    "target_item_id", prop("integer", "its id"),
+                    "relationship_type", prop("string", "e.g. implements, blocks, related_to"),
+                    "description", prop("string", "why")),
+                "source_item_type",
+                "source_item_id",
+                "target_item_type",
+                "target_item_id",
+                "relationship_type"),
+            role,
+            (me, args) ->
+                ConPortFields.of(
+                    memory.link(
+                        workspace(me),
+                        me.id(),
+                        MemoryKind.of(string(args, "source_item_type")),
+                        itemId(args, "source_item_id"),
+                        MemoryKind.of(string(args, "target_item_type")),
+                        itemId(args, "target_item_id"),
+                        string(args, "relationship_type"),
+                        string(args, "description")))));
+    out.add(
+        tool(
+            "get_linked_items",
+            "Items linked to an item, either direction.",
+            schema(
+                props(
+                    "item_type", prop("string", "decision, progress, ..."),
+                    "item_id", prop("integer", "its id"),
+                    "relationship_type_filter", prop("string", "only this relationship"),
+                    "limit", limit),
+                "item_type",
+                "item_id"),
+            role,
+            (me, args) ->
+                memory
+                    .linkedItems(
+                        workspace(me),
+                        me.id(),
+                        MemoryKind.of(string(args, "item_type")),
+                        itemId(args, "item_id"),
+                        string(args, "relationship_type_filter"),
+                        limit(args))
+                    .stream()
+                    .map(ConPortFields::of)
+                    .toList()));
+    out.add(
+        tool(
             "get_recent_activity_summary",
             "What changed in the memory recently, per item type.",
             schema(
@@ -363,6 +417,19 @@ final class MemoryTools {
       throw new IllegalArgumentException("argument '" + key + "' must be a whole number");
     }
     return n.intValue();
+  }
+
+  /** An item id, as a number or as a string of digits (ConPort's ids may come as either). */
+  private static long itemId(Map<String, Object> args, String key) {
+    Object v = args.get(key);
+    if (v instanceof String s && s.strip().matches("[0-9]{1,18}")) {
+      return Long.parseLong(s.strip());
+    }
+    Long id = id(args, key);
+    if (id == null) {
+      throw new IllegalArgumentException("argument '" + key + "' is required: an item id");
+    }
+    return id;
   }
 
   private static Long id(Map<String, Object> args, String key) {

@@ -64,6 +64,27 @@ public final class ConPortFields {
     return m;
   }
 
+  /** A link as ConPort shows it. */
+  public static Map<String, Object> of(MemoryLink l) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", l.id());
+    m.put("source_item_id", l.sourceId());
+    m.put("target_item_id", l.targetId());
+    m.put("relationship_type", l.relationship());
+    putIf(m, "description", l.description());
+    putIf(m, "by", l.instance());
+    m.put("timestamp", l.createdAt().toString());
+    return m;
+  }
+
+  /** A linked item: the link's fields, its direction, and the item. */
+  public static Map<String, Object> of(LinkedItem li) {
+    Map<String, Object> m = of(li.link());
+    m.put("direction", li.outgoing() ? "outgoing" : "incoming");
+    m.put("item", of(li.item()));
+    return m;
+  }
+
   /** A recent-activity summary: {@code since}, one list per item type, and {@code contexts}. */
   public static Map<String, Object> of(RecentActivity a) {
     Map<String, Object> m = new LinkedHashMap<>();

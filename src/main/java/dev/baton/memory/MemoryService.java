@@ -27,6 +27,33 @@ public interface MemoryService {
    */
   RecentActivity recentActivity(String workspace, String viewer, Instant since, int perKind);
 
+  /**
+   * Links two items of the workspace; emits {@code memory.linked}. Linking the same two items with
+   * the same relationship again returns the first link.
+   *
+   * @param sourceKind the source's kind as the caller believes it (checked)
+   * @throws MemoryItemNotFoundException when an item is not in the workspace or not visible
+   * @throws dev.baton.core.InvalidInputException for a kind that does not match, a blank
+   *     relationship or an item linked to itself
+   */
+  MemoryLink link(
+      String workspace,
+      String viewer,
+      MemoryKind sourceKind,
+      long sourceId,
+      MemoryKind targetKind,
+      long targetId,
+      String relationship,
+      String description);
+
+  /**
+   * The items linked to an item, newest link first, each visible to {@code viewer}.
+   *
+   * @throws MemoryItemNotFoundException when the item is not in the workspace or not visible
+   */
+  List<LinkedItem> linkedItems(
+      String workspace, String viewer, MemoryKind kind, long id, String relationship, int limit);
+
   /** The context's current version (version 0 and empty when never written). */
   MemoryContext context(String workspace, ContextKind kind, String owner);
 

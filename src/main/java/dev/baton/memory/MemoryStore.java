@@ -21,6 +21,23 @@ public interface MemoryStore {
   /** Matching items, best first (newest first when the query has no text). */
   List<MemoryHit> search(MemoryQuery query);
 
+  /**
+   * Stores a link, or returns the existing one with the same ends and relationship, appending the
+   * event in the same transaction when it is new.
+   */
+  MemoryLink link(
+      String workspace,
+      long sourceId,
+      long targetId,
+      String relationship,
+      String description,
+      String instance,
+      Instant at,
+      Function<MemoryLink, NewEvent> event);
+
+  /** Links from or to the item, newest first. */
+  List<MemoryLink> links(long itemId, int limit);
+
   /** The context's current version; empty when it was never written. */
   Optional<MemoryContext> context(String workspace, ContextKind kind, String owner);
 

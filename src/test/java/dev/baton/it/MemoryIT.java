@@ -243,6 +243,44 @@ class MemoryIT {
   }
 
   @Test
+  void agentsLinkItemsAndFollowTheLinks() {
+    McpSyncClient developer = connect("developer", "claude-de000007");
+    McpSyncClient research = connect("research", "claude-4e000007");
+    long decision =
+        ok(developer, "log_decision", Map.of("summary", "Search with FTS5")).path("id").asLong();
+    long task =
+        ok(developer, "log_progress", Map.of("status", "DONE", "description", "Build search"))
+            .path("id")
+            .asLong();
+    ok(
+        developer,
+        "link_conport_items",
+        Map.of(
+            "source_item_type", "progress",
+            "source_item_id", String.valueOf(task),
+            "target_item_type", "decision",
+            "target_item_id", decision,
+            "relationship_type", "implements"));
+
+    JsonNode linked =
+        ok(research, "get_linked_items", Map.of("item_type", "decision", "item_id", decision));
+    assertThat(linked).hasSize(1);
+    assertThat(linked.get(0).path("direction").asString()).isEqualTo("incoming");
+    assertThat(linked.get(0).path("item").path("description").asString()).isEqualTo("Build search");
+    assertThat(
+            error(
+                research,
+                "link_conport_items",
+                Map.of(
+                    "source_item_type", "decision",
+                    "source_item_id", task,
+                    "target_item_type", "decision",
+                    "target_item_id", decision,
+                    "relationship_type", "x")))
+        .isEqualTo("item " + task + " is a progress, not a decision");
+  }
+
+  @Test
   void aPersonLogsAndSearchesFromTheCommandLineAndAgentsSeeIt() {
     Path sub = repo.resolve("src");
     sub.toFile().mkdirs();

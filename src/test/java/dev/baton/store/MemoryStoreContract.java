@@ -413,4 +413,115 @@ public abstract class MemoryStoreContract {
     assertThat(a.items().get(MemoryKind.CUSTOM_DATA)).isEmpty();
     assertThat(a.contexts()).extracting(MemoryContext::kind).containsExactly(ContextKind.ACTIVE);
   }
+
+  @Test
+  void linksJoinTwoVisibleItemsOnceAndAreFoundFromEitherEnd() {
+    MemoryItem d = decision("a-1", "Use FTS5", "ranked search");
+    MemoryItem p =
+        memory.log(
+            new NewMemoryItem(
+                REPO,
+                MemoryKind.PROGRESS,
+                "Build search",
+                null,
+                null,
+                null,
+                "DONE",
+                null,
+                List.of(),
+                "a-1",
+                false));
+
+    dev.baton.memory.MemoryLink link =
+        memory.link(
+            REPO,
+            "a-1",
+            MemoryKind.DECISION,
+            d.id(),
+            MemoryKind.PROGRESS,
+            p.id(),
+            "implements",
+            "the search is the decision");
+    dev.baton.memory.MemoryLink again =
+        memory.link(
+            REPO,
+            "b-1",
+            MemoryKind.DECISION,
+            d.id(),
+            MemoryKind.PROGRESS,
+            p.id(),
+            "implements",
+            null);
+
+    assertThat(again).isEqualTo(link);
+    assertThat(memory.linkedItems(REPO, "b-1", MemoryKind.PROGRESS, p.id(), null, 10))
+        .singleElement()
+        .satisfies(
+            li -> {
+              assertThat(li.item()).isEqualTo(d);
+              assertThat(li.outgoing()).isFalse();
+              assertThat(li.link().relationship()).isEqualTo("implements");
+            });
+    assertThat(memory.linkedItems(REPO, "b-1", MemoryKind.DECISION, d.id(), "blocks", 10))
+        .isEmpty();
+  }
+
+  @Test
+  void aLinkToAnItemThatIsMissingHiddenOrOfAnotherKindIsRefused() {
+    MemoryItem d = decision("a-1", "Visible", "yes");
+    MemoryItem secret =
+        memory.log(
+            new NewMemoryItem(
+                REPO,
+                MemoryKind.DECISION,
+                "Hidden",
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                "a-1",
+                true));
+
+    assertThatThrownBy(
+            () ->
+                memory.link(
+                    REPO,
+                    "b-1",
+                    MemoryKind.DECISION,
+                    d.id(),
+                    MemoryKind.DECISION,
+                    secret.id(),
+                    "related_to",
+                    null))
+        .isInstanceOf(MemoryItemNotFoundException.class);
+    assertThatThrownBy(
+            () ->
+                memory.link(
+                    REPO,
+                    "a-1",
+                    MemoryKind.PROGRESS,
+                    d.id(),
+                    MemoryKind.DECISION,
+                    secret.id(),
+                    "related_to",
+                    null))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("item " + d.id() + " is a decision, not a progress");
+    assertThatThrownBy(
+            () ->
+                memory.link(
+                    REPO,
+                    "a-1",
+                    MemoryKind.DECISION,
+                    d.id(),
+                    MemoryKind.DECISION,
+                    d.id(),
+                    "related_to",
+                    null))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("cannot be linked to itself");
+    assertThat(memory.linkedItems(REPO, "a-1", MemoryKind.DECISION, d.id(), null, 10)).isEmpty();
+  }
 }

@@ -4,12 +4,14 @@ import dev.baton.core.InvalidInputException;
 import dev.baton.events.NewEvent;
 import dev.baton.memory.ContextKind;
 import dev.baton.memory.ContextUpdate;
+import dev.baton.memory.LinkedItem;
 import dev.baton.memory.MemoryConfig;
 import dev.baton.memory.MemoryContext;
 import dev.baton.memory.MemoryHit;
 import dev.baton.memory.MemoryItem;
 import dev.baton.memory.MemoryItemNotFoundException;
 import dev.baton.memory.MemoryKind;
+import dev.baton.memory.MemoryLink;
 import dev.baton.memory.MemoryQuery;
 import dev.baton.memory.MemoryService;
 import dev.baton.memory.MemoryStore;
@@ -130,6 +132,90 @@ public final class DefaultMemoryService implements MemoryService {
             query.status(),
             limit,
             query.since()));
+  }
+
+  @Override
+  public MemoryLink link(
+      String workspace,
+      String viewer,
+      MemoryKind sourceKind,
+      long sourceId,
+      MemoryKind targetKind,
+      long targetId,
+      String relationship,
+      String description) {
+    require(relationship, "relationship_type");
+    if (relationship.length() > MAX_TAG_CHARS) {
+      throw new InvalidInputException(
+          "relationship_type is "
+              + relationship.length()
+              + " characters; the limit is "
+              + MAX_TAG_CHARS);
+    }
+    if (sourceId == targetId) {
+      throw new InvalidInputException("an item cannot be linked to itself (item " + sourceId + ")");
+    }
+    visible(workspace, viewer, sourceKind, sourceId);
+    visible(workspace, viewer, targetKind, targetId);
+    if (length(description) > config.maxItemChars()) {
+      throw new InvalidInputException(
+          "the description is over the limit of " + config.maxItemChars() + " characters");
+    }
+    return store.link(
+        workspace,
+        sourceId,
+        targetId,
+        relationship.strip(),
+        description,
+        viewer,
+        clock.instant(),
+        l -> {
+          Map<String, Object> data = new LinkedHashMap<>();
+          data.put("id", l.id());
+          data.put("source", l.sourceId());
+          data.put("target", l.targetId());
+          data.put("relationship", l.relationship());
+          return new NewEvent("memory.linked", l.workspace(), l.instance(), data);
+        });
+  }
+
+  @Override
+  public List<LinkedItem> linkedItems(
+      String workspace, String viewer, MemoryKind kind, long id, String relationship, int limit) {
+    visible(workspace, viewer, kind, id);
+    if (limit < 1) {
+      throw new InvalidInputException("limit " + limit + " must be at least 1");
+    }
+    List<LinkedItem> out = new java.util.ArrayList<>();
+    for (MemoryLink l : store.links(id, config.maxResults())) {
+      if (relationship != null && !relationship.equals(l.relationship())) {
+        continue;
+      }
+      boolean outgoing = l.sourceId() == id;
+      store
+          .find(outgoing ? l.targetId() : l.sourceId())
+          .filter(i -> !i.isPrivate() || i.instance().equals(viewer))
+          .ifPresent(i -> out.add(new LinkedItem(l, i, outgoing)));
+      if (out.size() == limit) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** The item, when it is in the workspace, of that kind, and visible to the viewer. */
+  private MemoryItem visible(String workspace, String viewer, MemoryKind kind, long id) {
+    MemoryItem item =
+        store
+            .find(id)
+            .filter(i -> i.workspace().equals(workspace))
+            .filter(i -> !i.isPrivate() || i.instance().equals(viewer))
+            .orElseThrow(() -> new MemoryItemNotFoundException(id));
+    if (kind != null && item.kind() != kind) {
+      throw new InvalidInputException(
+          "item " + id + " is a " + item.kind().wireName() + ", not a " + kind.wireName());
+    }
+    return item;
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.baton.memory.MemoryContext;
 import dev.baton.memory.MemoryHit;
 import dev.baton.memory.MemoryItem;
 import dev.baton.memory.MemoryKind;
+import dev.baton.memory.MemoryLink;
 import dev.baton.memory.MemoryQuery;
 import dev.baton.memory.MemoryStore;
 import dev.baton.memory.NewMemoryItem;
@@ -36,6 +37,8 @@ final class SqlMemoryStore implements MemoryStore {
   private static final String COLUMNS =
       "m.id, m.workspace, m.kind, m.title, m.category, m.body, m.details, m.status, m.parent_id,"
           + " m.tags, m.instance_id, m.private, m.created_at, m.updated_at";
+  private static final String LINK_COLUMNS =
+      "id, workspace, source_id, target_id, relationship, description, instance_id, created_at";
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
   private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
@@ -214,6 +217,97 @@ final class SqlMemoryStore implements MemoryStore {
             return out;
           }
         });
+  }
+
+  @Override
+  public MemoryLink link(
+      String workspace,
+      long sourceId,
+      long targetId,
+      String relationship,
+      String description,
+      String instance,
+      Instant at,
+      Function<MemoryLink, NewEvent> event) {
+    return db.write(
+        "memory.link",
+        tx -> {
+          Connection c = tx.connection();
+          Optional<MemoryLink> existing = existingLink(c, sourceId, targetId, relationship);
+          if (existing.isPresent()) {
+            return existing.get();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO memory_links (workspace, source_id, target_id, relationship,"
+                      + " description, instance_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, workspace);
+            ps.setLong(2, sourceId);
+            ps.setLong(3, targetId);
+            ps.setString(4, relationship);
+            ps.setString(5, description);
+            ps.setString(6, instance);
+            ps.setLong(7, at.toEpochMilli());
+            ps.executeUpdate();
+          }
+          MemoryLink made = existingLink(c, sourceId, targetId, relationship).orElseThrow();
+          tx.emit(event.apply(made));
+          return made;
+        });
+  }
+
+  private static Optional<MemoryLink> existingLink(
+      Connection c, long sourceId, long targetId, String relationship) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + LINK_COLUMNS
+                + " FROM memory_links"
+                + " WHERE source_id = ? AND target_id = ? AND relationship = ?")) {
+      ps.setLong(1, sourceId);
+      ps.setLong(2, targetId);
+      ps.setString(3, relationship);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(link(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  @Override
+  public List<MemoryLink> links(long itemId, int limit) {
+    return db.read(
+        "memory.links",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + LINK_COLUMNS
+                      + " FROM memory_links"
+                      + " WHERE source_id = ? OR target_id = ? ORDER BY id DESC LIMIT ?")) {
+            ps.setLong(1, itemId);
+            ps.setLong(2, itemId);
+            ps.setInt(3, limit);
+            List<MemoryLink> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(link(rs));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  private static MemoryLink link(ResultSet rs) throws SQLException {
+    return new MemoryLink(
+        rs.getLong("id"),
+        rs.getString("workspace"),
+        rs.getLong("source_id"),
+        rs.getLong("target_id"),
+        rs.getString("relationship"),
+        rs.getString("description"),
+        rs.getString("instance_id"),
+        Instant.ofEpochMilli(rs.getLong("created_at")));
   }
 
   @Override

@@ -1,0 +1,15 @@
+-- Links between two memory items (ConPort's context_links): "decision 3 implements progress 7".
+-- Items are never deleted yet; when they are, their links go with them.
+CREATE TABLE memory_links (
+  id           INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+  workspace    TEXT    NOT NULL,
+  source_id    INTEGER NOT NULL REFERENCES memory_items (id) ON DELETE CASCADE,
+  target_id    INTEGER NOT NULL REFERENCES memory_items (id) ON DELETE CASCADE,
+  relationship TEXT    NOT NULL,
+  description  TEXT,
+  instance_id  TEXT,
+  created_at   INTEGER NOT NULL,
+  UNIQUE (source_id, target_id, relationship)
+);
+CREATE INDEX memory_links_by_source ON memory_links (source_id);
+CREATE INDEX memory_links_by_target ON memory_links (target_id);
