@@ -4,6 +4,7 @@ import dev.baton.core.InvalidInputException;
 import dev.baton.memory.ConPortFields;
 import dev.baton.memory.ContextKind;
 import dev.baton.memory.ContextUpdate;
+import dev.baton.memory.ImportSummary;
 import dev.baton.memory.MemoryHit;
 import dev.baton.memory.MemoryKind;
 import dev.baton.memory.MemoryQuery;
@@ -58,10 +59,39 @@ public final class MemoryRoutes {
         .add("GET", "/v1/memory/search", this::search)
         .add("GET", "/v1/memory/recent", this::recent)
         .add("POST", "/v1/memory/links", this::link)
+        .add("POST", "/v1/memory/import-conport", this::importConPort)
         .add("GET", "/v1/memory/items/{id}/links", this::links)
         .add("GET", "/v1/memory/context/{kind}", this::context)
         .add("PUT", "/v1/memory/context/{kind}", this::updateContext)
         .add("GET", "/v1/memory/context/{kind}/history", this::contextHistory);
+  }
+
+  private Reply importConPort(Exchange ex) {
+    ImportBody b =
+        ex.body(
+            ImportBody.class,
+            "{\"path\": \"/home/you/project/context_portal/context.db\", \"workspace\":"
+                + " \"/home/you/project\"}");
+    if (b.path() == null || b.path().isBlank()) {
+      throw new InvalidInputException(
+          "field 'path' is required: ConPort's context.db on this machine",
+          Map.of("field", "path"));
+    }
+    java.nio.file.Path file = java.nio.file.Path.of(b.path());
+    if (!file.isAbsolute()) {
+      throw new InvalidInputException(
+          "path '" + b.path() + "' must be absolute: the broker reads it", Map.of("field", "path"));
+    }
+    Writer w = writer(b.instance(), b.workspace());
+    ImportSummary s = memory.importConPort(file, w.workspace());
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("workspace", w.workspace());
+    out.put("added", s.added());
+    out.put("alreadyThere", s.alreadyThere());
+    out.put("linksAdded", s.linksAdded());
+    out.put("contextsUpdated", s.contextsUpdated());
+    out.put("skipped", s.skipped());
+    return Reply.ok(out);
   }
 
   private Reply link(Exchange ex) {

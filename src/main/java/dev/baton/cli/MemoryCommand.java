@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
       MemoryCommand.LogDecision.class,
       MemoryCommand.LogProgress.class,
       MemoryCommand.Context.class,
-      MemoryCommand.Recent.class
+      MemoryCommand.Recent.class,
+      MemoryCommand.ImportConPort.class
     })
 final class MemoryCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -40,7 +41,8 @@ final class MemoryCommand implements Runnable {
   public void run() {
     throw new ParameterException(
         spec.commandLine(),
-        "a subcommand is required: search, recent, log-decision, log-progress or context");
+        "a subcommand is required: search, recent, log-decision, log-progress, context or"
+            + " import-conport");
   }
 
   /** Who acts: an instance (sees its private items) or a person in a repository. */
@@ -316,6 +318,49 @@ final class MemoryCommand implements Runnable {
         }
         if (!any) {
           out.println("  nothing");
+        }
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "import-conport",
+      description = {
+        "Import a ConPort database (its context.db) into the repository's memory, all or nothing.",
+        "Running it again adds only what is new."
+      })
+  static final class ImportConPort implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin Who who;
+
+    @Parameters(paramLabel = "FILE", description = "ConPort's context.db.")
+    Path file;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      who.into(body);
+      body.put("path", file.toAbsolutePath().normalize().toString());
+      PrintWriter out = spec.commandLine().getOut();
+      try (BrokerClient broker = client.client()) {
+        JsonNode s = broker.call("POST", "/v1/memory/import-conport", body, JsonNode.class);
+        out.println(
+            "imported into "
+                + s.path("workspace").asString()
+                + ": "
+                + s.path("added").asInt()
+                + " items added, "
+                + s.path("alreadyThere").asInt()
+                + " already there, "
+                + s.path("linksAdded").asInt()
+                + " links, "
+                + s.path("contextsUpdated").asInt()
+                + " contexts updated");
+        for (JsonNode skipped : s.path("skipped")) {
+          out.println("  skipped " + skipped.asString());
         }
       }
       out.flush();

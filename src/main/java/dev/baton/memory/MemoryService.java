@@ -54,6 +54,15 @@ public interface MemoryService {
   List<LinkedItem> linkedItems(
       String workspace, String viewer, MemoryKind kind, long id, String relationship, int limit);
 
+  /**
+   * Imports a ConPort database (its SQLite file) into the workspace, all or nothing; importing the
+   * same file again adds only what is new. Emits {@code memory.imported}.
+   *
+   * @throws dev.baton.core.InvalidInputException when the file is missing or is not a ConPort
+   *     database (nothing is stored then)
+   */
+  ImportSummary importConPort(java.nio.file.Path file, String workspace);
+
   /** The context's current version (version 0 and empty when never written). */
   MemoryContext context(String workspace, ContextKind kind, String owner);
 

@@ -38,6 +38,14 @@ public interface MemoryStore {
   /** Links from or to the item, newest first. */
   List<MemoryLink> links(long itemId, int limit);
 
+  /**
+   * Stores an import in one transaction: items and links whose origin is not there yet, parents of
+   * progress entries, and contexts (their history too when the workspace has none yet). Appends the
+   * event built from the summary.
+   */
+  ImportSummary importAll(
+      String workspace, ConPortImport batch, Instant at, Function<ImportSummary, NewEvent> event);
+
   /** The context's current version; empty when it was never written. */
   Optional<MemoryContext> context(String workspace, ContextKind kind, String owner);
 

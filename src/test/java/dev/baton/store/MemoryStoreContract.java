@@ -524,4 +524,107 @@ public abstract class MemoryStoreContract {
         .hasMessageContaining("cannot be linked to itself");
     assertThat(memory.linkedItems(REPO, "a-1", MemoryKind.DECISION, d.id(), null, 10)).isEmpty();
   }
+
+  private java.nio.file.Path conport() {
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("conport");
+      return dev.baton.testing.ConPortDatabase.create(dir.resolve("context.db"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aConPortDatabaseIsImportedWithItsTimesParentsLinksAndContextHistory() {
+    dev.baton.memory.ImportSummary summary = memory.importConPort(conport(), REPO);
+
+    assertThat(summary.added()).isEqualTo(7);
+    assertThat(summary.linksAdded()).isEqualTo(1);
+    assertThat(summary.contextsUpdated()).isEqualTo(2);
+    assertThat(summary.skipped()).singleElement().asString().contains("product_context");
+    MemoryItem billing = search("b-1", "billing postgres").get(0).item();
+    assertThat(billing.kind()).isEqualTo(MemoryKind.DECISION);
+    assertThat(billing.tags()).containsExactly("db", "billing");
+    assertThat(billing.createdAt()).isEqualTo(java.time.Instant.parse("2025-05-03T10:15:30.123Z"));
+    assertThat(billing.instance()).isNull();
+    MemoryItem child = search("b-1", "billing schema").get(0).item();
+    MemoryItem parent = search("b-1", "migrate billing").get(0).item();
+    assertThat(child.parentId()).isEqualTo(parent.id());
+    assertThat(memory.linkedItems(REPO, "b-1", MemoryKind.DECISION, billing.id(), null, 10))
+        .singleElement()
+        .satisfies(li -> assertThat(li.item()).isEqualTo(parent));
+    assertThat(search("b-1", "ledger payments").get(0).item().body())
+        .isEqualTo("\"the book of all payments\"");
+    MemoryContext product = memory.context(REPO, ContextKind.PRODUCT, null);
+    assertThat(product.content()).containsEntry("goal", "ship v2");
+    assertThat(product.version()).isEqualTo(3);
+    assertThat(memory.contextHistory(REPO, ContextKind.PRODUCT, null, 10))
+        .extracting(c -> c.content().get("goal"))
+        .containsExactly("ship v1", null);
+  }
+
+  @Test
+  void importingTheSameDatabaseAgainAddsNothing() {
+    java.nio.file.Path db = conport();
+    memory.importConPort(db, REPO);
+    int events = published.size();
+
+    dev.baton.memory.ImportSummary again = memory.importConPort(db, REPO);
+
+    assertThat(again.added()).isZero();
+    assertThat(again.alreadyThere()).isEqualTo(7);
+    assertThat(again.linksAdded()).isZero();
+    assertThat(again.contextsUpdated()).isZero();
+    assertThat(
+            memory.search(new MemoryQuery(REPO, "a-1", null, Set.of(), List.of(), null, null, 50)))
+        .hasSize(7);
+    assertThat(memory.context(REPO, ContextKind.PRODUCT, null).version()).isEqualTo(3);
+    assertThat(published.size()).isEqualTo(events + 1); // only memory.imported
+  }
+
+  @Test
+  void aFileThatIsNotAConPortDatabaseIsRefusedAndNothingIsStored() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("not-conport");
+    java.nio.file.Path text = java.nio.file.Files.writeString(dir.resolve("notes.txt"), "hello");
+    java.nio.file.Path other = dir.resolve("other.db");
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + other)) {
+      c.createStatement().execute("CREATE TABLE decisions (id INTEGER PRIMARY KEY)");
+    }
+
+    assertThatThrownBy(() -> memory.importConPort(text, REPO))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("notes.txt is not a ConPort database");
+    assertThatThrownBy(() -> memory.importConPort(other, REPO))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("is not a ConPort database: it has no table 'product_context'");
+    assertThatThrownBy(() -> memory.importConPort(dir.resolve("missing.db"), REPO))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("no file");
+    assertThat(
+            memory.search(new MemoryQuery(REPO, "a-1", null, Set.of(), List.of(), null, null, 50)))
+        .isEmpty();
+  }
+
+  @Test
+  void anImportKeepsWhatBatonAlreadyHoldsUnderTheSameKey() {
+    memory.log(
+        new NewMemoryItem(
+            REPO,
+            MemoryKind.CUSTOM_DATA,
+            "ledger",
+            "glossary",
+            "\"ours\"",
+            null,
+            null,
+            null,
+            List.of(),
+            "a-1",
+            false));
+
+    dev.baton.memory.ImportSummary summary = memory.importConPort(conport(), REPO);
+
+    assertThat(summary.added()).isEqualTo(6);
+    assertThat(summary.skipped()).anySatisfy(s -> assertThat(s).contains("glossary/ledger"));
+    assertThat(search("b-1", "ledger").get(0).item().body()).isEqualTo("\"ours\"");
+  }
 }

@@ -2,8 +2,10 @@ package dev.baton.memory.internal;
 
 import dev.baton.core.InvalidInputException;
 import dev.baton.events.NewEvent;
+import dev.baton.memory.ConPortImport;
 import dev.baton.memory.ContextKind;
 import dev.baton.memory.ContextUpdate;
+import dev.baton.memory.ImportSummary;
 import dev.baton.memory.LinkedItem;
 import dev.baton.memory.MemoryConfig;
 import dev.baton.memory.MemoryContext;
@@ -42,6 +44,67 @@ public final class DefaultMemoryService implements MemoryService {
 
   @Override
   public MemoryItem log(NewMemoryItem item) {
+    validate(item);
+    if (item.parentId() != null) {
+      if (item.kind() != MemoryKind.PROGRESS) {
+        throw new InvalidInputException("only progress entries have a parent");
+      }
+      MemoryItem parent =
+          store
+              .find(item.parentId())
+              .filter(p -> p.workspace().equals(item.workspace()))
+              .filter(p -> !p.isPrivate() || p.instance().equals(item.instance()))
+              .orElseThrow(() -> new MemoryItemNotFoundException(item.parentId()));
+      if (parent.kind() != MemoryKind.PROGRESS) {
+        throw new InvalidInputException(
+            "parent "
+                + parent.id()
+                + " is a "
+                + parent.kind().wireName()
+                + ", not a progress entry");
+      }
+    }
+    return store.log(item, clock.instant(), DefaultMemoryService::logged);
+  }
+
+  @Override
+  public ImportSummary importConPort(java.nio.file.Path file, String workspace) {
+    ConPortImport read = ConPortReader.read(file, workspace, clock.instant());
+    List<String> invalid = new java.util.ArrayList<>();
+    List<ConPortImport.Item> valid = new java.util.ArrayList<>();
+    for (ConPortImport.Item i : read.items()) {
+      try {
+        validate(i.item());
+        valid.add(i);
+      } catch (InvalidInputException e) {
+        invalid.add(i.origin() + ": " + e.getMessage());
+      }
+    }
+    ImportSummary stored =
+        store.importAll(
+            workspace,
+            new ConPortImport(valid, read.links(), read.contexts()),
+            clock.instant(),
+            s -> {
+              Map<String, Object> data = new LinkedHashMap<>();
+              data.put("file", file.toString());
+              data.put("added", s.added());
+              data.put("links", s.linksAdded());
+              data.put("contexts", s.contextsUpdated());
+              return new NewEvent("memory.imported", workspace, null, data);
+            });
+    List<String> skipped = new java.util.ArrayList<>(invalid);
+    skipped.addAll(stored.skipped());
+    return new ImportSummary(
+        stored.added(),
+        stored.alreadyThere(),
+        stored.linksAdded(),
+        stored.contextsUpdated(),
+        skipped);
+  }
+
+  /** The checks every item passes before it is stored, whoever writes it. */
+  private void validate(NewMemoryItem item) {
     String titleName = titleName(item.kind());
     require(item.title(), titleName);
     switch (item.kind()) {
@@ -81,26 +144,6 @@ public final class DefaultMemoryService implements MemoryService {
               + config.maxItemChars()
               + " (memory.max-item-chars): store a summary and point to the file or commit");
     }
-    if (item.parentId() != null) {
-      if (item.kind() != MemoryKind.PROGRESS) {
-        throw new InvalidInputException("only progress entries have a parent");
-      }
-      MemoryItem parent =
-          store
-              .find(item.parentId())
-              .filter(p -> p.workspace().equals(item.workspace()))
-              .filter(p -> !p.isPrivate() || p.instance().equals(item.instance()))
-              .orElseThrow(() -> new MemoryItemNotFoundException(item.parentId()));
-      if (parent.kind() != MemoryKind.PROGRESS) {
-        throw new InvalidInputException(
-            "parent "
-                + parent.id()
-                + " is a "
-                + parent.kind().wireName()
-                + ", not a progress entry");
-      }
-    }
-    return store.log(item, clock.instant(), DefaultMemoryService::logged);
   }
 
   private static NewEvent logged(MemoryItem item) {

@@ -1,7 +1,9 @@
 package dev.baton.store.internal;
 
 import dev.baton.events.NewEvent;
+import dev.baton.memory.ConPortImport;
 import dev.baton.memory.ContextKind;
+import dev.baton.memory.ImportSummary;
 import dev.baton.memory.MemoryContext;
 import dev.baton.memory.MemoryHit;
 import dev.baton.memory.MemoryItem;
@@ -308,6 +310,19 @@ final class SqlMemoryStore implements MemoryStore {
         rs.getString("description"),
         rs.getString("instance_id"),
         Instant.ofEpochMilli(rs.getLong("created_at")));
+  }
+
+  @Override
+  public ImportSummary importAll(
+      String workspace, ConPortImport batch, Instant at, Function<ImportSummary, NewEvent> event) {
+    return db.write(
+        "memory.import",
+        tx -> {
+          db.lock(tx.connection(), "memory-import " + workspace);
+          ImportSummary summary = new SqlMemoryImport(tx.connection(), workspace).run(batch, at);
+          tx.emit(event.apply(summary));
+          return summary;
+        });
   }
 
   @Override
