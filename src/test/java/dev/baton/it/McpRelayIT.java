@@ -6,7 +6,6 @@ import dev.baton.testing.GitRepos;
 import dev.baton.testing.NpmPackages;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -46,7 +45,7 @@ class McpRelayIT {
   private BrokerProcess broker;
   private Path repo;
   private Path everything;
-  private final List<McpSyncClient> clients = new ArrayList<>();
+  private final McpClients clients = new McpClients();
 
   @BeforeEach
   void start() {
@@ -79,13 +78,7 @@ class McpRelayIT {
 
   @AfterEach
   void stop() {
-    for (McpSyncClient c : clients) {
-      try {
-        c.closeGracefully();
-      } catch (RuntimeException e) {
-        // the broker may be gone already
-      }
-    }
+    clients.close();
     broker.close();
   }
 
@@ -379,25 +372,7 @@ class McpRelayIT {
   }
 
   private McpSyncClient connect(String instance, UnaryOperator<McpClient.SyncSpec> customise) {
-    Map<String, String> headers =
-        Map.of(
-            "Authorization",
-            "Bearer " + broker.token(),
-            "X-Baton-Instance",
-            instance,
-            "X-Baton-Workspace",
-            repo.toString());
-    HttpClientStreamableHttpTransport transport =
-        HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + broker.tcpPort())
-            .endpoint("/mcp/developer")
-            .addHttpRequestCustomizer(
-                (builder, method, uri, body, context) -> headers.forEach(builder::header))
-            .build();
-    McpSyncClient c =
-        customise.apply(McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60))).build();
-    clients.add(c);
-    c.initialize();
-    return c;
+    return clients.connect(broker, "developer", instance, repo, customise);
   }
 
   private static McpSchema.CallToolRequest call(String tool, Map<String, Object> args) {
@@ -405,12 +380,6 @@ class McpRelayIT {
   }
 
   private static String text(McpSchema.CallToolResult r) {
-    StringBuilder out = new StringBuilder();
-    for (McpSchema.Content c : r.content()) {
-      if (c instanceof McpSchema.TextContent t) {
-        out.append(t.text());
-      }
-    }
-    return out.toString();
+    return McpClients.text(r);
   }
 }

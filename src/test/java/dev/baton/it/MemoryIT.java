@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baton.api.client.BrokerClient;
 import dev.baton.api.client.HttpResponse;
 import dev.baton.testing.GitRepos;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,7 @@ class MemoryIT {
 
   private BrokerProcess broker;
   private Path repo;
-  private final List<McpSyncClient> clients = new ArrayList<>();
+  private final McpClients clients = new McpClients();
 
   private BrokerSandbox sandbox;
 
@@ -53,7 +52,7 @@ class MemoryIT {
 
   @AfterEach
   void stop() {
-    clients.forEach(McpSyncClient::closeGracefully);
+    clients.close();
     broker.close();
   }
 
@@ -411,24 +410,7 @@ class MemoryIT {
   }
 
   private McpSyncClient connect(String role, String instance) {
-    Map<String, String> headers =
-        Map.of(
-            "Authorization",
-            "Bearer " + broker.token(),
-            "X-Baton-Instance",
-            instance,
-            "X-Baton-Workspace",
-            repo.toString());
-    HttpClientStreamableHttpTransport transport =
-        HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + broker.tcpPort())
-            .endpoint("/mcp/" + role)
-            .addHttpRequestCustomizer(
-                (builder, method, uri, body, context) -> headers.forEach(builder::header))
-            .build();
-    McpSyncClient c = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30)).build();
-    clients.add(c);
-    c.initialize();
-    return c;
+    return clients.connect(broker, role, instance, repo, UnaryOperator.identity());
   }
 
   private static JsonNode ok(McpSyncClient c, String tool, Map<String, Object> args) {
@@ -446,6 +428,6 @@ class MemoryIT {
   }
 
   private static String text(McpSchema.CallToolResult r) {
-    return ((McpSchema.TextContent) r.content().get(0)).text();
+    return McpClients.text(r);
   }
 }
