@@ -72,6 +72,7 @@ final class MemoryTools {
     for (ContextKind kind : ContextKind.values()) {
       out.addAll(contextTools(role, kind));
     }
+    out.addAll(conPortReads(role, limit));
     out.add(
         tool(
             "link_conport_items",
@@ -306,6 +307,87 @@ final class MemoryTools {
                           string(args, "status"),
                           limit(args))));
             }));
+  }
+
+  /** ConPort's other reads, each a search of one kind under ConPort's name and arguments. */
+  private List<SyncToolSpecification> conPortReads(String role, Map<String, Object> limit) {
+    Map<String, Object> term = prop("string", "words to find");
+    return List.of(
+        tool(
+            "search_decisions_fts",
+            "Search decisions.",
+            schema(props("query_term", term, "limit", limit), "query_term"),
+            role,
+            (me, args) -> ofKind(me, MemoryKind.DECISION, string(args, "query_term"), args)),
+        tool(
+            "search_custom_data_value_fts",
+            "Search custom data.",
+            schema(
+                props(
+                    "query_term", term,
+                    "category_filter", prop("string", "only this category"),
+                    "limit", limit),
+                "query_term"),
+            role,
+            (me, args) ->
+                inCategory(
+                    ofKind(me, MemoryKind.CUSTOM_DATA, string(args, "query_term"), args),
+                    string(args, "category_filter"),
+                    null,
+                    limit(args))),
+        tool(
+            "get_system_patterns",
+            "System patterns, newest first.",
+            schema(
+                props(
+                    "tags_filter_include_all",
+                    stringArray("only patterns with all these tags"),
+                    "limit",
+                    limit)),
+            role,
+            (me, args) -> ofKind(me, MemoryKind.SYSTEM_PATTERN, null, args)),
+        tool(
+            "get_custom_data",
+            "Custom data by category and key.",
+            schema(
+                props(
+                    "category", prop("string", "only this category"),
+                    "key", prop("string", "only this key"),
+                    "limit", limit)),
+            role,
+            (me, args) ->
+                inCategory(
+                    ofKind(me, MemoryKind.CUSTOM_DATA, null, args),
+                    string(args, "category"),
+                    string(args, "key"),
+                    limit(args))));
+  }
+
+  /** Items of one kind; custom data is fetched in full when a category filters it afterwards. */
+  private List<Map<String, Object>> ofKind(
+      Instance me, MemoryKind kind, String text, Map<String, Object> args) {
+    boolean filtered = args.containsKey("category") || args.containsKey("category_filter");
+    return hits(
+        memory.search(
+            new MemoryQuery(
+                workspace(me),
+                me.id(),
+                text,
+                Set.of(kind),
+                strings(args, "tags_filter_include_all"),
+                null,
+                null,
+                filtered ? MemoryConfig.DEFAULTS.maxResults() : limit(args))));
+  }
+
+  /** Custom items of the category (and key), when given, at most {@code limit}. */
+  private static List<Map<String, Object>> inCategory(
+      List<Map<String, Object>> items, String category, String key, int limit) {
+    return items.stream()
+        .filter(m -> category == null || category.equals(m.get("category")))
+        .filter(m -> key == null || key.equals(m.get("key")))
+        .limit(limit)
+        .toList();
   }
 
   /**

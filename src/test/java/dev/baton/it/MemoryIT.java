@@ -261,6 +261,28 @@ class MemoryIT {
     McpSyncClient agent = connect("research", "claude-4e000009");
     JsonNode found = ok(agent, "search_memory", Map.of("query", "billing postgres"));
     assertThat(found.get(0).path("summary").asString()).isEqualTo("Use Postgres for billing");
+    // ConPort's own names for the same reads work too (memory.tools: full).
+    assertThat(
+            ok(agent, "search_decisions_fts", Map.of("query_term", "legacy"))
+                .get(0)
+                .path("summary")
+                .asString())
+        .isEqualTo("Drop the legacy API");
+    JsonNode retries =
+        ok(agent, "get_custom_data", Map.of("category", "settings", "key", "retries"));
+    assertThat(retries).hasSize(1);
+    assertThat(retries.get(0).path("value").path("max").asInt()).isEqualTo(3);
+    assertThat(ok(agent, "get_system_patterns", Map.of()).get(0).path("name").asString())
+        .isEqualTo("Outbox");
+    assertThat(
+            ok(
+                    agent,
+                    "search_custom_data_value_fts",
+                    Map.of("query_term", "payments", "category_filter", "glossary"))
+                .get(0)
+                .path("key")
+                .asString())
+        .isEqualTo("ledger");
     assertThat(
             sandbox
                 .expect(
