@@ -277,15 +277,11 @@ public final class Gateway implements AutoCloseable {
       try {
         Offer offer;
         if (d.scope() == DownstreamConfig.Scope.SHARED) {
-          offer = pool(d, new Caller(DISCOVERY, "", scratch(), scratch())).offer();
+          offer = pool(d, discoveryCaller()).offer();
         } else {
           // Per-workspace and per-instance servers list the same tools wherever they run: one
           // started in a scratch directory tells them, then goes.
-          Pool probe =
-              new Pool(
-                  d,
-                  server + "|" + DISCOVERY,
-                  vars(new Caller(DISCOVERY, "", scratch(), scratch())));
+          Pool probe = new Pool(d, server + "|" + DISCOVERY, vars(discoveryCaller()));
           try {
             offer = probe.offer();
           } finally {
@@ -427,8 +423,8 @@ public final class Gateway implements AutoCloseable {
           case WORKSPACE -> d.name() + "|workspace:" + caller.workspace();
           case INSTANCE -> d.name() + "|instance:" + caller.instance();
         };
-    Caller who = caller == null ? new Caller(DISCOVERY, "", scratch(), scratch()) : caller;
-    return pools.computeIfAbsent(key, k -> new Pool(d, k, vars(who)));
+    return pools.computeIfAbsent(
+        key, k -> new Pool(d, k, vars(caller == null ? discoveryCaller() : caller)));
   }
 
   private static Map<String, String> vars(Caller caller) {
@@ -442,14 +438,18 @@ public final class Gateway implements AutoCloseable {
     return vars;
   }
 
-  private Path scratch() {
+  /**
+   * Who a shared server, or a server started only to learn its tools, runs for: nobody, in the
+   * scratch directory (created here).
+   */
+  private Caller discoveryCaller() {
     try {
       Files.createDirectories(scratch);
     } catch (IOException e) {
       throw new BatonException(
           ErrorCode.INTERNAL, "cannot create " + scratch + ": " + e.getMessage(), e);
     }
-    return scratch;
+    return new Caller(DISCOVERY, "", scratch, scratch);
   }
 
   private void sweep() {

@@ -1,10 +1,15 @@
 package dev.baton.mcp;
 
+import static dev.baton.mcp.ToolArgs.flag;
+import static dev.baton.mcp.ToolArgs.id;
+import static dev.baton.mcp.ToolArgs.object;
 import static dev.baton.mcp.ToolArgs.prop;
+import static dev.baton.mcp.ToolArgs.props;
 import static dev.baton.mcp.ToolArgs.schema;
 import static dev.baton.mcp.ToolArgs.string;
 import static dev.baton.mcp.ToolArgs.stringArray;
 import static dev.baton.mcp.ToolArgs.strings;
+import static dev.baton.mcp.ToolArgs.whole;
 
 import dev.baton.core.BatonException;
 import dev.baton.memory.ConPortFields;
@@ -191,17 +196,13 @@ final class MemoryTools {
                     stringArray("only decisions with all these tags"))),
             role,
             (me, args) ->
-                hits(
-                    memory.search(
-                        new MemoryQuery(
-                            workspace(me),
-                            me.id(),
-                            null,
-                            Set.of(MemoryKind.DECISION),
-                            strings(args, "tags_filter_include_all"),
-                            null,
-                            null,
-                            limit(args))))),
+                ofKind(
+                    me,
+                    MemoryKind.DECISION,
+                    null,
+                    strings(args, "tags_filter_include_all"),
+                    null,
+                    limit(args))),
         tool(
             "log_progress",
             "Record a task's progress: status (TODO, IN_PROGRESS, DONE), description.",
@@ -235,17 +236,13 @@ final class MemoryTools {
             schema(props("status_filter", prop("string", "only this status"), "limit", limit)),
             role,
             (me, args) ->
-                hits(
-                    memory.search(
-                        new MemoryQuery(
-                            workspace(me),
-                            me.id(),
-                            null,
-                            Set.of(MemoryKind.PROGRESS),
-                            List.of(),
-                            null,
-                            string(args, "status_filter"),
-                            limit(args))))),
+                ofKind(
+                    me,
+                    MemoryKind.PROGRESS,
+                    null,
+                    List.of(),
+                    string(args, "status_filter"),
+                    limit(args))),
         tool(
             "log_custom_data",
             "Store a JSON value under category and key (replaces it).",
@@ -363,21 +360,26 @@ final class MemoryTools {
                     limit(args))));
   }
 
-  /** Items of one kind; custom data is fetched in full when a category filters it afterwards. */
+  /** Items of one kind, best first (newest first without text), as ConPort shows them. */
   private List<Map<String, Object>> ofKind(
-      Instance me, MemoryKind kind, String text, Map<String, Object> args) {
-    boolean filtered = args.containsKey("category") || args.containsKey("category_filter");
+      Instance me, MemoryKind kind, String text, List<String> tags, String status, int limit) {
     return hits(
         memory.search(
             new MemoryQuery(
-                workspace(me),
-                me.id(),
-                text,
-                Set.of(kind),
-                strings(args, "tags_filter_include_all"),
-                null,
-                null,
-                filtered ? MemoryConfig.DEFAULTS.maxResults() : limit(args))));
+                workspace(me), me.id(), text, Set.of(kind), tags, null, status, limit)));
+  }
+
+  /** ConPort's reads of one kind; custom data is fetched in full when a category filters it. */
+  private List<Map<String, Object>> ofKind(
+      Instance me, MemoryKind kind, String text, Map<String, Object> args) {
+    boolean filtered = args.containsKey("category") || args.containsKey("category_filter");
+    return ofKind(
+        me,
+        kind,
+        text,
+        strings(args, "tags_filter_include_all"),
+        null,
+        filtered ? MemoryConfig.DEFAULTS.maxResults() : limit(args));
   }
 
   /** Custom items of the category (and key), when given, at most {@code limit}. */
@@ -436,18 +438,6 @@ final class MemoryTools {
     return flag(args, "own") ? me.id() : null;
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> object(Map<String, Object> args, String key) {
-    Object v = args.get(key);
-    if (v == null) {
-      return null;
-    }
-    if (!(v instanceof Map)) {
-      throw new IllegalArgumentException("argument '" + key + "' must be a JSON object");
-    }
-    return (Map<String, Object>) v;
-  }
-
   private SyncToolSpecification tool(
       String name,
       String description,
@@ -470,35 +460,8 @@ final class MemoryTools {
     return hits.stream().map(h -> ConPortFields.of(h.item())).toList();
   }
 
-  private static Map<String, Object> props(Object... keyValues) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < keyValues.length; i += 2) {
-      m.put((String) keyValues[i], keyValues[i + 1]);
-    }
-    return m;
-  }
-
-  private static boolean flag(Map<String, Object> args, String key) {
-    Object v = args.get(key);
-    if (v == null) {
-      return false;
-    }
-    if (!(v instanceof Boolean b)) {
-      throw new IllegalArgumentException("argument '" + key + "' must be true or false");
-    }
-    return b;
-  }
-
   private static int limit(Map<String, Object> args) {
     return args.get("limit") == null ? DEFAULT_LIMIT : whole(args, "limit");
-  }
-
-  private static int whole(Map<String, Object> args, String key) {
-    Object v = args.get(key);
-    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw new IllegalArgumentException("argument '" + key + "' must be a whole number");
-    }
-    return n.intValue();
   }
 
   /** An item id, as a number or as a string of digits (ConPort's ids may come as either). */
@@ -512,16 +475,5 @@ final class MemoryTools {
       throw new IllegalArgumentException("argument '" + key + "' is required: an item id");
     }
     return id;
-  }
-
-  private static Long id(Map<String, Object> args, String key) {
-    Object v = args.get(key);
-    if (v == null) {
-      return null;
-    }
-    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw new IllegalArgumentException("argument '" + key + "' must be an item id");
-    }
-    return n.longValue();
   }
 }

@@ -122,4 +122,53 @@ final class ToolArgs {
     }
     return Duration.ofMillis(Math.round(n.doubleValue() * 1000));
   }
+
+  static Map<String, Object> props(Object... keyValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      m.put((String) keyValues[i], keyValues[i + 1]);
+    }
+    return m;
+  }
+
+  static boolean flag(Map<String, Object> args, String key) {
+    Object v = args.get(key);
+    if (v == null) {
+      return false;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw new IllegalArgumentException("argument '" + key + "' must be true or false");
+    }
+    return b;
+  }
+
+  /** A required whole number. */
+  static int whole(Map<String, Object> args, String key) {
+    return (int) wholeNumber(args.get(key), key, "a whole number");
+  }
+
+  /** An optional id (a whole number); null when absent. */
+  static Long id(Map<String, Object> args, String key) {
+    Object v = args.get(key);
+    return v == null ? null : wholeNumber(v, key, "an item id");
+  }
+
+  private static long wholeNumber(Object v, String key, String what) {
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw new IllegalArgumentException("argument '" + key + "' must be " + what);
+    }
+    return n.longValue();
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> object(Map<String, Object> args, String key) {
+    Object v = args.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Map)) {
+      throw new IllegalArgumentException("argument '" + key + "' must be a JSON object");
+    }
+    return (Map<String, Object>) v;
+  }
 }

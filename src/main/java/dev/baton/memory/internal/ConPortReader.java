@@ -53,18 +53,17 @@ final class ConPortReader {
     }
     String url = "jdbc:sqlite:file:" + file.toAbsolutePath() + "?mode=ro";
     try (Connection c = DriverManager.getConnection(url)) {
-      Set<String> tables = tables(c, file);
+      Set<String> tables = tables(c);
       for (String t : REQUIRED) {
         if (!tables.contains(t)) {
           throw new InvalidInputException(
               file + " is not a ConPort database: it has no table '" + t + "'");
         }
       }
-      List<ConPortImport.Item> items = new ArrayList<>();
-      decisions(c, workspace, now, items);
-      progress(c, workspace, now, items);
-      patterns(c, workspace, now, items);
-      custom(c, workspace, now, items);
+      List<ConPortImport.Item> items = new ArrayList<>(decisions(c, workspace, now));
+      items.addAll(progress(c, workspace, now));
+      items.addAll(patterns(c, workspace, now));
+      items.addAll(custom(c, workspace, now));
       List<ConPortImport.Link> links = tables.contains("context_links") ? links(c, now) : List.of();
       List<ConPortImport.Context> contexts = new ArrayList<>();
       for (ContextKind kind : ContextKind.values()) {
@@ -79,147 +78,161 @@ final class ConPortReader {
     }
   }
 
-  private static Set<String> tables(Connection c, Path file) throws SQLException {
-    Set<String> out = new HashSet<>();
+  private static Set<String> tables(Connection c) throws SQLException {
+    return new HashSet<>(
+        rows(c, "SELECT name FROM sqlite_master WHERE type = 'table'", rs -> rs.getString(1)));
+  }
+
+  /** Reads one row into a value. */
+  @FunctionalInterface
+  private interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private static <T> List<T> rows(Connection c, String sql, Row<T> row) throws SQLException {
+    List<T> out = new ArrayList<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+        ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
-        out.add(rs.getString(1));
+        out.add(row.read(rs));
       }
     }
     return out;
   }
 
-  private static void decisions(
-      Connection c, String workspace, Instant now, List<ConPortImport.Item> out)
+  /** An item of one kind; the fields are those of {@link NewMemoryItem}. */
+  private static ConPortImport.Item item(
+      String table,
+      ResultSet rs,
+      NewMemoryItem item,
+      String parentOrigin,
+      Instant createdAt,
+      Instant updatedAt)
       throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT id, timestamp, summary, rationale, implementation_details, tags"
-                    + " FROM decisions ORDER BY id")) {
-      while (rs.next()) {
-        Instant at = time(rs.getString("timestamp"), now);
-        out.add(
-            new ConPortImport.Item(
-                "conport:decisions:" + rs.getLong("id"),
-                new NewMemoryItem(
-                    workspace,
-                    MemoryKind.DECISION,
-                    rs.getString("summary"),
-                    null,
-                    rs.getString("rationale"),
-                    rs.getString("implementation_details"),
-                    null,
-                    null,
-                    tags(rs.getString("tags")),
-                    null,
-                    false),
-                null,
-                at,
-                at));
-      }
-    }
+    return new ConPortImport.Item(
+        "conport:" + table + ":" + rs.getLong("id"), item, parentOrigin, createdAt, updatedAt);
   }
 
-  private static void progress(
-      Connection c, String workspace, Instant now, List<ConPortImport.Item> out)
+  private static List<ConPortImport.Item> decisions(Connection c, String workspace, Instant now)
       throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT id, timestamp, status, description, parent_id FROM progress_entries"
-                    + " ORDER BY id")) {
-      while (rs.next()) {
-        Instant at = time(rs.getString("timestamp"), now);
-        long parent = rs.getLong("parent_id");
-        String parentOrigin = rs.wasNull() ? null : "conport:progress_entries:" + parent;
-        out.add(
-            new ConPortImport.Item(
-                "conport:progress_entries:" + rs.getLong("id"),
-                new NewMemoryItem(
-                    workspace,
-                    MemoryKind.PROGRESS,
-                    rs.getString("description"),
-                    null,
-                    null,
-                    null,
-                    rs.getString("status"),
-                    null,
-                    List.of(),
-                    null,
-                    false),
-                parentOrigin,
-                at,
-                at));
-      }
-    }
+    return rows(
+        c,
+        "SELECT id, timestamp, summary, rationale, implementation_details, tags"
+            + " FROM decisions ORDER BY id",
+        rs -> {
+          Instant at = time(rs.getString("timestamp"), now);
+          return item(
+              "decisions",
+              rs,
+              new NewMemoryItem(
+                  workspace,
+                  MemoryKind.DECISION,
+                  rs.getString("summary"),
+                  null,
+                  rs.getString("rationale"),
+                  rs.getString("implementation_details"),
+                  null,
+                  null,
+                  tags(rs.getString("tags")),
+                  null,
+                  false),
+              null,
+              at,
+              at);
+        });
   }
 
-  private static void patterns(
-      Connection c, String workspace, Instant now, List<ConPortImport.Item> out)
+  private static List<ConPortImport.Item> progress(Connection c, String workspace, Instant now)
       throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT * FROM system_patterns ORDER BY id")) {
-      while (rs.next()) {
-        Instant created = time(column(rs, "timestamp_created"), now);
-        out.add(
-            new ConPortImport.Item(
-                "conport:system_patterns:" + rs.getLong("id"),
-                new NewMemoryItem(
-                    workspace,
-                    MemoryKind.SYSTEM_PATTERN,
-                    rs.getString("name"),
-                    null,
-                    rs.getString("description"),
-                    null,
-                    null,
-                    null,
-                    tags(column(rs, "tags")),
-                    null,
-                    false),
-                null,
-                created,
-                time(column(rs, "timestamp_updated"), created)));
-      }
-    }
+    return rows(
+        c,
+        "SELECT id, timestamp, status, description, parent_id FROM progress_entries ORDER BY id",
+        rs -> {
+          Instant at = time(rs.getString("timestamp"), now);
+          long parent = rs.getLong("parent_id");
+          String parentOrigin = rs.wasNull() ? null : "conport:progress_entries:" + parent;
+          return item(
+              "progress_entries",
+              rs,
+              new NewMemoryItem(
+                  workspace,
+                  MemoryKind.PROGRESS,
+                  rs.getString("description"),
+                  null,
+                  null,
+                  null,
+                  rs.getString("status"),
+                  null,
+                  List.of(),
+                  null,
+                  false),
+              parentOrigin,
+              at,
+              at);
+        });
   }
 
-  private static void custom(
-      Connection c, String workspace, Instant now, List<ConPortImport.Item> out)
+  private static List<ConPortImport.Item> patterns(Connection c, String workspace, Instant now)
       throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT * FROM custom_data ORDER BY id")) {
-      while (rs.next()) {
-        Instant created = time(column(rs, "timestamp_created"), now);
-        out.add(
-            new ConPortImport.Item(
-                "conport:custom_data:" + rs.getLong("id"),
-                new NewMemoryItem(
-                    workspace,
-                    MemoryKind.CUSTOM_DATA,
-                    rs.getString("key"),
-                    rs.getString("category"),
-                    rs.getString("value"),
-                    null,
-                    null,
-                    null,
-                    List.of(),
-                    null,
-                    false),
-                null,
-                created,
-                time(column(rs, "timestamp_updated"), created)));
-      }
-    }
+    return rows(
+        c,
+        "SELECT * FROM system_patterns ORDER BY id",
+        rs -> {
+          Instant created = time(column(rs, "timestamp_created"), now);
+          return item(
+              "system_patterns",
+              rs,
+              new NewMemoryItem(
+                  workspace,
+                  MemoryKind.SYSTEM_PATTERN,
+                  rs.getString("name"),
+                  null,
+                  rs.getString("description"),
+                  null,
+                  null,
+                  null,
+                  tags(column(rs, "tags")),
+                  null,
+                  false),
+              null,
+              created,
+              time(column(rs, "timestamp_updated"), created));
+        });
+  }
+
+  private static List<ConPortImport.Item> custom(Connection c, String workspace, Instant now)
+      throws SQLException {
+    return rows(
+        c,
+        "SELECT * FROM custom_data ORDER BY id",
+        rs -> {
+          Instant created = time(column(rs, "timestamp_created"), now);
+          return item(
+              "custom_data",
+              rs,
+              new NewMemoryItem(
+                  workspace,
+                  MemoryKind.CUSTOM_DATA,
+                  rs.getString("key"),
+                  rs.getString("category"),
+                  rs.getString("value"),
+                  null,
+                  null,
+                  null,
+                  List.of(),
+                  null,
+                  false),
+              null,
+              created,
+              time(column(rs, "timestamp_updated"), created));
+        });
   }
 
   private static List<ConPortImport.Link> links(Connection c, Instant now) throws SQLException {
-    List<ConPortImport.Link> out = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT * FROM context_links ORDER BY id")) {
-      while (rs.next()) {
-        out.add(
+    return rows(
+        c,
+        "SELECT * FROM context_links ORDER BY id",
+        rs ->
             new ConPortImport.Link(
                 "conport:context_links:" + rs.getLong("id"),
                 origin(rs.getString("source_item_type"), rs.getString("source_item_id")),
@@ -227,9 +240,6 @@ final class ConPortReader {
                 rs.getString("relationship_type"),
                 rs.getString("description"),
                 time(rs.getString("timestamp"), now)));
-      }
-    }
-    return out;
   }
 
   /** The origin of a linked item as ConPort names its type, or a description when unknown. */
@@ -251,24 +261,19 @@ final class ConPortReader {
   private static ConPortImport.Context context(Connection c, ContextKind kind, boolean withHistory)
       throws SQLException {
     String table = kind.wireName() + "_context";
-    Map<String, Object> content = Map.of();
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT content FROM " + table + " WHERE id = 1")) {
-      if (rs.next()) {
-        content = object(rs.getString(1), table);
-      }
-    }
-    List<Map<String, Object>> history = new ArrayList<>();
-    if (withHistory) {
-      try (Statement s = c.createStatement();
-          ResultSet rs =
-              s.executeQuery("SELECT content FROM " + table + "_history ORDER BY version, id")) {
-        while (rs.next()) {
-          history.add(object(rs.getString(1), table + "_history"));
-        }
-      }
-    }
-    return new ConPortImport.Context(kind, content, history);
+    List<Map<String, Object>> current =
+        rows(
+            c,
+            "SELECT content FROM " + table + " WHERE id = 1",
+            rs -> object(rs.getString(1), table));
+    List<Map<String, Object>> history =
+        withHistory
+            ? rows(
+                c,
+                "SELECT content FROM " + table + "_history ORDER BY version, id",
+                rs -> object(rs.getString(1), table + "_history"))
+            : List.of();
+    return new ConPortImport.Context(kind, current.isEmpty() ? Map.of() : current.get(0), history);
   }
 
   private static Map<String, Object> object(String json, String table) {

@@ -2,6 +2,7 @@ package dev.baton.store.internal;
 
 import dev.baton.memory.ConPortImport;
 import dev.baton.memory.ImportSummary;
+import dev.baton.memory.MemoryContext;
 import dev.baton.memory.MemoryKind;
 import dev.baton.memory.NewMemoryItem;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class SqlMemoryImport {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
+  private final SqlMemoryStore store;
   private final Connection c;
   private final String workspace;
   private final Map<String, Long> ids = new HashMap<>();
@@ -30,7 +33,8 @@ final class SqlMemoryImport {
   private int added;
   private int alreadyThere;
 
-  SqlMemoryImport(Connection c, String workspace) {
+  SqlMemoryImport(SqlMemoryStore store, Connection c, String workspace) {
+    this.store = store;
     this.c = c;
     this.workspace = workspace;
   }
@@ -177,78 +181,21 @@ final class SqlMemoryImport {
    * first.
    */
   private boolean context(ConPortImport.Context ctx, Instant at) throws SQLException {
-    String kind = ctx.kind().wireName();
-    Integer version = null;
-    String current = null;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT version, content FROM memory_contexts"
-                + " WHERE workspace = ? AND kind = ? AND owner = ''")) {
-      ps.setString(1, workspace);
-      ps.setString(2, kind);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          version = rs.getInt(1);
-          current = rs.getString(2);
-        }
-      }
-    }
-    String content = JSON.writeValueAsString(ctx.content());
-    if (current != null && JSON.readTree(current).equals(JSON.readTree(content))) {
+    Optional<MemoryContext> current = store.lockContext(c, workspace, ctx.kind(), null);
+    if (current.isPresent()
+        ? JSON.valueToTree(current.get().content()).equals(JSON.valueToTree(ctx.content()))
+        : ctx.content().isEmpty() && ctx.history().isEmpty()) {
       return false;
     }
-    if (version == null && ctx.content().isEmpty() && ctx.history().isEmpty()) {
-      return false;
-    }
-    int next;
-    if (version == null) {
-      next = 1;
+    int version = current.map(MemoryContext::version).orElse(0) + 1;
+    if (current.isEmpty()) {
       for (Map<String, Object> old : ctx.history()) {
-        history(kind, next++, JSON.writeValueAsString(old), at);
+        SqlMemoryStore.contextHistory(c, workspace, ctx.kind(), null, version++, old, null, at);
       }
-    } else {
-      // baton's current version goes to the history, as any update does.
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO memory_context_history (workspace, kind, owner, version, content,"
-                  + " instance_id, updated_at) SELECT workspace, kind, owner, version, content,"
-                  + " instance_id, updated_at FROM memory_contexts"
-                  + " WHERE workspace = ? AND kind = ? AND owner = ''")) {
-        ps.setString(1, workspace);
-        ps.setString(2, kind);
-        ps.executeUpdate();
-      }
-      next = version + 1;
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            version == null
-                ? "INSERT INTO memory_contexts (version, content, instance_id, updated_at,"
-                    + " workspace, kind, owner) VALUES (?, ?, NULL, ?, ?, ?, '')"
-                : "UPDATE memory_contexts SET version = ?, content = ?, instance_id = NULL,"
-                    + " updated_at = ? WHERE workspace = ? AND kind = ? AND owner = ''")) {
-      ps.setInt(1, next);
-      ps.setString(2, content);
-      ps.setLong(3, at.toEpochMilli());
-      ps.setString(4, workspace);
-      ps.setString(5, kind);
-      ps.executeUpdate();
-    }
+    SqlMemoryStore.putContext(
+        c, workspace, ctx.kind(), null, current, version, ctx.content(), null, at);
     return true;
-  }
-
-  private void history(String kind, int version, String content, Instant at) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO memory_context_history (workspace, kind, owner, version, content,"
-                + " instance_id, updated_at) VALUES (?, ?, '', ?, ?, NULL, ?)")) {
-      ps.setString(1, workspace);
-      ps.setString(2, kind);
-      ps.setInt(3, version);
-      ps.setString(4, content);
-      ps.setLong(5, at.toEpochMilli());
-      ps.executeUpdate();
-    }
   }
 
   private Long idOf(String table, String origin) throws SQLException {

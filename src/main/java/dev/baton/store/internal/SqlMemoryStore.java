@@ -319,7 +319,8 @@ final class SqlMemoryStore implements MemoryStore {
         "memory.import",
         tx -> {
           db.lock(tx.connection(), "memory-import " + workspace);
-          ImportSummary summary = new SqlMemoryImport(tx.connection(), workspace).run(batch, at);
+          ImportSummary summary =
+              new SqlMemoryImport(this, tx.connection(), workspace).run(batch, at);
           tx.emit(event.apply(summary));
           return summary;
         });
@@ -330,7 +331,8 @@ final class SqlMemoryStore implements MemoryStore {
     return db.read("memory.context", c -> currentContext(c, workspace, kind, owner, false));
   }
 
-  private Optional<MemoryContext> currentContext(
+  /** The context's current version, its row locked until the transaction ends when asked. */
+  Optional<MemoryContext> currentContext(
       Connection c, String workspace, ContextKind kind, String owner, boolean forUpdate)
       throws SQLException {
     try (PreparedStatement ps =
@@ -356,53 +358,95 @@ final class SqlMemoryStore implements MemoryStore {
       String instance,
       Instant at,
       Function<MemoryContext, NewEvent> event) {
-    String key = owner == null ? "" : owner;
     return db.write(
         "memory.update_context",
         tx -> {
           Connection c = tx.connection();
-          db.lock(c, "memory-context " + workspace + " " + kind.wireName() + " " + key);
-          Optional<MemoryContext> current = currentContext(c, workspace, kind, owner, true);
+          Optional<MemoryContext> current = lockContext(c, workspace, kind, owner);
           Map<String, Object> next =
               change.apply(current.map(MemoryContext::content).orElse(Map.of()));
           int version = current.map(MemoryContext::version).orElse(0) + 1;
-          if (current.isPresent()) {
-            MemoryContext old = current.get();
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "INSERT INTO memory_context_history (workspace, kind, owner, version, content,"
-                        + " instance_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-              ps.setString(1, workspace);
-              ps.setString(2, kind.wireName());
-              ps.setString(3, key);
-              ps.setInt(4, old.version());
-              ps.setString(5, JSON.writeValueAsString(old.content()));
-              ps.setString(6, old.instance());
-              ps.setLong(7, old.updatedAt().toEpochMilli());
-              ps.executeUpdate();
-            }
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  current.isPresent()
-                      ? "UPDATE memory_contexts SET version = ?, content = ?, instance_id = ?,"
-                          + " updated_at = ? WHERE workspace = ? AND kind = ? AND owner = ?"
-                      : "INSERT INTO memory_contexts (version, content, instance_id, updated_at,"
-                          + " workspace, kind, owner) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setInt(1, version);
-            ps.setString(2, JSON.writeValueAsString(next));
-            ps.setString(3, instance);
-            ps.setLong(4, at.toEpochMilli());
-            ps.setString(5, workspace);
-            ps.setString(6, kind.wireName());
-            ps.setString(7, key);
-            ps.executeUpdate();
-          }
           MemoryContext written =
-              new MemoryContext(workspace, kind, owner, version, next, instance, at);
+              putContext(c, workspace, kind, owner, current, version, next, instance, at);
           tx.emit(event.apply(written));
           return written;
         });
+  }
+
+  /**
+   * Takes the lock on one context for the rest of the transaction (across broker nodes on
+   * PostgreSQL) and reads its current version.
+   */
+  Optional<MemoryContext> lockContext(
+      Connection c, String workspace, ContextKind kind, String owner) throws SQLException {
+    String key = owner == null ? "" : owner;
+    db.lock(c, "memory-context " + workspace + " " + kind.wireName() + " " + key);
+    return currentContext(c, workspace, kind, owner, true);
+  }
+
+  /**
+   * Writes {@code next} as the context's version {@code version}; the current version, if any, goes
+   * to the history first.
+   */
+  static MemoryContext putContext(
+      Connection c,
+      String workspace,
+      ContextKind kind,
+      String owner,
+      Optional<MemoryContext> current,
+      int version,
+      Map<String, Object> next,
+      String instance,
+      Instant at)
+      throws SQLException {
+    if (current.isPresent()) {
+      MemoryContext old = current.get();
+      contextHistory(
+          c, workspace, kind, owner, old.version(), old.content(), old.instance(), old.updatedAt());
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            current.isPresent()
+                ? "UPDATE memory_contexts SET version = ?, content = ?, instance_id = ?,"
+                    + " updated_at = ? WHERE workspace = ? AND kind = ? AND owner = ?"
+                : "INSERT INTO memory_contexts (version, content, instance_id, updated_at,"
+                    + " workspace, kind, owner) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setInt(1, version);
+      ps.setString(2, JSON.writeValueAsString(next));
+      ps.setString(3, instance);
+      ps.setLong(4, at.toEpochMilli());
+      ps.setString(5, workspace);
+      ps.setString(6, kind.wireName());
+      ps.setString(7, owner == null ? "" : owner);
+      ps.executeUpdate();
+    }
+    return new MemoryContext(workspace, kind, owner, version, next, instance, at);
+  }
+
+  /** Keeps one earlier version of a context. */
+  static void contextHistory(
+      Connection c,
+      String workspace,
+      ContextKind kind,
+      String owner,
+      int version,
+      Map<String, Object> content,
+      String instance,
+      Instant at)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO memory_context_history (workspace, kind, owner, version, content,"
+                + " instance_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, workspace);
+      ps.setString(2, kind.wireName());
+      ps.setString(3, owner == null ? "" : owner);
+      ps.setInt(4, version);
+      ps.setString(5, JSON.writeValueAsString(content));
+      ps.setString(6, instance);
+      ps.setLong(7, at.toEpochMilli());
+      ps.executeUpdate();
+    }
   }
 
   @Override
