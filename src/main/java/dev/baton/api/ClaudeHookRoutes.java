@@ -1,6 +1,9 @@
 package dev.baton.api;
 
 import dev.baton.core.BatonException;
+import dev.baton.handoff.CheckpointService;
+import dev.baton.handoff.InboxEntry;
+import dev.baton.handoff.MessageService;
 import dev.baton.leases.AcquireRequest;
 import dev.baton.leases.Lease;
 import dev.baton.leases.LeaseConflictException;
@@ -39,11 +42,20 @@ public final class ClaudeHookRoutes {
 
   private final InstanceService instances;
   private final LeaseService leases;
+  private final MessageService messages;
+  private final CheckpointService checkpoints;
   private final Clock clock;
 
-  public ClaudeHookRoutes(InstanceService instances, LeaseService leases, Clock clock) {
+  public ClaudeHookRoutes(
+      InstanceService instances,
+      LeaseService leases,
+      MessageService messages,
+      CheckpointService checkpoints,
+      Clock clock) {
     this.instances = instances;
     this.leases = leases;
+    this.messages = messages;
+    this.checkpoints = checkpoints;
     this.clock = clock;
   }
 
@@ -70,6 +82,10 @@ public final class ClaudeHookRoutes {
           return Reply.ok(preToolUse(id, role, input));
         case "SessionStart":
           return Reply.ok(sessionStart(id, role, input));
+        case "UserPromptSubmit":
+          ensureInstance(id, role, input.cwd());
+          return Reply.ok(
+              news(id).map(text -> additional("UserPromptSubmit", text)).orElse(Map.of()));
         case "Stop":
         case "SubagentStop":
           ensureInstance(id, role, input.cwd());
@@ -192,10 +208,58 @@ public final class ClaudeHookRoutes {
         }
       }
     }
+    if ("resume".equals(input.source()) || "startup".equals(input.source())) {
+      String where = whereLeftOff(me);
+      if (where != null) {
+        context.append("\n\n").append(where);
+      }
+    }
+    news(me.id()).ifPresent(text -> context.append("\n\n").append(text));
+    return additional("SessionStart", context.toString().strip());
+  }
+
+  private static Map<String, Object> additional(String event, String text) {
     Map<String, Object> specific = new LinkedHashMap<>();
-    specific.put("hookEventName", "SessionStart");
-    specific.put("additionalContext", context.toString().strip());
+    specific.put("hookEventName", event);
+    specific.put("additionalContext", text);
     return Map.of("hookSpecificOutput", specific);
+  }
+
+  /**
+   * The instance's own last checkpoint when it has one (a resumed session), else the workspace's (a
+   * new session after others ended); null when there is none.
+   */
+  private String whereLeftOff(Instance me) {
+    boolean own = !checkpoints.list(null, me.id(), true, 1).isEmpty();
+    if (!own && checkpoints.list(me.workspace().toString(), null, true, 1).isEmpty()) {
+      return null;
+    }
+    return own
+        ? checkpoints.resume(null, me.id())
+        : checkpoints.resume(me.workspace().toString(), null);
+  }
+
+  /** Unread messages and handoffs to show the agent now (marked read), or empty. */
+  private java.util.Optional<String> news(String id) {
+    List<InboxEntry> news = messages.news(id);
+    if (news.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    StringBuilder text = new StringBuilder("baton inbox (").append(news.size()).append(" new):");
+    for (InboxEntry e : news) {
+      text.append("\n- #")
+          .append(e.message().id())
+          .append(' ')
+          .append(e.message().importance().wireName())
+          .append(" from ")
+          .append(e.message().from())
+          .append(": ")
+          .append(e.message().text());
+      if (e.message().ackRequested()) {
+        text.append(" (acknowledge: inbox tool with ack [").append(e.message().id()).append("])");
+      }
+    }
+    return java.util.Optional.of(text.toString());
   }
 
   /** Heartbeats the instance, registering it first when the broker does not know it. */

@@ -420,7 +420,7 @@ final class MemoryCommand implements Runnable {
     }
   }
 
-  private static String queryString(Map<String, Object> query) {
+  static String queryString(Map<String, Object> query) {
     List<String> parts = new ArrayList<>();
     query.forEach(
         (k, v) ->

@@ -2,6 +2,7 @@ package dev.baton.config;
 
 import dev.baton.events.EventsConfig;
 import dev.baton.gateway.GatewayConfig;
+import dev.baton.handoff.HandoffConfig;
 import dev.baton.leases.LeaseConfig;
 import dev.baton.memory.MemoryConfig;
 import dev.baton.registry.RegistryConfig;
@@ -23,6 +24,7 @@ import java.util.Optional;
  * @param leases lease timing
  * @param roles every known role by name, sorted
  * @param gateway downstream MCP servers and what each role sees of them
+ * @param handoff handoffs, messages and checkpoints
  * @param logLevel root log level of {@code baton serve}
  */
 public record BatonConfig(
@@ -36,6 +38,7 @@ public record BatonConfig(
     Map<String, RoleConfig> roles,
     GatewayConfig gateway,
     MemoryConfig memory,
+    HandoffConfig handoff,
     String logLevel) {
 
   public BatonConfig {

@@ -4,6 +4,7 @@ import dev.baton.events.EventsConfig;
 import dev.baton.gateway.DownstreamConfig;
 import dev.baton.gateway.GatewayConfig;
 import dev.baton.gateway.RoleTools;
+import dev.baton.handoff.HandoffConfig;
 import dev.baton.leases.LeaseConfig;
 import dev.baton.memory.MemoryConfig;
 import dev.baton.registry.RegistryConfig;
@@ -106,6 +107,7 @@ public final class ConfigLoader {
                 "servers",
                 "gateway",
                 "memory",
+                "handoff",
                 "log");
     List<String> warnings = new ArrayList<>();
 
@@ -168,6 +170,7 @@ public final class ConfigLoader {
         new EventsConfig(positive(events, "retention", EventsConfig.DEFAULT_RETENTION));
     LeaseConfig leases = leases(root.section("leases"));
     MemoryConfig memory = memory(root.section("memory"));
+    HandoffConfig handoff = handoff(root.section("handoff"));
 
     Section log = root.section("log").allowOnly("level");
     String level =
@@ -193,8 +196,20 @@ public final class ConfigLoader {
             roles,
             gateway,
             memory,
+            handoff,
             level);
     return new Loaded(config, List.copyOf(warnings));
+  }
+
+  private HandoffConfig handoff(Section section) {
+    section.allowOnly(
+        "expire-after", "checkpoint-interval", "digest-interval", "max-message-chars");
+    HandoffConfig d = HandoffConfig.DEFAULTS;
+    return new HandoffConfig(
+        positive(section, "expire-after", d.expireAfter()),
+        positive(section, "checkpoint-interval", d.checkpointInterval()),
+        positive(section, "digest-interval", d.digestInterval()),
+        range(section, "max-message-chars", d.maxMessageChars(), 100, 1024 * 1024));
   }
 
   private MemoryConfig memory(Section section) {

@@ -83,6 +83,12 @@ public final class ConfigPrinter {
     memory.put("tools", config.memory().tools().wireName());
     memory.put("max-item-chars", config.memory().maxItemChars());
     root.put("memory", memory);
+    Map<String, Object> handoff = new LinkedHashMap<>();
+    handoff.put("expire-after", Units.formatDuration(config.handoff().expireAfter()));
+    handoff.put("checkpoint-interval", Units.formatDuration(config.handoff().checkpointInterval()));
+    handoff.put("digest-interval", Units.formatDuration(config.handoff().digestInterval()));
+    handoff.put("max-message-chars", config.handoff().maxMessageChars());
+    root.put("handoff", handoff);
     Map<String, Object> servers = new LinkedHashMap<>();
     for (DownstreamConfig d : config.gateway().servers().values()) {
       Map<String, Object> entry = new LinkedHashMap<>();

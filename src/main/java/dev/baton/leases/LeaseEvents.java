@@ -15,6 +15,12 @@ public final class LeaseEvents {
    */
   public static final String RELEASED = "lease.released";
 
+  /**
+   * Given to another instance by a handoff, under a new fencing token; the event names the new
+   * holder, and {@code from} the old one.
+   */
+  public static final String TRANSFERRED = "lease.transferred";
+
   /** Not renewed within its TTL; released by the broker. */
   public static final String EXPIRED = "lease.expired";
 

@@ -40,6 +40,27 @@ public interface LeaseService {
   Lease get(String leaseId);
 
   /**
+   * Gives leases of one instance to another in one transaction: no moment exists in which a third
+   * instance could take them, and each gets the workspace's next fencing token. Emits {@code
+   * lease.transferred} for each.
+   *
+   * @param paths files or globs of the workspace: the leases of {@code from} that overlap them
+   *     move; empty to move every lease it holds
+   * @return the moved leases, as the new holder has them (empty when {@code from} holds none and no
+   *     path was named)
+   * @throws dev.baton.core.InvalidInputException when a named path is not leased by {@code from},
+   *     or the two instances work in different workspaces (nothing moves then)
+   * @throws dev.baton.registry.InstanceNotFoundException when either instance is not registered
+   */
+  List<Lease> transfer(String from, String to, List<String> paths);
+
+  /**
+   * Gives the named leases of {@code from} back to (or on to) {@code to}, as {@link #transfer}
+   * does; leases {@code from} no longer holds are skipped.
+   */
+  List<Lease> transferLeases(String from, String to, List<String> leaseIds);
+
+  /**
    * @param workspace any directory of a workspace, or null for all
    * @param instance a holder, or null for all
    */

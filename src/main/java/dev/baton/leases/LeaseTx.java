@@ -29,6 +29,14 @@ public interface LeaseTx {
 
   void delete(Lease lease);
 
+  /**
+   * Gives a lease to another instance under the workspace's next fencing token, renewed for its own
+   * TTL from {@code now}.
+   *
+   * @throws dev.baton.registry.InstanceNotFoundException when the new holder is not registered
+   */
+  Lease transfer(Lease lease, String instance, String role, Instant now);
+
   /** Appends an event in this transaction. */
   void emit(NewEvent event);
 }

@@ -2,6 +2,9 @@ package dev.baton.mcp;
 
 import dev.baton.core.Version;
 import dev.baton.gateway.Gateway;
+import dev.baton.handoff.CheckpointService;
+import dev.baton.handoff.HandoffService;
+import dev.baton.handoff.MessageService;
 import dev.baton.leases.LeaseService;
 import dev.baton.memory.MemoryConfig;
 import dev.baton.memory.MemoryService;
@@ -27,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -88,6 +92,9 @@ public final class McpEndpoints implements AutoCloseable {
   private final GatewayTools gatewayTools;
   private final Map<String, CompletableFuture<Void>> listed = new ConcurrentHashMap<>();
 
+  /** The MCP sessions of each instance, as {@code <role> <session id>}. */
+  private final Map<String, Set<String>> sessionsOf = new ConcurrentHashMap<>();
+
   /** Requests that may be cancelled, by session and JSON-RPC id. */
   private final Map<String, Cancellation> cancellable = new ConcurrentHashMap<>();
 
@@ -104,6 +111,9 @@ public final class McpEndpoints implements AutoCloseable {
       LeaseService leases,
       MemoryService memory,
       MemoryConfig.ToolSet memoryTools,
+      HandoffService handoffs,
+      MessageService messages,
+      CheckpointService checkpoints,
       Gateway gateway,
       Clock clock) {
     this.instances = instances;
@@ -123,9 +133,11 @@ public final class McpEndpoints implements AutoCloseable {
               }
             });
     MemoryTools memoryToolSet = new MemoryTools(memory, callers, clock);
+    HandoffTools handoffTools = new HandoffTools(handoffs, messages, checkpoints, callers);
     JacksonMcpJsonMapper mapper = mapper();
     for (String role : instances.roles()) {
       List<McpServerFeatures.SyncToolSpecification> specs = new ArrayList<>(tools.forRole(role));
+      specs.addAll(handoffTools.forRole(role));
       specs.addAll(memoryToolSet.forRole(role, memoryTools));
       specs.addAll(gatewayTools.meta(role));
       HttpServletStreamableServerTransportProvider transport =
@@ -169,6 +181,7 @@ public final class McpEndpoints implements AutoCloseable {
     new CoordinationTools(null, null, null, null, r -> {})
         .forRole("any")
         .forEach(t -> out.add(t.tool()));
+    new HandoffTools(null, null, null, null).forRole("any").forEach(t -> out.add(t.tool()));
     new MemoryTools(null, null, null).forRole("any", memoryTools).forEach(t -> out.add(t.tool()));
     new GatewayTools(null, null).meta("any").forEach(t -> out.add(t.tool()));
     return out;
@@ -212,6 +225,42 @@ public final class McpEndpoints implements AutoCloseable {
                   }
                 },
                 discovery));
+  }
+
+  /**
+   * Sends a logging notification ({@code notifications/message}) to every MCP session of the
+   * instance that listens (its GET stream is open); sessions that have ended are forgotten. Does
+   * not block.
+   *
+   * @return how many sessions it was sent to
+   */
+  public int notifyInstance(String instance, McpSchema.LoggingLevel level, String text) {
+    Set<String> sessions = sessionsOf.get(instance);
+    if (sessions == null) {
+      return 0;
+    }
+    int sent = 0;
+    for (String key : List.copyOf(sessions)) {
+      int space = key.indexOf(' ');
+      HttpServletStreamableServerTransportProvider transport =
+          transports.get(key.substring(0, space));
+      String session = key.substring(space + 1);
+      transport
+          .notifyClient(
+              session,
+              McpSchema.METHOD_NOTIFICATION_MESSAGE,
+              new McpSchema.LoggingMessageNotification(level, "baton", text))
+          // never on the caller's thread: events are published on the store's writer thread
+          .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+          .subscribe(
+              ok -> {},
+              error -> {
+                LOG.debug("notification to {} failed: {}", session, error.getMessage());
+                sessions.remove(key);
+              });
+      sent++;
+    }
+    return sent;
   }
 
   /** The roles served, each at {@code /mcp/<role>}. */
@@ -266,6 +315,11 @@ public final class McpEndpoints implements AutoCloseable {
       }
       String named = request.getHeader("X-Baton-Instance");
       String instance = callers.boundTo(session, named);
+      if (instance != null && session != null) {
+        sessionsOf
+            .computeIfAbsent(instance, k -> ConcurrentHashMap.newKeySet())
+            .add(role + " " + session);
+      }
       if (instance != null) {
         try {
           instances.heartbeat(instance);
@@ -287,6 +341,9 @@ public final class McpEndpoints implements AutoCloseable {
       }
       transport.service(request, response);
       if ("DELETE".equals(request.getMethod()) && session != null) {
+        if (instance != null && sessionsOf.containsKey(instance)) {
+          sessionsOf.get(instance).remove(role + " " + session);
+        }
         callers.forget(session); // the client ended its session
       }
     }

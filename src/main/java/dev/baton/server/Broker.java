@@ -6,6 +6,7 @@ import dev.baton.api.BrokerInfo;
 import dev.baton.api.ClaudeHookRoutes;
 import dev.baton.api.EventStreams;
 import dev.baton.api.GuardRoutes;
+import dev.baton.api.HandoffRoutes;
 import dev.baton.api.JsonErrorHandler;
 import dev.baton.api.LeaseRoutes;
 import dev.baton.api.MemoryRoutes;
@@ -19,8 +20,13 @@ import dev.baton.events.NewEvent;
 import dev.baton.events.internal.DefaultEventService;
 import dev.baton.events.internal.EventBus;
 import dev.baton.gateway.Gateway;
+import dev.baton.handoff.MessageService;
+import dev.baton.handoff.internal.DefaultCheckpointService;
+import dev.baton.handoff.internal.DefaultHandoffService;
+import dev.baton.handoff.internal.DefaultMessageService;
 import dev.baton.leases.internal.DefaultLeaseService;
 import dev.baton.mcp.McpEndpoints;
+import dev.baton.mcp.Notices;
 import dev.baton.memory.MemoryService;
 import dev.baton.memory.internal.DefaultMemoryService;
 import dev.baton.registry.InstanceEvents;
@@ -145,10 +151,31 @@ public final class Broker implements AutoCloseable {
     resources.add(leases);
     leaseService = leases;
 
+    MemoryService memory = new DefaultMemoryService(store.memory(), config.memory(), clock);
+    DefaultCheckpointService checkpoints =
+        new DefaultCheckpointService(
+            store.handoffs(),
+            instances,
+            leases,
+            memory,
+            new GitWorkspaceResolver(),
+            config.handoff(),
+            clock,
+            events);
+    resources.add(checkpoints);
+    DefaultHandoffService handoffs =
+        new DefaultHandoffService(
+            store.handoffs(), instances, leases, checkpoints, config.handoff(), clock, events);
+    resources.add(handoffs);
+    MessageService messages =
+        new DefaultMessageService(
+            store.handoffs(), instances, new GitWorkspaceResolver(), config.handoff(), clock);
+
     Router router = new Router();
     new ApiRoutes(instances, streams, metrics, this::info, clock).addTo(router);
     new LeaseRoutes(leases).addTo(router);
-    new ClaudeHookRoutes(instances, leases, clock).addTo(router);
+    new ClaudeHookRoutes(instances, leases, messages, checkpoints, clock).addTo(router);
+    new HandoffRoutes(handoffs, messages, checkpoints, new GitWorkspaceResolver()).addTo(router);
     new GuardRoutes(leases, clock).addTo(router);
     Gateway gateway =
         new Gateway(
@@ -173,15 +200,34 @@ public final class Broker implements AutoCloseable {
         .labelNames("server")
         .callback(cb -> gateway.processesByServer().forEach((name, n) -> cb.call(n, name)))
         .register(metrics);
-    MemoryService memory = new DefaultMemoryService(store.memory(), config.memory(), clock);
     new MemoryRoutes(memory, instances, new GitWorkspaceResolver(), clock).addTo(router);
-    mcp = new McpEndpoints(instances, leases, memory, config.memory().tools(), gateway, clock);
+    mcp =
+        new McpEndpoints(
+            instances,
+            leases,
+            memory,
+            config.memory().tools(),
+            handoffs,
+            messages,
+            checkpoints,
+            gateway,
+            clock);
     resources.add(mcp);
+    McpEndpoints endpoints = mcp;
+    EventService.Subscription notices =
+        events.subscribe(
+            e ->
+                Notices.of(e)
+                    .ifPresent(n -> endpoints.notifyInstance(e.instance(), n.level(), n.text())));
+    resources.add(notices::close);
     startHttp(router, metrics);
     resources.add(
         new Janitor(
             instances,
             leases,
+            handoffs,
+            checkpoints,
+            config.handoff().checkpointInterval(),
             store.events(),
             config.registry().sweepInterval(),
             config.events().retention(),

@@ -1,6 +1,8 @@
 package dev.baton.server;
 
 import dev.baton.events.EventStore;
+import dev.baton.handoff.CheckpointService;
+import dev.baton.handoff.HandoffService;
 import dev.baton.leases.LeaseService;
 import dev.baton.registry.InstanceService;
 import java.time.Clock;
@@ -11,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Background housekeeping: expires silent instances and overdue leases, prunes old events. */
+/**
+ * Background housekeeping: expires silent instances, overdue leases and unanswered handoffs,
+ * checkpoints active instances, prunes old events.
+ */
 final class Janitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Janitor.class);
   private static final Duration PRUNE_INTERVAL = Duration.ofMinutes(10);
@@ -27,6 +32,9 @@ final class Janitor implements AutoCloseable {
   Janitor(
       InstanceService instances,
       LeaseService leases,
+      HandoffService handoffs,
+      CheckpointService checkpoints,
+      Duration checkpointInterval,
       EventStore events,
       Duration sweep,
       Duration retention,
@@ -35,9 +43,17 @@ final class Janitor implements AutoCloseable {
         () -> {
           guarded("expiring instances", instances::expireOverdue);
           guarded("expiring leases", leases::expireOverdue);
+          guarded("expiring handoffs", handoffs::expireOverdue);
         },
         sweep.toMillis(),
         sweep.toMillis(),
+        TimeUnit.MILLISECONDS);
+    // often enough that an interval is overshot by at most a tenth of it (or 30 s)
+    long checkEvery = Math.max(1000, Math.min(30_000, checkpointInterval.toMillis() / 10));
+    executor.scheduleWithFixedDelay(
+        () -> guarded("checkpointing", checkpoints::takeDue),
+        checkEvery,
+        checkEvery,
         TimeUnit.MILLISECONDS);
     executor.scheduleWithFixedDelay(
         () -> guarded("pruning events", () -> events.pruneBefore(clock.instant().minus(retention))),

@@ -1,6 +1,7 @@
 package dev.baton.store;
 
 import dev.baton.events.EventStore;
+import dev.baton.handoff.HandoffStore;
 import dev.baton.leases.LeaseStore;
 import dev.baton.memory.MemoryStore;
 import dev.baton.registry.InstanceStore;
@@ -22,6 +23,8 @@ public interface Store extends AutoCloseable {
   LeaseStore leases();
 
   MemoryStore memory();
+
+  HandoffStore handoffs();
 
   /** Answers a trivial query; false when the database cannot be reached. */
   boolean isReachable();

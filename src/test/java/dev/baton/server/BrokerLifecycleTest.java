@@ -86,6 +86,7 @@ class BrokerLifecycleTest {
             sameSocket.roles(),
             sameSocket.gateway(),
             sameSocket.memory(),
+            sameSocket.handoff(),
             "info");
 
     assertThatThrownBy(() -> second = Broker.start(config, Clock.systemUTC()))
@@ -120,6 +121,7 @@ class BrokerLifecycleTest {
             other.roles(),
             other.gateway(),
             other.memory(),
+            other.handoff(),
             "info");
 
     assertThatThrownBy(() -> second = Broker.start(config, Clock.systemUTC()))
@@ -154,6 +156,7 @@ class BrokerLifecycleTest {
               base.roles(),
               base.gateway(),
               base.memory(),
+              base.handoff(),
               "info");
 
       assertThatThrownBy(() -> first = Broker.start(config, Clock.systemUTC()))

@@ -357,6 +357,85 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
   }
 
   @Override
+  public List<Lease> transfer(String from, String to, List<String> paths) {
+    return transfer(from, to, paths, null);
+  }
+
+  @Override
+  public List<Lease> transferLeases(String from, String to, List<String> leaseIds) {
+    return transfer(from, to, List.of(), Set.copyOf(leaseIds));
+  }
+
+  /** Moves the leases of {@code from} overlapping {@code paths}, or with {@code ids} when given. */
+  private List<Lease> transfer(String from, String to, List<String> paths, Set<String> ids) {
+    Instance giver = instances.get(from);
+    Instance taker = instances.get(to);
+    if (giver.id().equals(taker.id())) {
+      throw new InvalidInputException(
+          "an instance cannot hand leases to itself (" + from + ")", Map.of("field", "to"));
+    }
+    if (!giver.workspace().equals(taker.workspace())) {
+      throw new InvalidInputException(
+          to
+              + " works in "
+              + taker.workspace()
+              + ", not in "
+              + giver.workspace()
+              + "; leases move only within one workspace",
+          Map.of("field", "to"));
+    }
+    List<PathPattern> wanted = new ArrayList<>();
+    for (String p : paths) {
+      if (p == null || p.isBlank()) {
+        throw new InvalidInputException("an empty path was given", Map.of("field", "files"));
+      }
+      wanted.add(this.paths.resolve(giver.workspace(), p, false));
+    }
+    List<Lease> moved =
+        store.inWorkspace(
+            giver.workspace(),
+            tx -> {
+              Instant now = now();
+              List<Lease> mine =
+                  tx.live(now, l -> event(LeaseEvents.EXPIRED, l, Map.of())).stream()
+                      .filter(l -> l.instance().equals(from))
+                      .toList();
+              List<Lease> chosen = new ArrayList<>();
+              for (PathPattern p : wanted) {
+                List<Lease> covering = mine.stream().filter(l -> l.pattern().overlaps(p)).toList();
+                if (covering.isEmpty()) {
+                  throw new InvalidInputException(
+                      p.text()
+                          + " is not leased by "
+                          + from
+                          + "; its leases: "
+                          + (mine.isEmpty()
+                              ? "none"
+                              : String.join(
+                                  ", ", mine.stream().map(l -> l.pattern().text()).toList())),
+                      Map.of("field", "files", "path", p.text()));
+                }
+                covering.stream().filter(l -> !chosen.contains(l)).forEach(chosen::add);
+              }
+              List<Lease> out = new ArrayList<>();
+              if (ids != null) {
+                chosen.addAll(mine.stream().filter(l -> ids.contains(l.id())).toList());
+              }
+              for (Lease l : wanted.isEmpty() && ids == null ? mine : chosen) {
+                Lease given = tx.transfer(l, taker.id(), taker.role(), now);
+                tx.emit(event(LeaseEvents.TRANSFERRED, given, Map.of("from", from)));
+                out.add(given);
+              }
+              return out;
+            });
+    if (!moved.isEmpty() && queues.containsKey(giver.workspace())) {
+      // the new holder may itself be waiting for what it was just given
+      executor.execute(() -> serveWaiters(giver.workspace()));
+    }
+    return moved;
+  }
+
+  @Override
   public Lease get(String leaseId) {
     Instant now = now();
     return store

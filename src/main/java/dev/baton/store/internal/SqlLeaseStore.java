@@ -115,6 +115,19 @@ final class SqlLeaseStore implements LeaseStore {
   }
 
   private final class SqlLeaseTx implements LeaseTx {
+    /** Fails unless the instance is registered; locks its row against deletion meanwhile. */
+    private void requireInstance(Connection c, String instance) throws SQLException {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT 1 FROM instances WHERE id = ?" + db.rowLock(false))) {
+        ps.setString(1, instance);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new InstanceNotFoundException(instance);
+          }
+        }
+      }
+    }
+
     private final Tx tx;
     private final Path workspace;
 
@@ -154,15 +167,7 @@ final class SqlLeaseStore implements LeaseStore {
       return unchecked(
           () -> {
             Connection c = tx.connection();
-            try (PreparedStatement ps =
-                c.prepareStatement("SELECT 1 FROM instances WHERE id = ?" + db.rowLock(false))) {
-              ps.setString(1, draft.instance());
-              try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                  throw new InstanceNotFoundException(draft.instance());
-                }
-              }
-            }
+            requireInstance(c, draft.instance());
             long token = nextToken(c);
             try (PreparedStatement ps =
                 c.prepareStatement(
@@ -249,6 +254,43 @@ final class SqlLeaseStore implements LeaseStore {
                 now,
                 lease.renewedAt(),
                 lease.expiresAt());
+          });
+    }
+
+    @Override
+    public Lease transfer(Lease lease, String instance, String role, Instant now) {
+      return unchecked(
+          () -> {
+            Connection c = tx.connection();
+            requireInstance(c, instance);
+            long token = nextToken(c);
+            Instant expiry = now.plus(lease.ttl());
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE leases SET instance_id = ?, role = ?, fencing_token = ?, acquired_at = ?,"
+                        + " renewed_at = ?, expires_at = ? WHERE id = ?")) {
+              ps.setString(1, instance);
+              ps.setString(2, role);
+              ps.setLong(3, token);
+              ps.setLong(4, now.toEpochMilli());
+              ps.setLong(5, now.toEpochMilli());
+              ps.setLong(6, expiry.toEpochMilli());
+              ps.setLong(7, key(lease.id()));
+              ps.executeUpdate();
+            }
+            return new Lease(
+                lease.id(),
+                lease.workspace(),
+                instance,
+                role,
+                lease.pattern(),
+                lease.mode(),
+                lease.reason(),
+                token,
+                lease.ttl(),
+                now,
+                now,
+                expiry);
           });
     }
 

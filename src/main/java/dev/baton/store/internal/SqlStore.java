@@ -4,6 +4,7 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.baton.core.ErrorCode;
 import dev.baton.events.Event;
 import dev.baton.events.EventStore;
+import dev.baton.handoff.HandoffStore;
 import dev.baton.leases.LeaseStore;
 import dev.baton.memory.MemoryStore;
 import dev.baton.registry.InstanceStore;
@@ -26,6 +27,7 @@ public final class SqlStore implements Store {
   private final SqlEventStore events;
   private final SqlLeaseStore leases;
   private final SqlMemoryStore memory;
+  private final SqlHandoffStore handoffs;
 
   private SqlStore(Database db, String description) {
     this.db = db;
@@ -34,6 +36,7 @@ public final class SqlStore implements Store {
     this.events = new SqlEventStore(db);
     this.leases = new SqlLeaseStore(db);
     this.memory = new SqlMemoryStore(db);
+    this.handoffs = new SqlHandoffStore(db);
   }
 
   /**
@@ -112,6 +115,11 @@ public final class SqlStore implements Store {
   @Override
   public LeaseStore leases() {
     return leases;
+  }
+
+  @Override
+  public HandoffStore handoffs() {
+    return handoffs;
   }
 
   @Override

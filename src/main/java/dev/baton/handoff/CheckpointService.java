@@ -1,0 +1,39 @@
+package dev.baton.handoff;
+
+import java.util.List;
+
+/** Checkpoints of what each instance is doing, and "where you left off". Thread-safe. */
+public interface CheckpointService {
+  /**
+   * Records the instance's active context, leases, git state and the items it wrote since its
+   * previous checkpoint.
+   *
+   * @param reason e.g. {@code agent}, {@code handoff}, {@code manual}
+   * @param summary the agent's own words, or null
+   * @throws dev.baton.registry.InstanceNotFoundException when the instance is not registered
+   */
+  Checkpoint take(String instance, String reason, String summary);
+
+  /**
+   * Checkpoints every live instance that was active since its last checkpoint and whose last one is
+   * at least the checkpoint interval old; returns the new ones.
+   */
+  List<Checkpoint> takeDue();
+
+  /**
+   * @param workspace any directory of a workspace, or null for all
+   * @param instance null for all
+   * @param latestOnly only the newest of each instance
+   */
+  List<Checkpoint> list(String workspace, String instance, boolean latestOnly, int limit);
+
+  /**
+   * A short, readable "where you left off": the newest checkpoint of the instance, or of each
+   * instance of the workspace, with pending handoffs.
+   *
+   * @param workspace any directory of a workspace (ignored when {@code instance} is given)
+   * @param instance an instance id, live or gone, or null
+   * @throws dev.baton.core.InvalidInputException when neither is given
+   */
+  String resume(String workspace, String instance);
+}

@@ -1,0 +1,41 @@
+package dev.baton.handoff;
+
+import java.util.List;
+
+/** Messages between instances and people, and each instance's inbox. Thread-safe. */
+public interface MessageService {
+  /**
+   * Sends a message to an instance, to every live instance of a role, or to every live instance of
+   * the workspace ({@code all}); the sender itself is left out.
+   *
+   * @return the stored message and its deliveries
+   * @throws dev.baton.core.InvalidInputException for blank or oversized text, an unknown address,
+   *     or an address nobody answers to (nothing is stored then)
+   * @throws dev.baton.registry.InstanceNotFoundException when the sender or recipient instance is
+   *     not registered
+   */
+  List<InboxEntry> send(MessageRequest request);
+
+  /**
+   * The instance's messages, newest first.
+   *
+   * @param markRead true to mark the listed unread ones as read
+   */
+  List<InboxEntry> inbox(String instance, boolean unreadOnly, boolean markRead, int limit);
+
+  /**
+   * Acknowledges messages in the instance's inbox; each sender is told by an event.
+   *
+   * @throws dev.baton.core.InvalidInputException naming an id that is not in its inbox
+   */
+  List<InboxEntry> acknowledge(String instance, List<Long> messageIds);
+
+  /**
+   * What to show an agent now, marked read: its unread normal and urgent messages, plus its
+   * low-importance ones when a digest is due (once per digest interval).
+   */
+  List<InboxEntry> news(String instance);
+
+  /** Every delivery of one message. */
+  List<InboxEntry> message(long id);
+}

@@ -1,0 +1,457 @@
+package dev.baton.handoff.internal;
+
+import dev.baton.core.BatonException;
+import dev.baton.core.InvalidInputException;
+import dev.baton.events.Event;
+import dev.baton.events.EventService;
+import dev.baton.events.NewEvent;
+import dev.baton.handoff.Checkpoint;
+import dev.baton.handoff.CheckpointService;
+import dev.baton.handoff.Handoff;
+import dev.baton.handoff.HandoffConfig;
+import dev.baton.handoff.HandoffEvents;
+import dev.baton.handoff.HandoffNotFoundException;
+import dev.baton.handoff.HandoffRequest;
+import dev.baton.handoff.HandoffService;
+import dev.baton.handoff.HandoffStatus;
+import dev.baton.handoff.HandoffStore;
+import dev.baton.handoff.Importance;
+import dev.baton.handoff.Message;
+import dev.baton.leases.Lease;
+import dev.baton.leases.LeaseService;
+import dev.baton.registry.Instance;
+import dev.baton.registry.InstanceEvents;
+import dev.baton.registry.InstanceFilter;
+import dev.baton.registry.InstanceNotFoundException;
+import dev.baton.registry.InstanceService;
+import dev.baton.registry.UnknownRoleException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Handoffs over a {@link HandoffStore}. The leases move first, in one lease transaction; the
+ * handoff is stored after, and should storing fail the leases are given back. Thread-safe.
+ */
+public final class DefaultHandoffService implements HandoffService, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultHandoffService.class);
+  private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_.-]{0,63}");
+  private static final int INCLUDED_CHECKPOINTS = 3;
+
+  private final HandoffStore store;
+  private final InstanceService instances;
+  private final LeaseService leases;
+  private final CheckpointService checkpoints;
+  private final HandoffConfig config;
+  private final Clock clock;
+  private final ExecutorService arrivals =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "baton-handoffs");
+            t.setDaemon(true);
+            return t;
+          });
+  private final EventService.Subscription subscription;
+
+  public DefaultHandoffService(
+      HandoffStore store,
+      InstanceService instances,
+      LeaseService leases,
+      CheckpointService checkpoints,
+      HandoffConfig config,
+      Clock clock,
+      EventService events) {
+    this.store = store;
+    this.instances = instances;
+    this.leases = leases;
+    this.checkpoints = checkpoints;
+    this.config = config;
+    this.clock = clock;
+    this.subscription = events.subscribe(this::onEvent);
+  }
+
+  private void onEvent(Event e) {
+    if (e.type().equals(InstanceEvents.REGISTERED) && e.instance() != null) {
+      String id = e.instance();
+      arrivals.execute(() -> offerWaiting(id));
+    }
+  }
+
+  @Override
+  public Handoff send(HandoffRequest request) {
+    String summary = Texts.required(request.summary(), "summary", config.maxMessageChars());
+    String kind =
+        request.kind() == null || request.kind().isBlank() ? "session" : request.kind().strip();
+    if (!KIND.matcher(kind).matches()) {
+      throw new InvalidInputException(
+          "kind '"
+              + kind
+              + "' is not a short lowercase name such as debugging_session (letters, digits, _ . -)",
+          Map.of("field", "kind"));
+    }
+    if (request.from() == null || request.from().isBlank()) {
+      throw new InvalidInputException(
+          "field 'from' is required: the instance handing over", Map.of("field", "from"));
+    }
+    Instance sender = instances.get(request.from().strip());
+    String to = request.to() == null ? "" : request.to().strip();
+    if (to.isEmpty()) {
+      throw new InvalidInputException(
+          "field 'to' is required: an instance id or role:<name>", Map.of("field", "to"));
+    }
+    String role = null;
+    Instance recipient;
+    if (to.startsWith("role:")) {
+      role = to.substring("role:".length()).strip();
+      if (!instances.roles().contains(role)) {
+        throw new UnknownRoleException(role, instances.roles());
+      }
+      recipient = nextOfRole(sender, role).orElse(null);
+    } else {
+      recipient = instances.get(to);
+      if (recipient.id().equals(sender.id())) {
+        throw new InvalidInputException(
+            "an instance cannot hand off to itself", Map.of("field", "to"));
+      }
+      if (!recipient.workspace().equals(sender.workspace())) {
+        throw new InvalidInputException(
+            to + " works in " + recipient.workspace() + ", not in " + sender.workspace(),
+            Map.of("field", "to"));
+      }
+    }
+    boolean movesFiles = request.allFiles() || !request.files().isEmpty();
+    List<Lease> moved =
+        recipient != null && movesFiles
+            ? leases.transfer(
+                sender.id(), recipient.id(), request.allFiles() ? List.of() : request.files())
+            : List.of();
+    if (recipient == null && !request.allFiles() && !request.files().isEmpty()) {
+      // nothing moves yet; the named files must still be the sender's
+      checkHeld(sender, request.files());
+    }
+    Checkpoint taken =
+        checkpoints.take(
+            sender.id(),
+            "handoff",
+            "handed "
+                + kind
+                + " to "
+                + (recipient == null ? to : recipient.id())
+                + ": "
+                + Texts.cut(summary, 500));
+    List<Long> included =
+        request.includeCheckpoints()
+            ? checkpoints.list(null, sender.id(), false, INCLUDED_CHECKPOINTS).stream()
+                .map(Checkpoint::id)
+                .toList()
+            : List.of(taken.id());
+    Instant now = now();
+    Handoff draft =
+        new Handoff(
+            0,
+            sender.workspace(),
+            sender.id(),
+            recipient == null ? null : recipient.id(),
+            role,
+            kind,
+            summary,
+            request.allFiles() ? List.of("*all its leases*") : request.files(),
+            moved.stream().map(Lease::id).toList(),
+            included,
+            HandoffStatus.PENDING,
+            null,
+            now,
+            null,
+            now.plus(config.expireAfter()));
+    try {
+      return store.insertHandoff(draft, this::announcement, DefaultHandoffService::sentEvent);
+    } catch (RuntimeException e) {
+      if (!moved.isEmpty()) {
+        try {
+          leases.transferLeases(
+              recipient.id(), sender.id(), moved.stream().map(Lease::id).toList());
+        } catch (RuntimeException back) {
+          e.addSuppressed(back);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** The live instance of the role in the sender's workspace heard from most recently. */
+  private Optional<Instance> nextOfRole(Instance sender, String role) {
+    return instances.list(new InstanceFilter(sender.workspace().toString(), role)).stream()
+        .filter(i -> !i.id().equals(sender.id()))
+        .max(Comparator.comparing(Instance::lastHeartbeat));
+  }
+
+  /** Refuses files to move later when the sender holds no lease at all. */
+  private void checkHeld(Instance sender, List<String> files) {
+    if (leases.list(sender.workspace().toString(), sender.id()).isEmpty()) {
+      throw new InvalidInputException(
+          String.join(", ", files) + " is not leased by " + sender.id() + "; it holds no leases",
+          Map.of("field", "files"));
+    }
+  }
+
+  /** The message that tells the recipient, once there is one. */
+  private Message announcement(Handoff h) {
+    if (h.to() == null) {
+      return null;
+    }
+    StringBuilder text =
+        new StringBuilder()
+            .append("Handoff #")
+            .append(h.id())
+            .append(" from ")
+            .append(h.from())
+            .append(" (")
+            .append(h.kind())
+            .append("): ")
+            .append(h.summary());
+    if (!h.leases().isEmpty()) {
+      text.append("\nLeases now yours: ").append(String.join(", ", h.leases()));
+    }
+    if (!h.checkpoints().isEmpty()) {
+      text.append("\nIts checkpoints: ")
+          .append(String.join(", ", h.checkpoints().stream().map(c -> "#" + c).toList()));
+    }
+    text.append("\nAnswer with handoff_accept or handoff_decline (handoff_id ")
+        .append(h.id())
+        .append(").");
+    return new Message(
+        0,
+        h.workspace(),
+        h.from(),
+        h.to(),
+        Importance.URGENT,
+        text.toString(),
+        false,
+        h.id(),
+        h.createdAt());
+  }
+
+  private static NewEvent sentEvent(Handoff h) {
+    Map<String, Object> data = details(h);
+    if (h.to() == null) {
+      data.put("waitingForRole", h.toRole());
+    }
+    return new NewEvent(HandoffEvents.SENT, h.workspace().toString(), h.to(), data);
+  }
+
+  private static Map<String, Object> details(Handoff h) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("handoff", h.id());
+    data.put("from", h.from());
+    data.put("to", h.address());
+    data.put("kind", h.kind());
+    data.put("summary", Texts.cut(h.summary(), 300));
+    data.put("leases", h.leases());
+    data.put("status", h.status().wireName());
+    return data;
+  }
+
+  /** Gives the handoffs waiting for the new instance's role to it. */
+  private void offerWaiting(String id) {
+    Instance arrived;
+    try {
+      arrived = instances.get(id);
+    } catch (InstanceNotFoundException e) {
+      return;
+    }
+    for (Handoff h : store.waitingForRole(arrived.workspace().toString(), arrived.role())) {
+      if (h.from().equals(arrived.id())) {
+        continue;
+      }
+      try {
+        List<Lease> moved = moveOnArrival(h, arrived);
+        Optional<Handoff> given =
+            store.updatePending(
+                h.assigned(arrived.id(), moved.stream().map(Lease::id).toList()),
+                this::announcement,
+                DefaultHandoffService::sentEvent);
+        if (given.isEmpty() && !moved.isEmpty()) {
+          leases.transferLeases(arrived.id(), h.from(), moved.stream().map(Lease::id).toList());
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("handoff {} could not go to {}: {}", h.id(), arrived.id(), e.getMessage());
+      }
+    }
+  }
+
+  /** The leases the waiting handoff names that its sender still holds, moved to the arrival. */
+  private List<Lease> moveOnArrival(Handoff h, Instance arrived) {
+    boolean all = h.files().equals(List.of("*all its leases*"));
+    if (!all && h.files().isEmpty()) {
+      return List.of();
+    }
+    try {
+      return leases.transfer(h.from(), arrived.id(), all ? List.of() : h.files());
+    } catch (InstanceNotFoundException e) {
+      return List.of(); // the sender has ended: its leases were released
+    } catch (InvalidInputException e) {
+      LOG.info("handoff {}: {}; the files did not move", h.id(), e.getMessage());
+      return List.of();
+    }
+  }
+
+  @Override
+  public Handoff accept(long id, String by, String note) {
+    Handoff h = addressedTo(id, by);
+    String text = Texts.optional(note, "note", config.maxMessageChars());
+    return answer(h, HandoffStatus.ACCEPTED, text, HandoffEvents.ACCEPTED);
+  }
+
+  @Override
+  public Handoff decline(long id, String by, String note) {
+    Handoff h = addressedTo(id, by);
+    String text = Texts.optional(note, "note", config.maxMessageChars());
+    Handoff answered = answer(h, HandoffStatus.DECLINED, text, HandoffEvents.DECLINED);
+    giveBack(answered);
+    return answered;
+  }
+
+  private Handoff addressedTo(long id, String by) {
+    if (by == null || by.isBlank()) {
+      throw new InvalidInputException(
+          "field 'instance' is required: the recipient answers", Map.of("field", "instance"));
+    }
+    Handoff h = get(id);
+    if (h.to() == null || !h.to().equals(by.strip())) {
+      throw new InvalidInputException(
+          "handoff "
+              + id
+              + " is addressed to "
+              + (h.to() == null ? "the next instance of role " + h.toRole() : h.to())
+              + ", not to "
+              + by.strip(),
+          Map.of("field", "instance", "handoff", id));
+    }
+    return h;
+  }
+
+  private Handoff answer(Handoff h, HandoffStatus status, String note, String eventType) {
+    Instant now = now();
+    Handoff changed = h.answered(status, note, now);
+    Function<Handoff, Message> tellSender =
+        a ->
+            new Message(
+                0,
+                a.workspace(),
+                a.to() == null ? "baton" : a.to(),
+                a.from(),
+                status == HandoffStatus.ACCEPTED ? Importance.NORMAL : Importance.URGENT,
+                "Handoff #"
+                    + a.id()
+                    + " ("
+                    + a.kind()
+                    + ") was "
+                    + status.wireName()
+                    + (a.to() == null ? "" : " by " + a.to())
+                    + (note == null ? "." : ": " + note)
+                    + (status == HandoffStatus.ACCEPTED || a.leases().isEmpty()
+                        ? ""
+                        : " Its leases go back to you if you are still here."),
+                false,
+                a.id(),
+                now);
+    return store
+        .updatePending(
+            changed,
+            tellSender,
+            a -> {
+              Map<String, Object> data = details(a);
+              if (note != null) {
+                data.put("note", Texts.cut(note, 300));
+              }
+              return new NewEvent(eventType, a.workspace().toString(), a.from(), data);
+            })
+        .orElseThrow(
+            () -> {
+              Handoff now2 = get(h.id());
+              return new InvalidInputException(
+                  "handoff " + h.id() + " is already " + now2.status().wireName(),
+                  Map.of("handoff", h.id(), "status", now2.status().wireName()));
+            });
+  }
+
+  /** The leases a declined or expired handoff moved: back to the sender, else released. */
+  private void giveBack(Handoff h) {
+    if (h.leases().isEmpty() || h.to() == null) {
+      return;
+    }
+    try {
+      leases.transferLeases(h.to(), h.from(), h.leases());
+    } catch (InstanceNotFoundException e) {
+      for (String lease : h.leases()) {
+        try {
+          leases.release(lease, h.to(), false);
+        } catch (BatonException gone) {
+          // released or expired already, or held by someone else now
+        }
+      }
+    }
+  }
+
+  @Override
+  public Handoff get(long id) {
+    return store.findHandoff(id).orElseThrow(() -> new HandoffNotFoundException(id));
+  }
+
+  @Override
+  public List<Handoff> list(String workspace, String instance, HandoffStatus status, int limit) {
+    if (limit < 1) {
+      throw new InvalidInputException("limit must be at least 1", Map.of("field", "limit"));
+    }
+    String ws = workspace == null || workspace.isBlank() ? null : workspace.strip();
+    String who = instance == null || instance.isBlank() ? null : instance.strip();
+    return store.handoffs(ws, who, status, limit);
+  }
+
+  @Override
+  public List<Handoff> expireOverdue() {
+    List<Handoff> expired = new java.util.ArrayList<>();
+    for (Handoff h : store.overdue(now())) {
+      try {
+        Handoff gone =
+            answer(
+                h,
+                HandoffStatus.EXPIRED,
+                "not answered within " + config.expireAfter().toMinutes() + " min",
+                HandoffEvents.EXPIRED);
+        giveBack(gone);
+        expired.add(gone);
+      } catch (InvalidInputException e) {
+        // answered meanwhile
+      }
+    }
+    return expired;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  @Override
+  public void close() {
+    subscription.close();
+    arrivals.shutdownNow();
+    try {
+      arrivals.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
