@@ -169,8 +169,9 @@ public final class DefaultMessageService implements MessageService {
   public List<InboxEntry> news(String instance) {
     List<InboxEntry> unread = store.inbox(instance, true, null, NEWS_LIMIT);
     Instant now = now();
-    Instant last = lastDigest.get(instance);
-    boolean digestDue = last == null || !now.isBefore(last.plus(config.digestInterval()));
+    // the first digest comes one interval after the first look: low messages never interrupt
+    Instant last = lastDigest.computeIfAbsent(instance, k -> now);
+    boolean digestDue = !now.isBefore(last.plus(config.digestInterval()));
     List<InboxEntry> shown = new ArrayList<>();
     boolean anyLow = false;
     for (InboxEntry e : unread) {
@@ -183,9 +184,6 @@ public final class DefaultMessageService implements MessageService {
     }
     if (anyLow) {
       lastDigest.put(instance, now);
-    } else if (last == null) {
-      // the first digest comes one interval after the first look, not at once
-      lastDigest.putIfAbsent(instance, now);
     }
     store.markRead(instance, unread(shown), now);
     return shown;
