@@ -73,7 +73,8 @@ final class RolesCommand implements Callable<Integer> {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    List<McpSchema.Tool> own = McpEndpoints.ownTools(config.memory().tools());
+    List<McpSchema.Tool> own =
+        McpEndpoints.ownTools(config.memory().tools(), config.handoff().tools());
     List<McpSchema.Tool> meta = own;
     try (Gateway gateway =
         new Gateway(config.gateway(), McpEndpoints.mapper(), scratch, Clock.systemUTC())) {

@@ -203,13 +203,18 @@ public final class ConfigLoader {
 
   private HandoffConfig handoff(Section section) {
     section.allowOnly(
-        "expire-after", "checkpoint-interval", "digest-interval", "max-message-chars");
+        "expire-after", "checkpoint-interval", "digest-interval", "max-message-chars", "tools");
+    String tools = section.string("tools").orElse("on").toLowerCase(Locale.ROOT);
+    if (!tools.equals("on") && !tools.equals("off")) {
+      throw section.error(section.path("tools"), "'" + tools + "' is not on or off");
+    }
     HandoffConfig d = HandoffConfig.DEFAULTS;
     return new HandoffConfig(
         positive(section, "expire-after", d.expireAfter()),
         positive(section, "checkpoint-interval", d.checkpointInterval()),
         positive(section, "digest-interval", d.digestInterval()),
-        range(section, "max-message-chars", d.maxMessageChars(), 100, 1024 * 1024));
+        range(section, "max-message-chars", d.maxMessageChars(), 100, 1024 * 1024),
+        tools.equals("on"));
   }
 
   private MemoryConfig memory(Section section) {

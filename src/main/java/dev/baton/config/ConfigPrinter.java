@@ -88,6 +88,7 @@ public final class ConfigPrinter {
     handoff.put("checkpoint-interval", Units.formatDuration(config.handoff().checkpointInterval()));
     handoff.put("digest-interval", Units.formatDuration(config.handoff().digestInterval()));
     handoff.put("max-message-chars", config.handoff().maxMessageChars());
+    handoff.put("tools", config.handoff().tools() ? "on" : "off");
     root.put("handoff", handoff);
     Map<String, Object> servers = new LinkedHashMap<>();
     for (DownstreamConfig d : config.gateway().servers().values()) {

@@ -9,13 +9,15 @@ import java.time.Duration;
  * @param checkpointInterval how often each live instance is checkpointed
  * @param digestInterval how often low-importance messages are shown, batched, to an agent
  * @param maxMessageChars the most characters in a message or handoff summary
+ * @param tools whether every MCP endpoint lists the handoff, message and checkpoint tools
  */
 public record HandoffConfig(
     Duration expireAfter,
     Duration checkpointInterval,
     Duration digestInterval,
-    int maxMessageChars) {
+    int maxMessageChars,
+    boolean tools) {
   public static final HandoffConfig DEFAULTS =
       new HandoffConfig(
-          Duration.ofHours(4), Duration.ofMinutes(25), Duration.ofMinutes(30), 16 * 1024);
+          Duration.ofHours(4), Duration.ofMinutes(25), Duration.ofMinutes(30), 16 * 1024, true);
 }

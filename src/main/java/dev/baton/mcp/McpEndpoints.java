@@ -111,6 +111,7 @@ public final class McpEndpoints implements AutoCloseable {
       LeaseService leases,
       MemoryService memory,
       MemoryConfig.ToolSet memoryTools,
+      boolean handoffToolsOn,
       HandoffService handoffs,
       MessageService messages,
       CheckpointService checkpoints,
@@ -137,7 +138,9 @@ public final class McpEndpoints implements AutoCloseable {
     JacksonMcpJsonMapper mapper = mapper();
     for (String role : instances.roles()) {
       List<McpServerFeatures.SyncToolSpecification> specs = new ArrayList<>(tools.forRole(role));
-      specs.addAll(handoffTools.forRole(role));
+      if (handoffToolsOn) {
+        specs.addAll(handoffTools.forRole(role));
+      }
       specs.addAll(memoryToolSet.forRole(role, memoryTools));
       specs.addAll(gatewayTools.meta(role));
       HttpServletStreamableServerTransportProvider transport =
@@ -176,12 +179,15 @@ public final class McpEndpoints implements AutoCloseable {
    * The definitions of baton's own tools as every endpoint lists them (coordination tools and
    * meta-tools), for counting what they cost an agent.
    */
-  public static List<McpSchema.Tool> ownTools(MemoryConfig.ToolSet memoryTools) {
+  public static List<McpSchema.Tool> ownTools(
+      MemoryConfig.ToolSet memoryTools, boolean handoffTools) {
     List<McpSchema.Tool> out = new ArrayList<>();
     new CoordinationTools(null, null, null, null, r -> {})
         .forRole("any")
         .forEach(t -> out.add(t.tool()));
-    new HandoffTools(null, null, null, null).forRole("any").forEach(t -> out.add(t.tool()));
+    if (handoffTools) {
+      new HandoffTools(null, null, null, null).forRole("any").forEach(t -> out.add(t.tool()));
+    }
     new MemoryTools(null, null, null).forRole("any", memoryTools).forEach(t -> out.add(t.tool()));
     new GatewayTools(null, null).meta("any").forEach(t -> out.add(t.tool()));
     return out;

@@ -207,6 +207,7 @@ public final class Broker implements AutoCloseable {
             leases,
             memory,
             config.memory().tools(),
+            config.handoff().tools(),
             handoffs,
             messages,
             checkpoints,

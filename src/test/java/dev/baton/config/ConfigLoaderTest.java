@@ -347,10 +347,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void badHandoffSettingsAreRefusedWithTheSetting() throws IOException {
+    Path f = file("handoff:\n  tools: maybe\n");
+    assertThatThrownBy(this::load).hasMessage(f + ": handoff.tools: 'maybe' is not on or off");
+    file("handoff:\n  checkpoint-interval: soon\n");
+    assertThatThrownBy(this::load).hasMessageContaining("handoff.checkpoint-interval");
+  }
+
+  @Test
   void thePrintedConfigurationLoadsBackToTheSameConfiguration() throws IOException {
     file(
-        "registry:\n  instance-ttl: 2m\nroles:\n  tester:\n    description: runs tests\nserver:\n  tcp: off\n");
+        "registry:\n  instance-ttl: 2m\nroles:\n  tester:\n    description: runs tests\nserver:\n  tcp: off\n"
+            + "handoff:\n  checkpoint-interval: 10m\n  tools: off\n");
     BatonConfig original = load();
+    assertThat(original.handoff().checkpointInterval()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(original.handoff().tools()).isFalse();
     Path printed = dir.resolve("printed.yaml");
     Files.writeString(printed, ConfigPrinter.toYaml(original));
     env.put("BATON_CONFIG", printed.toString());

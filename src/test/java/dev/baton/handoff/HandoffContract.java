@@ -114,7 +114,7 @@ public abstract class HandoffContract {
     memory = new DefaultMemoryService(store.memory(), MemoryConfig.DEFAULTS, clock);
     HandoffConfig handoffConfig =
         new HandoffConfig(
-            Duration.ofMinutes(5), Duration.ofMinutes(25), Duration.ofMinutes(30), 2000);
+            Duration.ofMinutes(5), Duration.ofMinutes(25), Duration.ofMinutes(30), 2000, true);
     DefaultCheckpointService c =
         new DefaultCheckpointService(
             store.handoffs(),
