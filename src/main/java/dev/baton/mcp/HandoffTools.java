@@ -50,23 +50,20 @@ final class HandoffTools {
   List<SyncToolSpecification> forRole(String role) {
     Map<String, Object> handoffId = prop("integer", "the handoff's id");
     Map<String, Object> files = new LinkedHashMap<>();
-    files.put("description", "true for all your leases, or the files/globs to hand over");
-    files.put(
-        "anyOf",
-        List.of(
-            Map.of("type", "boolean"), Map.of("type", "array", "items", Map.of("type", "string"))));
+    files.put("type", List.of("boolean", "array"));
+    files.put("items", Map.of("type", "string"));
+    files.put("description", "true: all your leases; or paths");
     return List.of(
         tool(
             "handoff",
-            "Hand your work to another agent; your leases on include_files move to it at once.",
+            "Hand your work to another agent; leases on include_files move to it.",
             schema(
                 props(
-                    "to",
-                        prop("string", "an instance id, or role:<name> for the next of that role"),
+                    "to", prop("string", "instance id or role:<name>"),
                     "kind", prop("string", "e.g. debugging_session"),
-                    "summary", prop("string", "what the recipient needs to know"),
+                    "summary", prop("string", "what they need to know"),
                     "include_files", files,
-                    "include_checkpoints", prop("boolean", "name your recent checkpoints")),
+                    "include_checkpoints", prop("boolean", "add your checkpoints")),
                 "to",
                 "summary"),
             role,
@@ -88,7 +85,7 @@ final class HandoffTools {
             }),
         tool(
             "handoff_accept",
-            "Take a handoff addressed to you; its sender is told.",
+            "Accept a handoff to you.",
             schema(
                 props("handoff_id", handoffId, "note", prop("string", "optional")), "handoff_id"),
             role,
@@ -96,20 +93,20 @@ final class HandoffTools {
                 HandoffFields.of(handoffs.accept(handoff(args), me.id(), string(args, "note")))),
         tool(
             "handoff_decline",
-            "Refuse a handoff addressed to you; its leases go back to the sender.",
+            "Decline a handoff to you; its leases go back.",
             schema(props("handoff_id", handoffId, "note", prop("string", "why")), "handoff_id"),
             role,
             (me, args) ->
                 HandoffFields.of(handoffs.decline(handoff(args), me.id(), string(args, "note")))),
         tool(
             "send_message",
-            "Message an agent, a role or everyone here. Low importance waits for a digest.",
+            "Message an agent, a role or all. Low importance waits for a digest.",
             schema(
                 props(
-                    "to", prop("string", "an instance id, role:<name> or all"),
+                    "to", prop("string", "instance id, role:<name> or all"),
                     "text", prop("string", "the message"),
-                    "importance", prop("string", "low, normal (default) or urgent"),
-                    "ack_required", prop("boolean", "ask recipients to acknowledge")),
+                    "importance", prop("string", "low, normal or urgent"),
+                    "ack_required", prop("boolean", "ask for acknowledgement")),
                 "to",
                 "text"),
             role,
@@ -130,7 +127,7 @@ final class HandoffTools {
             }),
         tool(
             "inbox",
-            "Your messages and handoffs, newest first; listing marks them read.",
+            "Your messages and handoffs; marks them read.",
             schema(
                 props(
                     "unread_only", prop("boolean", "default true"),
@@ -141,7 +138,7 @@ final class HandoffTools {
                             "items",
                             Map.of("type", "integer"),
                             "description",
-                            "message ids to acknowledge"),
+                            "ids to acknowledge"),
                     "limit", prop("integer", "default 20")),
                 new String[0]),
             role,
@@ -160,8 +157,8 @@ final class HandoffTools {
             }),
         tool(
             "checkpoint",
-            "Save where you are (your summary, leases, git state) for whoever resumes.",
-            schema(props("summary", prop("string", "what you did and what is next")), "summary"),
+            "Save where you are for whoever resumes.",
+            schema(props("summary", prop("string", "done and next")), "summary"),
             role,
             (me, args) ->
                 HandoffFields.of(checkpoints.take(me.id(), "agent", string(args, "summary")))));
