@@ -27,6 +27,7 @@ public final class ClaudeSettings {
   private static Map<String, String> events() {
     Map<String, String> events = new LinkedHashMap<>();
     events.put("SessionStart", null);
+    events.put("UserPromptSubmit", null); // new messages and handoffs reach the agent here
     events.put("PreToolUse", "Edit|Write|MultiEdit|NotebookEdit");
     events.put("Stop", null);
     events.put("SessionEnd", null);

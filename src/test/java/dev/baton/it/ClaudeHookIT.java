@@ -6,6 +6,7 @@ import dev.baton.api.Json;
 import dev.baton.api.LeaseJson;
 import dev.baton.api.RegisterBody;
 import dev.baton.api.client.BrokerClient;
+import dev.baton.api.client.HttpResponse;
 import dev.baton.testing.GitRepos;
 import dev.baton.testing.Processes;
 import java.nio.charset.StandardCharsets;
@@ -457,6 +458,67 @@ class ClaudeHookIT {
   }
 
   @Test
+  void theNextPromptCarriesAHandoffAndAResumedSessionWhereItLeftOff() throws Exception {
+    BrokerProcess broker = startAndSetUpBoth();
+    hook(repo, "SessionStart", sessionStart(SESSION_A, repo));
+    hook(worktree, "SessionStart", sessionStart(SESSION_B, worktree));
+    hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("src/app.py")));
+    assertThat(hook(worktree, "UserPromptSubmit", prompt(SESSION_B, worktree, "go on")))
+        .isEqualTo(Json.MAPPER.createObjectNode());
+
+    try (BrokerClient client = broker.unixClient()) {
+      HttpResponse sent =
+          client.send(
+              "POST",
+              "/v1/handoffs",
+              Map.of("Content-Type", "application/json"),
+              Json.MAPPER.writeValueAsBytes(
+                  Map.of(
+                      "from",
+                      INSTANCE_A,
+                      "to",
+                      INSTANCE_B,
+                      "summary",
+                      "the parser NPE is yours",
+                      "files",
+                      List.of("src/app.py"))));
+      assertThat(sent.status()).as(sent.bodyText()).isEqualTo(201);
+      HttpResponse checkpoint =
+          client.send(
+              "POST",
+              "/v1/checkpoints",
+              Map.of("Content-Type", "application/json"),
+              Json.MAPPER.writeValueAsBytes(
+                  Map.of("instance", INSTANCE_B, "summary", "reading the parser")));
+      assertThat(checkpoint.status()).as(checkpoint.bodyText()).isEqualTo(201);
+    }
+
+    JsonNode next = hook(worktree, "UserPromptSubmit", prompt(SESSION_B, worktree, "go on"));
+    assertThat(next.path("hookSpecificOutput").path("hookEventName").asString())
+        .isEqualTo("UserPromptSubmit");
+    assertThat(next.path("hookSpecificOutput").path("additionalContext").asString())
+        .contains("Handoff #1 from " + INSTANCE_A, "the parser NPE is yours", "handoff_accept");
+    // shown once: the prompt after that carries nothing new
+    assertThat(hook(worktree, "UserPromptSubmit", prompt(SESSION_B, worktree, "and?")))
+        .isEqualTo(Json.MAPPER.createObjectNode());
+    // the edit the handoff gave it is now its own
+    assertAllowed(
+        hook(worktree, "PreToolUse", edit(SESSION_B, worktree, worktree.resolve("src/app.py"))));
+
+    Map<String, Object> resumed = common(SESSION_B, worktree, "SessionStart");
+    resumed.put("source", "resume");
+    JsonNode start = hook(worktree, "SessionStart", Json.MAPPER.writeValueAsString(resumed));
+    assertThat(start.path("hookSpecificOutput").path("additionalContext").asString())
+        .contains("Where you left off", "reading the parser");
+  }
+
+  private static String prompt(String session, Path cwd, String text) {
+    Map<String, Object> doc = common(session, cwd, "UserPromptSubmit");
+    doc.put("prompt", text);
+    return Json.MAPPER.writeValueAsString(doc);
+  }
+
+  @Test
   void sessionEndFreesTheSessionsFiles() throws Exception {
     BrokerProcess broker = startAndSetUpBoth();
     hook(repo, "SessionStart", sessionStart(SESSION_A, repo));
@@ -577,7 +639,8 @@ class ClaudeHookIT {
     assertThat(Files.getPosixFilePermissions(script)).contains(PosixFilePermission.OWNER_EXECUTE);
     assertThat(Files.readString(script)).contains(sandbox.socket().toString());
     JsonNode settings = settings(repo);
-    for (String event : List.of("SessionStart", "PreToolUse", "Stop", "SessionEnd")) {
+    for (String event :
+        List.of("SessionStart", "UserPromptSubmit", "PreToolUse", "Stop", "SessionEnd")) {
       assertThat(ourCommands(settings, event))
           .singleElement()
           .satisfies(c -> assertThat(c).contains("BATON_ROLE='developer'").endsWith(" " + event));
@@ -620,7 +683,8 @@ class ClaudeHookIT {
     JsonNode reviewer = settings(repo);
 
     assertThat(twice).isEqualTo(once);
-    for (String event : List.of("SessionStart", "PreToolUse", "Stop", "SessionEnd")) {
+    for (String event :
+        List.of("SessionStart", "UserPromptSubmit", "PreToolUse", "Stop", "SessionEnd")) {
       assertThat(ourCommands(reviewer, event))
           .as(event)
           .singleElement()
