@@ -10,6 +10,7 @@ import dev.baton.memory.MemoryKind;
 import dev.baton.memory.MemoryQuery;
 import dev.baton.memory.MemoryService;
 import dev.baton.memory.NewMemoryItem;
+import dev.baton.memory.ProgressUpdate;
 import dev.baton.registry.Instance;
 import dev.baton.registry.InstanceService;
 import dev.baton.registry.WorkspaceResolver;
@@ -56,6 +57,7 @@ public final class MemoryRoutes {
         .add("GET", "/v1/memory/progress", ex -> list(ex, MemoryKind.PROGRESS))
         .add("GET", "/v1/memory/patterns", ex -> list(ex, MemoryKind.SYSTEM_PATTERN))
         .add("GET", "/v1/memory/custom", ex -> list(ex, MemoryKind.CUSTOM_DATA))
+        .add("PATCH", "/v1/memory/progress/{id}", this::updateProgress)
         .add("GET", "/v1/memory/search", this::search)
         .add("GET", "/v1/memory/recent", this::recent)
         .add("POST", "/v1/memory/links", this::link)
@@ -120,15 +122,30 @@ public final class MemoryRoutes {
                 b.description())));
   }
 
-  private Reply links(Exchange ex) {
-    Reader r = reader(ex);
-    long id;
+  private Reply updateProgress(Exchange ex) {
+    long id = pathId(ex);
+    MemoryItemBody b =
+        ex.body(MemoryItemBody.class, "{\"instance\": \"claude-1a2b3c4d\", \"status\": \"DONE\"}");
+    Writer w = writer(b.instance(), b.workspace());
+    return Reply.ok(
+        ConPortFields.of(
+            memory.updateProgress(
+                new ProgressUpdate(
+                    w.workspace(), w.instance(), id, b.status(), b.description(), b.parentId()))));
+  }
+
+  private static long pathId(Exchange ex) {
     try {
-      id = Long.parseLong(ex.pathParam("id"));
+      return Long.parseLong(ex.pathParam("id"));
     } catch (NumberFormatException e) {
       throw new InvalidInputException(
           "item id '" + ex.pathParam("id") + "' is not a number", Map.of("field", "id"));
     }
+  }
+
+  private Reply links(Exchange ex) {
+    Reader r = reader(ex);
+    long id = pathId(ex);
     return Reply.ok(
         Map.of(
             "links",

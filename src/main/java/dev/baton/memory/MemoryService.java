@@ -15,6 +15,16 @@ public interface MemoryService {
   MemoryItem log(NewMemoryItem item);
 
   /**
+   * Changes a progress entry's status, description or parent; emits {@code memory.updated}.
+   *
+   * @throws MemoryItemNotFoundException when the entry or the new parent is not in the workspace or
+   *     not visible to the viewer
+   * @throws dev.baton.core.InvalidInputException when no field is given, the item is not a progress
+   *     entry, or the new parent would make a cycle (nothing changes then)
+   */
+  MemoryItem updateProgress(ProgressUpdate update);
+
+  /**
    * Items matching the query, best first.
    *
    * @throws dev.baton.core.InvalidInputException for a limit below 1

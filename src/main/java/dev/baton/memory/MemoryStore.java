@@ -18,6 +18,13 @@ public interface MemoryStore {
 
   Optional<MemoryItem> find(long id);
 
+  /**
+   * Rewrites the item's title, body, details, status, parent and tags from {@code item} and appends
+   * the event, in one transaction; empty when there is no such item (any more).
+   */
+  Optional<MemoryItem> update(
+      long id, NewMemoryItem item, Instant at, Function<MemoryItem, NewEvent> event);
+
   /** Matching items, best first (newest first when the query has no text). */
   List<MemoryHit> search(MemoryQuery query);
 

@@ -431,6 +431,45 @@ class MemoryIT {
         .contains("not inside a git repository");
   }
 
+  @Test
+  void progressIsUpdatedAndPatternsLoggedOverMcpAndHttp() throws Exception {
+    McpSyncClient developer = connect("developer", "claude-de000010");
+    long task =
+        ok(developer, "log_progress", Map.of("status", "TODO", "description", "Add delete tools"))
+            .path("id")
+            .asLong();
+
+    JsonNode updated =
+        ok(developer, "update_progress", Map.of("progress_id", task, "status", "IN_PROGRESS"));
+    assertThat(updated.path("status").asString()).isEqualTo("IN_PROGRESS");
+    assertThat(updated.path("description").asString()).isEqualTo("Add delete tools");
+    assertThat(error(developer, "update_progress", Map.of("progress_id", 424242, "status", "DONE")))
+        .contains("no memory item 424242");
+    assertThat(error(developer, "update_progress", Map.of("progress_id", task)))
+        .contains("give at least one of 'status', 'description' or 'parent_id'");
+    JsonNode pattern =
+        ok(
+            developer,
+            "log_system_pattern",
+            Map.of("name", "Outbox", "description", "events in the same transaction"));
+    assertThat(pattern.path("type").asString()).isEqualTo("system_pattern");
+    assertThat(ok(developer, "get_system_patterns", Map.of()).get(0).path("name").asString())
+        .isEqualTo("Outbox");
+    assertThat(error(developer, "log_system_pattern", Map.of("description", "no name")))
+        .isEqualTo("'name' is required");
+    try (BrokerClient c = broker.unixClient()) {
+      HttpResponse patched =
+          c.send(
+              "PATCH",
+              "/v1/memory/progress/" + task,
+              Map.of("Content-Type", "application/json"),
+              JSON.writeValueAsBytes(Map.of("instance", "claude-de000010", "status", "DONE")));
+      assertThat(patched.status()).as(patched.bodyText()).isEqualTo(200);
+      assertThat(JSON.readTree(patched.bodyText()).path("status").asString()).isEqualTo("DONE");
+    }
+    assertThat(ok(developer, "get_progress", Map.of("status_filter", "DONE"))).hasSize(1);
+  }
+
   private McpSyncClient connect(String role, String instance) {
     return clients.connect(broker, role, instance, repo, UnaryOperator.identity());
   }

@@ -627,4 +627,118 @@ public abstract class MemoryStoreContract {
     assertThat(summary.skipped()).anySatisfy(s -> assertThat(s).contains("glossary/ledger"));
     assertThat(search("b-1", "ledger").get(0).item().body()).isEqualTo("\"ours\"");
   }
+
+  private MemoryItem progress(String by, String description, String status, Long parent) {
+    return progress(by, description, status, parent, false);
+  }
+
+  private MemoryItem progress(
+      String by, String description, String status, Long parent, boolean isPrivate) {
+    return memory.log(
+        new NewMemoryItem(
+            REPO,
+            MemoryKind.PROGRESS,
+            description,
+            null,
+            null,
+            null,
+            status,
+            parent,
+            List.of(),
+            by,
+            isPrivate));
+  }
+
+  @Test
+  void aProgressEntryIsUpdatedByIdAndKeepsWhatIsNotChanged() {
+    MemoryItem parent = progress("a-1", "Build the memory", "IN_PROGRESS", null);
+    MemoryItem task = progress("a-1", "Write update_progress", "TODO", null);
+    clock.advance(java.time.Duration.ofMinutes(1));
+
+    MemoryItem done =
+        memory.updateProgress(
+            new dev.baton.memory.ProgressUpdate(REPO, "b-1", task.id(), "DONE", null, parent.id()));
+
+    assertThat(done.id()).isEqualTo(task.id());
+    assertThat(done.status()).isEqualTo("DONE");
+    assertThat(done.title()).isEqualTo("Write update_progress");
+    assertThat(done.parentId()).isEqualTo(parent.id());
+    assertThat(done.instance()).isEqualTo("a-1");
+    assertThat(done.updatedAt()).isEqualTo(clock.instant()).isAfter(done.createdAt());
+    assertThat(
+            memory.search(new MemoryQuery(REPO, "c-1", null, Set.of(), List.of(), null, "DONE", 9)))
+        .extracting(h -> h.item().title())
+        .containsExactly("Write update_progress");
+    MemoryItem renamed =
+        memory.updateProgress(
+            new dev.baton.memory.ProgressUpdate(
+                REPO, "b-1", task.id(), null, "Write and test update_progress", null));
+    assertThat(renamed.status()).isEqualTo("DONE");
+    assertThat(titles(search("c-1", "test update_progress")))
+        .containsExactly("Write and test update_progress");
+    Event event = published.get(published.size() - 1);
+    assertThat(event.type()).isEqualTo("memory.updated");
+    assertThat(event.instance()).isEqualTo("b-1");
+    assertThat(event.data()).containsEntry("id", task.id());
+  }
+
+  @Test
+  void aBadProgressUpdateNamesTheProblemAndChangesNothing() {
+    MemoryItem parent = progress("a-1", "Parent task", "TODO", null);
+    MemoryItem child = progress("a-1", "Child task", "TODO", parent.id());
+    MemoryItem secret = progress("a-1", "Secret task", "TODO", null, true);
+    MemoryItem d = decision("a-1", "A decision", "why");
+    int events = published.size();
+
+    assertThatThrownBy(
+            () ->
+                memory.updateProgress(
+                    new dev.baton.memory.ProgressUpdate(REPO, "a-1", 999, "DONE", null, null)))
+        .isInstanceOf(MemoryItemNotFoundException.class)
+        .hasMessageContaining("no memory item 999");
+    assertThatThrownBy(
+            () ->
+                memory.updateProgress(
+                    new dev.baton.memory.ProgressUpdate(
+                        REPO, "b-1", secret.id(), "DONE", null, null)))
+        .isInstanceOf(MemoryItemNotFoundException.class);
+    assertThatThrownBy(
+            () ->
+                memory.updateProgress(
+                    new dev.baton.memory.ProgressUpdate(REPO, "a-1", d.id(), "DONE", null, null)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("item " + d.id() + " is a decision, not a progress");
+    assertThatThrownBy(
+            () ->
+                memory.updateProgress(
+                    new dev.baton.memory.ProgressUpdate(REPO, "a-1", child.id(), null, null, null)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("give at least one of 'status', 'description' or 'parent_id'");
+    assertThatThrownBy(
+            () ->
+                memory.updateProgress(
+                    new dev.baton.memory.ProgressUpdate(
+                        REPO, "a-1", parent.id(), "DONE", null, child.id())))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("cannot be the parent of " + parent.id())
+        .hasMessageContaining("one of its subtasks");
+    assertThatThrownBy(
+            () ->
+                memory.updateProgress(
+                    new dev.baton.memory.ProgressUpdate(
+                        REPO, "a-1", parent.id(), null, null, parent.id())))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("the entry itself");
+    assertThatThrownBy(
+            () ->
+                memory.updateProgress(
+                    new dev.baton.memory.ProgressUpdate(
+                        REPO, "a-1", child.id(), null, "x".repeat(2001), null)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("the limit is 2000");
+
+    assertThat(store.memory().find(parent.id())).contains(parent);
+    assertThat(store.memory().find(child.id())).contains(child);
+    assertThat(published).hasSize(events);
+  }
 }

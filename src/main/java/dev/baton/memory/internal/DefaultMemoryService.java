@@ -18,6 +18,7 @@ import dev.baton.memory.MemoryQuery;
 import dev.baton.memory.MemoryService;
 import dev.baton.memory.MemoryStore;
 import dev.baton.memory.NewMemoryItem;
+import dev.baton.memory.ProgressUpdate;
 import dev.baton.memory.RecentActivity;
 import java.time.Clock;
 import java.time.Instant;
@@ -49,22 +50,66 @@ public final class DefaultMemoryService implements MemoryService {
       if (item.kind() != MemoryKind.PROGRESS) {
         throw new InvalidInputException("only progress entries have a parent");
       }
-      MemoryItem parent =
-          store
-              .find(item.parentId())
-              .filter(p -> p.workspace().equals(item.workspace()))
-              .filter(p -> !p.isPrivate() || p.instance().equals(item.instance()))
-              .orElseThrow(() -> new MemoryItemNotFoundException(item.parentId()));
-      if (parent.kind() != MemoryKind.PROGRESS) {
-        throw new InvalidInputException(
-            "parent "
-                + parent.id()
-                + " is a "
-                + parent.kind().wireName()
-                + ", not a progress entry");
-      }
+      parent(item.workspace(), item.instance(), item.parentId());
     }
     return store.log(item, clock.instant(), DefaultMemoryService::logged);
+  }
+
+  /** The parent a progress entry names, when it is a visible progress entry of the workspace. */
+  private MemoryItem parent(String workspace, String viewer, long parentId) {
+    MemoryItem parent =
+        store
+            .find(parentId)
+            .filter(p -> p.workspace().equals(workspace))
+            .filter(p -> !p.isPrivate() || p.instance().equals(viewer))
+            .orElseThrow(() -> new MemoryItemNotFoundException(parentId));
+    if (parent.kind() != MemoryKind.PROGRESS) {
+      throw new InvalidInputException(
+          "parent " + parent.id() + " is a " + parent.kind().wireName() + ", not a progress entry");
+    }
+    return parent;
+  }
+
+  @Override
+  public MemoryItem updateProgress(ProgressUpdate u) {
+    if (u.status() == null && u.description() == null && u.parentId() == null) {
+      throw new InvalidInputException(
+          "give at least one of 'status', 'description' or 'parent_id' to change progress entry "
+              + u.id());
+    }
+    MemoryItem old = visible(u.workspace(), u.viewer(), MemoryKind.PROGRESS, u.id());
+    if (u.parentId() != null) {
+      MemoryItem p = parent(u.workspace(), u.viewer(), u.parentId());
+      for (int depth = 0; p != null && depth < 1000; depth++) {
+        if (p.id() == u.id()) {
+          throw new InvalidInputException(
+              "progress entry "
+                  + u.parentId()
+                  + " cannot be the parent of "
+                  + u.id()
+                  + ": it is "
+                  + (u.parentId() == u.id() ? "the entry itself" : "one of its subtasks"));
+        }
+        p = p.parentId() == null ? null : store.find(p.parentId()).orElse(null);
+      }
+    }
+    NewMemoryItem next =
+        new NewMemoryItem(
+            old.workspace(),
+            MemoryKind.PROGRESS,
+            u.description() == null ? old.title() : u.description(),
+            null,
+            old.body(),
+            old.details(),
+            u.status() == null ? old.status() : u.status(),
+            u.parentId() == null ? old.parentId() : u.parentId(),
+            old.tags(),
+            old.instance(),
+            old.isPrivate());
+    validate(next);
+    return store
+        .update(u.id(), next, clock.instant(), i -> changed("memory.updated", i, u.viewer()))
+        .orElseThrow(() -> new MemoryItemNotFoundException(u.id()));
   }
 
   @Override
@@ -147,6 +192,11 @@ public final class DefaultMemoryService implements MemoryService {
   }
 
   private static NewEvent logged(MemoryItem item) {
+    return changed("memory.logged", item, item.instance());
+  }
+
+  /** An event about one item: its id and kind, and its title unless it is private. */
+  private static NewEvent changed(String type, MemoryItem item, String by) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("id", item.id());
     data.put("kind", item.kind().wireName());
@@ -155,7 +205,7 @@ public final class DefaultMemoryService implements MemoryService {
     } else {
       data.put("title", item.title());
     }
-    return new NewEvent("memory.logged", item.workspace(), item.instance(), data);
+    return new NewEvent(type, item.workspace(), by, data);
   }
 
   @Override

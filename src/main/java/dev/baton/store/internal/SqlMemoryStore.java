@@ -110,6 +110,39 @@ final class SqlMemoryStore implements MemoryStore {
         });
   }
 
+  @Override
+  public Optional<MemoryItem> update(
+      long id, NewMemoryItem item, Instant at, Function<MemoryItem, NewEvent> event) {
+    return db.write(
+        "memory.update",
+        tx -> {
+          Connection c = tx.connection();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE memory_items SET title = ?, body = ?, details = ?, status = ?,"
+                      + " parent_id = ?, tags = ?, updated_at = ? WHERE id = ?")) {
+            ps.setString(1, item.title());
+            ps.setString(2, item.body());
+            ps.setString(3, item.details());
+            ps.setString(4, item.status());
+            if (item.parentId() == null) {
+              ps.setNull(5, Types.BIGINT);
+            } else {
+              ps.setLong(5, item.parentId());
+            }
+            ps.setString(6, JSON.writeValueAsString(item.tags()));
+            ps.setLong(7, at.toEpochMilli());
+            ps.setLong(8, id);
+            if (ps.executeUpdate() == 0) {
+              return Optional.<MemoryItem>empty();
+            }
+          }
+          MemoryItem stored = find(c, id).orElseThrow();
+          tx.emit(event.apply(stored));
+          return Optional.of(stored);
+        });
+  }
+
   /** The id of the pattern or custom item with the same key, which a new one replaces. */
   private static Long keyed(Connection c, NewMemoryItem item) throws SQLException {
     String sql =

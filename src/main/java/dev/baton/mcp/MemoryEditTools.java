@@ -1,0 +1,136 @@
+package dev.baton.mcp;
+
+import static dev.baton.mcp.ToolArgs.flag;
+import static dev.baton.mcp.ToolArgs.id;
+import static dev.baton.mcp.ToolArgs.prop;
+import static dev.baton.mcp.ToolArgs.props;
+import static dev.baton.mcp.ToolArgs.schema;
+import static dev.baton.mcp.ToolArgs.string;
+import static dev.baton.mcp.ToolArgs.stringArray;
+import static dev.baton.mcp.ToolArgs.strings;
+
+import dev.baton.core.BatonException;
+import dev.baton.memory.ConPortFields;
+import dev.baton.memory.MemoryKind;
+import dev.baton.memory.MemoryService;
+import dev.baton.memory.NewMemoryItem;
+import dev.baton.memory.ProgressUpdate;
+import dev.baton.registry.Instance;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The memory tools that change or remove what is stored, under ConPort's names and argument names:
+ * {@code update_progress}, {@code log_system_pattern}. Only in the full tool set.
+ */
+final class MemoryEditTools {
+  private final MemoryService memory;
+  private final Callers callers;
+
+  MemoryEditTools(MemoryService memory, Callers callers) {
+    this.memory = memory;
+    this.callers = callers;
+  }
+
+  List<SyncToolSpecification> all(String role, Map<String, Object> isPrivate) {
+    List<SyncToolSpecification> out = new ArrayList<>();
+    out.add(
+        tool(
+            "update_progress",
+            "Change a progress entry's status, description or parent.",
+            schema(
+                props(
+                    "progress_id", prop("integer", "the entry's id"),
+                    "status", prop("string", "new status: TODO, IN_PROGRESS or DONE"),
+                    "description", prop("string", "new description"),
+                    "parent_id", prop("integer", "new parent task's id")),
+                "progress_id"),
+            role,
+            (me, args) ->
+                ConPortFields.of(
+                    memory.updateProgress(
+                        new ProgressUpdate(
+                            workspace(me),
+                            me.id(),
+                            required(args, "progress_id"),
+                            string(args, "status"),
+                            string(args, "description"),
+                            id(args, "parent_id"))))));
+    out.add(
+        tool(
+            "log_system_pattern",
+            "Record a system pattern by unique name (replaces it).",
+            schema(
+                props(
+                    "name", prop("string", "unique name"),
+                    "description", prop("string", "what it is and when to use it"),
+                    "tags", stringArray("tags"),
+                    "private", isPrivate),
+                "name"),
+            role,
+            (me, args) -> ConPortFields.of(memory.log(item(MemoryKind.SYSTEM_PATTERN, args, me)))));
+    return out;
+  }
+
+  /**
+   * An item of {@code kind} from the arguments of that kind's log tool ({@code log_decision},
+   * {@code log_progress}, {@code log_system_pattern}, {@code log_custom_data}).
+   */
+  static NewMemoryItem item(MemoryKind kind, Map<String, Object> args, Instance me) {
+    String title =
+        switch (kind) {
+          case DECISION -> string(args, "summary");
+          case PROGRESS, SYSTEM_PATTERN ->
+              string(args, kind == MemoryKind.PROGRESS ? "description" : "name");
+          case CUSTOM_DATA -> string(args, "key");
+        };
+    String body =
+        switch (kind) {
+          case DECISION -> string(args, "rationale");
+          case SYSTEM_PATTERN -> string(args, "description");
+          case CUSTOM_DATA -> args.containsKey("value") ? ToolArgs.json(args.get("value")) : null;
+          case PROGRESS -> null;
+        };
+    return new NewMemoryItem(
+        workspace(me),
+        kind,
+        title,
+        kind == MemoryKind.CUSTOM_DATA ? string(args, "category") : null,
+        body,
+        kind == MemoryKind.DECISION ? string(args, "implementation_details") : null,
+        kind == MemoryKind.PROGRESS ? string(args, "status") : null,
+        kind == MemoryKind.PROGRESS ? id(args, "parent_id") : null,
+        kind == MemoryKind.PROGRESS ? List.of() : strings(args, "tags"),
+        me.id(),
+        flag(args, "private"));
+  }
+
+  private static long required(Map<String, Object> args, String key) {
+    Long id = id(args, key);
+    if (id == null) {
+      throw new IllegalArgumentException("argument '" + key + "' is required: an item id");
+    }
+    return id;
+  }
+
+  private SyncToolSpecification tool(
+      String name,
+      String description,
+      Map<String, Object> schema,
+      String role,
+      ToolArgs.Handler handler) {
+    return ToolArgs.tool(
+        callers,
+        McpSchema.Tool.builder(name, schema).description(description).build(),
+        role,
+        handler,
+        BatonException::getMessage);
+  }
+
+  private static String workspace(Instance me) {
+    return me.workspace().toString();
+  }
+}
