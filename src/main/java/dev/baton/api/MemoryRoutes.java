@@ -58,6 +58,8 @@ public final class MemoryRoutes {
         .add("GET", "/v1/memory/patterns", ex -> list(ex, MemoryKind.SYSTEM_PATTERN))
         .add("GET", "/v1/memory/custom", ex -> list(ex, MemoryKind.CUSTOM_DATA))
         .add("PATCH", "/v1/memory/progress/{id}", this::updateProgress)
+        .add("DELETE", "/v1/memory/items/{id}", this::delete)
+        .add("DELETE", "/v1/memory/custom", this::deleteCustomData)
         .add("GET", "/v1/memory/search", this::search)
         .add("GET", "/v1/memory/recent", this::recent)
         .add("POST", "/v1/memory/links", this::link)
@@ -132,6 +134,24 @@ public final class MemoryRoutes {
             memory.updateProgress(
                 new ProgressUpdate(
                     w.workspace(), w.instance(), id, b.status(), b.description(), b.parentId()))));
+  }
+
+  /** {@code DELETE /v1/memory/items/{id}?instance=ID} (or {@code workspace=DIR}, for a person). */
+  private Reply delete(Exchange ex) {
+    Reader r = reader(ex);
+    String type = ex.query("type");
+    return Reply.ok(
+        ConPortFields.of(
+            memory.delete(
+                r.workspace(), r.viewer(), type == null ? null : MemoryKind.of(type), pathId(ex))));
+  }
+
+  private Reply deleteCustomData(Exchange ex) {
+    Reader r = reader(ex);
+    return Reply.ok(
+        ConPortFields.of(
+            memory.deleteCustomData(
+                r.workspace(), r.viewer(), ex.query("category"), ex.query("key"))));
   }
 
   private static long pathId(Exchange ex) {

@@ -32,6 +32,7 @@ import tools.jackson.databind.JsonNode;
       MemoryCommand.LogProgress.class,
       MemoryCommand.Context.class,
       MemoryCommand.Recent.class,
+      MemoryCommand.Delete.class,
       MemoryCommand.ImportConPort.class
     })
 final class MemoryCommand implements Runnable {
@@ -41,8 +42,8 @@ final class MemoryCommand implements Runnable {
   public void run() {
     throw new ParameterException(
         spec.commandLine(),
-        "a subcommand is required: search, recent, log-decision, log-progress, context or"
-            + " import-conport");
+        "a subcommand is required: search, recent, log-decision, log-progress, context,"
+            + " delete or import-conport");
   }
 
   /** Who acts: an instance (sees its private items) or a person in a repository. */
@@ -321,6 +322,33 @@ final class MemoryCommand implements Runnable {
         }
       }
       out.flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "delete",
+      description = "Delete an item (any type) and its links; its subtasks lose their parent.")
+  static final class Delete implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin Who who;
+
+    @Parameters(paramLabel = "ID", description = "The item's id (#12 in search results).")
+    long id;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> query = new LinkedHashMap<>();
+      who.into(query);
+      try (BrokerClient broker = client.client()) {
+        JsonNode item =
+            broker.call(
+                "DELETE", "/v1/memory/items/" + id + queryString(query), null, JsonNode.class);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("deleted " + line(item));
+        out.flush();
+      }
       return ExitCodes.OK;
     }
   }

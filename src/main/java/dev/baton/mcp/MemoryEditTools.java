@@ -24,7 +24,9 @@ import java.util.Map;
 
 /**
  * The memory tools that change or remove what is stored, under ConPort's names and argument names:
- * {@code update_progress}, {@code log_system_pattern}. Only in the full tool set.
+ * {@code update_progress}, {@code log_system_pattern}, {@code delete_decision_by_id}, {@code
+ * delete_progress_by_id}, {@code delete_system_pattern_by_id}, {@code delete_custom_data}. Only in
+ * the full tool set.
  */
 final class MemoryEditTools {
   private final MemoryService memory;
@@ -72,7 +74,42 @@ final class MemoryEditTools {
                 "name"),
             role,
             (me, args) -> ConPortFields.of(memory.log(item(MemoryKind.SYSTEM_PATTERN, args, me)))));
+    for (MemoryKind kind :
+        List.of(MemoryKind.DECISION, MemoryKind.PROGRESS, MemoryKind.SYSTEM_PATTERN)) {
+      String idArg =
+          switch (kind) {
+            case DECISION -> "decision_id";
+            case PROGRESS -> "progress_id";
+            default -> "pattern_id";
+          };
+      String name = kind == MemoryKind.SYSTEM_PATTERN ? "system_pattern" : kind.wireName();
+      out.add(
+          tool(
+              "delete_" + name + "_by_id",
+              "Delete a " + name.replace('_', ' ') + " and its links.",
+              schema(props(idArg, prop("integer", "its id")), idArg),
+              role,
+              (me, args) ->
+                  deleted(memory.delete(workspace(me), me.id(), kind, required(args, idArg)))));
+    }
+    out.add(
+        tool(
+            "delete_custom_data",
+            "Delete the custom data under category and key, and its links.",
+            schema(
+                props("category", prop("string", "its category"), "key", prop("string", "its key")),
+                "category",
+                "key"),
+            role,
+            (me, args) ->
+                deleted(
+                    memory.deleteCustomData(
+                        workspace(me), me.id(), string(args, "category"), string(args, "key")))));
     return out;
+  }
+
+  private static Map<String, Object> deleted(dev.baton.memory.MemoryItem item) {
+    return Map.of("status", "success", "deleted", ConPortFields.of(item));
   }
 
   /**

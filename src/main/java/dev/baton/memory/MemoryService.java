@@ -25,6 +25,24 @@ public interface MemoryService {
   MemoryItem updateProgress(ProgressUpdate update);
 
   /**
+   * Deletes an item of the workspace with its links; its subtasks, if any, lose their parent. Emits
+   * {@code memory.deleted}.
+   *
+   * @param kind the item's kind as the caller believes it (checked); null for any
+   * @throws MemoryItemNotFoundException when the item is not in the workspace or is another
+   *     instance's private item
+   * @throws dev.baton.core.InvalidInputException when the item is of another kind
+   */
+  MemoryItem delete(String workspace, String viewer, MemoryKind kind, long id);
+
+  /**
+   * Deletes the custom data under {@code category} and {@code key}, as {@link #delete}.
+   *
+   * @throws MemoryItemNotFoundException when there is none visible to the viewer
+   */
+  MemoryItem deleteCustomData(String workspace, String viewer, String category, String key);
+
+  /**
    * Items matching the query, best first.
    *
    * @throws dev.baton.core.InvalidInputException for a limit below 1

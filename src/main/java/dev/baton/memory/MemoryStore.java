@@ -25,6 +25,15 @@ public interface MemoryStore {
   Optional<MemoryItem> update(
       long id, NewMemoryItem item, Instant at, Function<MemoryItem, NewEvent> event);
 
+  /** The system pattern (by name) or custom item (by category and key) with that key. */
+  Optional<MemoryItem> findByKey(String workspace, MemoryKind kind, String category, String title);
+
+  /**
+   * Deletes the item, the links from and to it, and its subtasks' reference to it, and appends the
+   * event, in one transaction; empty when there is no such item (any more).
+   */
+  Optional<MemoryItem> delete(long id, Function<MemoryItem, NewEvent> event);
+
   /** Matching items, best first (newest first when the query has no text). */
   List<MemoryHit> search(MemoryQuery query);
 

@@ -470,6 +470,60 @@ class MemoryIT {
     assertThat(ok(developer, "get_progress", Map.of("status_filter", "DONE"))).hasSize(1);
   }
 
+  @Test
+  void itemsAreDeletedOverMcpHttpAndTheCommandLineWithClearErrors() throws Exception {
+    McpSyncClient developer = connect("developer", "claude-de000011");
+    McpSyncClient research = connect("research", "claude-4e000011");
+    long decision =
+        ok(developer, "log_decision", Map.of("summary", "Drop the walrus cache"))
+            .path("id")
+            .asLong();
+    long secret =
+        ok(developer, "log_decision", Map.of("summary", "Walrus secret", "private", true))
+            .path("id")
+            .asLong();
+    long task =
+        ok(developer, "log_progress", Map.of("status", "TODO", "description", "Walrus task"))
+            .path("id")
+            .asLong();
+    long pattern =
+        ok(developer, "log_system_pattern", Map.of("name", "Walrus pattern")).path("id").asLong();
+    ok(developer, "log_custom_data", Map.of("category", "zoo", "key", "walrus", "value", 1));
+
+    assertThat(error(research, "delete_decision_by_id", Map.of("decision_id", secret)))
+        .contains("no memory item " + secret);
+    assertThat(error(research, "delete_progress_by_id", Map.of("progress_id", decision)))
+        .isEqualTo("item " + decision + " is a decision, not a progress");
+    assertThat(error(research, "delete_custom_data", Map.of("category", "zoo", "key", "seal")))
+        .contains("no custom data 'seal' in category 'zoo'");
+    assertThat(ok(developer, "search_memory", Map.of("query", "walrus"))).hasSize(5);
+
+    JsonNode gone = ok(research, "delete_decision_by_id", Map.of("decision_id", decision));
+    assertThat(gone.path("deleted").path("summary").asString()).isEqualTo("Drop the walrus cache");
+    ok(research, "delete_system_pattern_by_id", Map.of("pattern_id", pattern));
+    ok(research, "delete_custom_data", Map.of("category", "zoo", "key", "walrus"));
+    try (BrokerClient c = broker.unixClient()) {
+      HttpResponse missing =
+          c.send("DELETE", "/v1/memory/items/424242?instance=claude-4e000011", Map.of(), null);
+      assertThat(missing.status()).isEqualTo(404);
+      assertThat(missing.bodyText()).contains("no memory item 424242");
+    }
+    assertThat(
+            sandbox
+                .expect(0, "memory", "delete", String.valueOf(task), "--workspace", repo.toString())
+                .stdout())
+        .contains("deleted #" + task + " TODO: Walrus task");
+    assertThat(
+            sandbox
+                .expect(
+                    1, "memory", "delete", String.valueOf(secret), "--workspace", repo.toString())
+                .stderr())
+        .contains("no memory item " + secret);
+    JsonNode left = ok(developer, "search_memory", Map.of("query", "walrus"));
+    assertThat(left).hasSize(1);
+    assertThat(left.get(0).path("summary").asString()).isEqualTo("Walrus secret");
+  }
+
   private McpSyncClient connect(String role, String instance) {
     return clients.connect(broker, role, instance, repo, UnaryOperator.identity());
   }

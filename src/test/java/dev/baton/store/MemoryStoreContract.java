@@ -741,4 +741,127 @@ public abstract class MemoryStoreContract {
     assertThat(store.memory().find(child.id())).contains(child);
     assertThat(published).hasSize(events);
   }
+
+  private MemoryItem custom(String by, String category, String key, String json, boolean priv) {
+    return memory.log(
+        new NewMemoryItem(
+            REPO,
+            MemoryKind.CUSTOM_DATA,
+            key,
+            category,
+            json,
+            null,
+            null,
+            null,
+            List.of(),
+            by,
+            priv));
+  }
+
+  @Test
+  void aDeletedItemLeavesTheSearchItsLinksAndItsSubtasks() {
+    MemoryItem d = decision("a-1", "Use a zebra store", "stripes");
+    MemoryItem parent = progress("a-1", "Zebra migration", "TODO", null);
+    MemoryItem child = progress("a-1", "Zebra schema", "TODO", parent.id());
+    memory.link(
+        REPO, "a-1", MemoryKind.DECISION, d.id(), MemoryKind.PROGRESS, parent.id(), "x", null);
+
+    MemoryItem deleted = memory.delete(REPO, "b-1", MemoryKind.PROGRESS, parent.id());
+
+    assertThat(deleted).isEqualTo(parent);
+    assertThat(store.memory().find(parent.id())).isEmpty();
+    assertThat(titles(search("c-1", "zebra")))
+        .containsExactlyInAnyOrder("Use a zebra store", "Zebra schema");
+    assertThat(store.memory().find(child.id()).orElseThrow().parentId()).isNull();
+    assertThat(store.memory().links(d.id(), 10)).isEmpty();
+    assertThat(memory.linkedItems(REPO, "c-1", MemoryKind.DECISION, d.id(), null, 10)).isEmpty();
+    Event event = published.get(published.size() - 1);
+    assertThat(event.type()).isEqualTo("memory.deleted");
+    assertThat(event.instance()).isEqualTo("b-1");
+    assertThat(event.data())
+        .containsEntry("id", parent.id())
+        .containsEntry("kind", "progress")
+        .containsEntry("title", "Zebra migration");
+
+    memory.delete(REPO, "b-1", MemoryKind.DECISION, d.id());
+    assertThat(titles(search("c-1", "stripes"))).isEmpty();
+  }
+
+  @Test
+  void customDataIsDeletedByCategoryAndKeyAndCanBeLoggedAgain() {
+    custom("a-1", "glossary", "lease", "\"a claim on a file\"", false);
+    custom("a-1", "glossary", "fence", "\"a growing token\"", false);
+
+    MemoryItem deleted = memory.deleteCustomData(REPO, "b-1", "glossary", "lease");
+
+    assertThat(deleted.title()).isEqualTo("lease");
+    assertThat(titles(search("c-1", "claim"))).isEmpty();
+    assertThat(titles(search("c-1", "token"))).containsExactly("fence");
+    MemoryItem again = custom("a-1", "glossary", "lease", "\"a new claim\"", false);
+    assertThat(again.id()).isNotEqualTo(deleted.id());
+    assertThat(titles(search("c-1", "claim"))).containsExactly("lease");
+  }
+
+  @Test
+  void deletingAMissingHiddenOrMistypedItemIsRefusedAndNothingChanges() {
+    MemoryItem d = decision("a-1", "Shared decision", "kept");
+    MemoryItem secret =
+        memory.log(
+            new NewMemoryItem(
+                REPO,
+                MemoryKind.DECISION,
+                "Secret decision",
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                "a-1",
+                true));
+    custom("a-1", "notes", "mine", "1", true);
+    MemoryItem elsewhere =
+        memory.log(
+            new NewMemoryItem(
+                OTHER,
+                MemoryKind.DECISION,
+                "Other repository",
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                "a-1",
+                false));
+    int events = published.size();
+
+    assertThatThrownBy(() -> memory.delete(REPO, "a-1", MemoryKind.DECISION, 999))
+        .isInstanceOf(MemoryItemNotFoundException.class)
+        .hasMessageContaining("no memory item 999");
+    assertThatThrownBy(() -> memory.delete(REPO, "b-1", MemoryKind.DECISION, secret.id()))
+        .isInstanceOf(MemoryItemNotFoundException.class)
+        .hasMessageContaining("no memory item " + secret.id());
+    assertThatThrownBy(() -> memory.delete(REPO, null, MemoryKind.DECISION, secret.id()))
+        .isInstanceOf(MemoryItemNotFoundException.class);
+    assertThatThrownBy(() -> memory.delete(REPO, "a-1", MemoryKind.DECISION, elsewhere.id()))
+        .isInstanceOf(MemoryItemNotFoundException.class);
+    assertThatThrownBy(() -> memory.delete(REPO, "a-1", MemoryKind.PROGRESS, d.id()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("item " + d.id() + " is a decision, not a progress");
+    assertThatThrownBy(() -> memory.deleteCustomData(REPO, "b-1", "notes", "mine"))
+        .isInstanceOf(MemoryItemNotFoundException.class)
+        .hasMessageContaining("no custom data 'mine' in category 'notes'");
+    assertThatThrownBy(() -> memory.deleteCustomData(REPO, "a-1", "notes", "theirs"))
+        .isInstanceOf(MemoryItemNotFoundException.class)
+        .hasMessageContaining("no custom data 'theirs'");
+
+    assertThat(published).hasSize(events);
+    assertThat(
+            memory.search(new MemoryQuery(REPO, "a-1", null, Set.of(), List.of(), null, null, 50)))
+        .hasSize(3);
+    assertThat(store.memory().find(elsewhere.id())).isPresent();
+    memory.delete(REPO, "a-1", MemoryKind.DECISION, secret.id()); // its own instance may
+    assertThat(store.memory().find(secret.id())).isEmpty();
+  }
 }

@@ -55,6 +55,26 @@ public final class DefaultMemoryService implements MemoryService {
     return store.log(item, clock.instant(), DefaultMemoryService::logged);
   }
 
+  @Override
+  public MemoryItem delete(String workspace, String viewer, MemoryKind kind, long id) {
+    visible(workspace, viewer, kind, id);
+    return store
+        .delete(id, i -> changed("memory.deleted", i, viewer))
+        .orElseThrow(() -> new MemoryItemNotFoundException(id));
+  }
+
+  @Override
+  public MemoryItem deleteCustomData(String workspace, String viewer, String category, String key) {
+    require(category, "category");
+    require(key, "key");
+    MemoryItem item =
+        store
+            .findByKey(workspace, MemoryKind.CUSTOM_DATA, category, key)
+            .filter(i -> !i.isPrivate() || i.instance().equals(viewer))
+            .orElseThrow(() -> new MemoryItemNotFoundException(category, key));
+    return delete(workspace, viewer, MemoryKind.CUSTOM_DATA, item.id());
+  }
+
   /** The parent a progress entry names, when it is a visible progress entry of the workspace. */
   private MemoryItem parent(String workspace, String viewer, long parentId) {
     MemoryItem parent =

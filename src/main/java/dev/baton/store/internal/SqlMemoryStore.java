@@ -143,6 +143,48 @@ final class SqlMemoryStore implements MemoryStore {
         });
   }
 
+  @Override
+  public Optional<MemoryItem> findByKey(
+      String workspace, MemoryKind kind, String category, String title) {
+    return db.read(
+        "memory.find_by_key",
+        c -> {
+          Long id =
+              keyed(
+                  c,
+                  new NewMemoryItem(
+                      workspace, kind, title, category, null, null, null, null, null, null, false));
+          return id == null ? Optional.<MemoryItem>empty() : find(c, id);
+        });
+  }
+
+  @Override
+  public Optional<MemoryItem> delete(long id, Function<MemoryItem, NewEvent> event) {
+    return db.write(
+        "memory.delete",
+        tx -> {
+          Connection c = tx.connection();
+          Optional<MemoryItem> item = find(c, id);
+          if (item.isEmpty()) {
+            return item;
+          }
+          execute(c, "DELETE FROM memory_links WHERE source_id = ? OR target_id = ?", id, id);
+          execute(c, "UPDATE memory_items SET parent_id = NULL WHERE parent_id = ?", id);
+          execute(c, "DELETE FROM memory_items WHERE id = ?", id);
+          tx.emit(event.apply(item.get()));
+          return item;
+        });
+  }
+
+  private static void execute(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      ps.executeUpdate();
+    }
+  }
+
   /** The id of the pattern or custom item with the same key, which a new one replaces. */
   private static Long keyed(Connection c, NewMemoryItem item) throws SQLException {
     String sql =
