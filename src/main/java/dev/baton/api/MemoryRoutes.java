@@ -57,6 +57,7 @@ public final class MemoryRoutes {
         .add("GET", "/v1/memory/progress", ex -> list(ex, MemoryKind.PROGRESS))
         .add("GET", "/v1/memory/patterns", ex -> list(ex, MemoryKind.SYSTEM_PATTERN))
         .add("GET", "/v1/memory/custom", ex -> list(ex, MemoryKind.CUSTOM_DATA))
+        .add("POST", "/v1/memory/batch", this::batch)
         .add("PATCH", "/v1/memory/progress/{id}", this::updateProgress)
         .add("DELETE", "/v1/memory/items/{id}", this::delete)
         .add("DELETE", "/v1/memory/custom", this::deleteCustomData)
@@ -306,6 +307,38 @@ public final class MemoryRoutes {
   private Reply log(Exchange ex, MemoryKind kind) {
     MemoryItemBody b = ex.body(MemoryItemBody.class, EXAMPLE);
     Writer w = writer(b.instance(), b.workspace());
+    return Reply.created(ConPortFields.of(memory.log(newItem(kind, b, w))));
+  }
+
+  /** {@code POST /v1/memory/batch}: ConPort's batch_log_items, all items or none. */
+  private Reply batch(Exchange ex) {
+    BatchBody b =
+        ex.body(
+            BatchBody.class,
+            "{\"instance\": \"claude-1a2b3c4d\", \"item_type\": \"decision\", \"items\":"
+                + " [{\"summary\": \"Use SQLite\"}]}");
+    Writer w = writer(b.instance(), b.workspace());
+    if (b.itemType() == null) {
+      throw new InvalidInputException(
+          "field 'item_type' is required", Map.of("field", "item_type"));
+    }
+    if (b.items() == null) {
+      throw new InvalidInputException("field 'items' is required", Map.of("field", "items"));
+    }
+    MemoryKind kind =
+        MemoryKind.of("progress_entry".equals(b.itemType()) ? "progress" : b.itemType());
+    List<NewMemoryItem> items = new java.util.ArrayList<>();
+    for (int i = 0; i < b.items().size(); i++) {
+      if (b.items().get(i) == null) {
+        throw new InvalidInputException("items[" + i + "] must be an object", Map.of("index", i));
+      }
+      items.add(newItem(kind, b.items().get(i), w));
+    }
+    return Reply.created(
+        Map.of("items", memory.logAll(items).stream().map(ConPortFields::of).toList()));
+  }
+
+  private static NewMemoryItem newItem(MemoryKind kind, MemoryItemBody b, Writer w) {
     String workspace = w.workspace();
     String writer = w.instance();
     String title =
@@ -322,21 +355,18 @@ public final class MemoryRoutes {
           case CUSTOM_DATA -> b.value() == null ? null : b.value().toString();
           case PROGRESS -> null;
         };
-    return Reply.created(
-        ConPortFields.of(
-            memory.log(
-                new NewMemoryItem(
-                    workspace,
-                    kind,
-                    title,
-                    kind == MemoryKind.CUSTOM_DATA ? b.category() : null,
-                    body,
-                    kind == MemoryKind.DECISION ? b.implementationDetails() : null,
-                    kind == MemoryKind.PROGRESS ? b.status() : null,
-                    b.parentId(),
-                    b.tags(),
-                    writer,
-                    writer != null && Boolean.TRUE.equals(b.isPrivate())))));
+    return new NewMemoryItem(
+        workspace,
+        kind,
+        title,
+        kind == MemoryKind.CUSTOM_DATA ? b.category() : null,
+        body,
+        kind == MemoryKind.DECISION ? b.implementationDetails() : null,
+        kind == MemoryKind.PROGRESS ? b.status() : null,
+        b.parentId(),
+        b.tags(),
+        writer,
+        writer != null && Boolean.TRUE.equals(b.isPrivate()));
   }
 
   private Reply list(Exchange ex, MemoryKind kind) {

@@ -25,8 +25,8 @@ import java.util.Map;
 /**
  * The memory tools that change or remove what is stored, under ConPort's names and argument names:
  * {@code update_progress}, {@code log_system_pattern}, {@code delete_decision_by_id}, {@code
- * delete_progress_by_id}, {@code delete_system_pattern_by_id}, {@code delete_custom_data}. Only in
- * the full tool set.
+ * delete_progress_by_id}, {@code delete_system_pattern_by_id}, {@code delete_custom_data}, {@code
+ * batch_log_items}. Only in the full tool set.
  */
 final class MemoryEditTools {
   private final MemoryService memory;
@@ -105,6 +105,53 @@ final class MemoryEditTools {
                 deleted(
                     memory.deleteCustomData(
                         workspace(me), me.id(), string(args, "category"), string(args, "key")))));
+    out.add(
+        tool(
+            "batch_log_items",
+            "Log several items of one type at once, all or none.",
+            schema(
+                props(
+                    "item_type",
+                        prop("string", "decision, progress_entry, system_pattern or custom_data"),
+                    "items",
+                        Map.of(
+                            "type",
+                            "array",
+                            "items",
+                            Map.of("type", "object"),
+                            "description",
+                            "each the arguments of that type's log tool")),
+                "item_type",
+                "items"),
+            role,
+            (me, args) -> memory.logAll(items(args, me)).stream().map(ConPortFields::of).toList()));
+    return out;
+  }
+
+  /** The batch's items, each parsed as its kind's log tool parses its arguments. */
+  private static List<NewMemoryItem> items(Map<String, Object> args, Instance me) {
+    String type = string(args, "item_type");
+    if (type == null) {
+      throw new IllegalArgumentException("argument 'item_type' is required");
+    }
+    MemoryKind kind = MemoryKind.of("progress_entry".equals(type) ? "progress" : type);
+    if (!(args.get("items") instanceof List<?> list)) {
+      throw new IllegalArgumentException("argument 'items' must be an array of objects");
+    }
+    List<NewMemoryItem> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.get(i) instanceof Map<?, ?> m)) {
+        throw new IllegalArgumentException("items[" + i + "] must be an object");
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> fields = (Map<String, Object>) m;
+      try {
+        out.add(item(kind, fields, me));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "items[" + i + "]: " + e.getMessage() + "; nothing of the batch was stored", e);
+      }
+    }
     return out;
   }
 

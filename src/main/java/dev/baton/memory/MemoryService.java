@@ -15,6 +15,15 @@ public interface MemoryService {
   MemoryItem log(NewMemoryItem item);
 
   /**
+   * Logs several items of one workspace in one transaction (ConPort's {@code batch_log_items}): all
+   * of them, or none when one is refused. Each emits {@code memory.logged}.
+   *
+   * @throws dev.baton.core.InvalidInputException naming the refused item by its index ({@code
+   *     items[2]}) and the problem, or for an empty or too large batch (nothing is stored then)
+   */
+  List<MemoryItem> logAll(List<NewMemoryItem> items);
+
+  /**
    * Changes a progress entry's status, description or parent; emits {@code memory.updated}.
    *
    * @throws MemoryItemNotFoundException when the entry or the new parent is not in the workspace or

@@ -16,6 +16,10 @@ public interface MemoryStore {
    */
   MemoryItem log(NewMemoryItem item, Instant at, Function<MemoryItem, NewEvent> event);
 
+  /** Stores the items as {@link #log} does, all in one transaction. */
+  List<MemoryItem> logAll(
+      List<NewMemoryItem> items, Instant at, Function<MemoryItem, NewEvent> event);
+
   Optional<MemoryItem> find(long id);
 
   /**

@@ -524,6 +524,87 @@ class MemoryIT {
     assertThat(left.get(0).path("summary").asString()).isEqualTo("Walrus secret");
   }
 
+  @Test
+  void aBatchIsLoggedAllOrNothingOverMcpAndHttp() throws Exception {
+    McpSyncClient developer = connect("developer", "claude-de000012");
+
+    JsonNode logged =
+        ok(
+            developer,
+            "batch_log_items",
+            Map.of(
+                "item_type",
+                "progress_entry",
+                "items",
+                List.of(
+                    Map.of("status", "TODO", "description", "Otter one"),
+                    Map.of("status", "DONE", "description", "Otter two"))));
+    assertThat(logged).hasSize(2);
+    assertThat(logged.get(1).path("status").asString()).isEqualTo("DONE");
+    assertThat(
+            error(
+                developer,
+                "batch_log_items",
+                Map.of(
+                    "item_type",
+                    "decision",
+                    "items",
+                    List.of(
+                        Map.of("summary", "Otter decision"),
+                        Map.of("summary", "Tagged otter", "tags", "x"),
+                        Map.of("rationale", "no summary")))))
+        .isEqualTo("items[2]: 'summary' is required; nothing of the batch was stored");
+    assertThat(
+            error(
+                developer,
+                "batch_log_items",
+                Map.of(
+                    "item_type",
+                    "custom_data",
+                    "items",
+                    List.of(Map.of("category", "c", "key", "k", "value", 1, "private", "yes")))))
+        .startsWith("items[0]: argument 'private' must be true or false");
+    assertThat(error(developer, "batch_log_items", Map.of("item_type", "note", "items", List.of())))
+        .contains("unknown item type 'note'");
+    try (BrokerClient c = broker.unixClient()) {
+      HttpResponse bad =
+          c.send(
+              "POST",
+              "/v1/memory/batch",
+              Map.of("Content-Type", "application/json"),
+              JSON.writeValueAsBytes(
+                  Map.of(
+                      "instance",
+                      "claude-de000012",
+                      "item_type",
+                      "custom_data",
+                      "items",
+                      List.of(
+                          Map.of("category", "zoo", "key", "otter", "value", 1),
+                          Map.of("category", "zoo", "value", 2)))));
+      assertThat(bad.status()).isEqualTo(400);
+      assertThat(bad.bodyText()).contains("items[1]: 'key' is required");
+      HttpResponse good =
+          c.send(
+              "POST",
+              "/v1/memory/batch",
+              Map.of("Content-Type", "application/json"),
+              JSON.writeValueAsBytes(
+                  Map.of(
+                      "instance",
+                      "claude-de000012",
+                      "item_type",
+                      "system_pattern",
+                      "items",
+                      List.of(Map.of("name", "Otter pattern", "description", "float")))));
+      assertThat(good.status()).as(good.bodyText()).isEqualTo(201);
+    }
+    JsonNode otters = ok(developer, "search_memory", Map.of("query", "otter"));
+    List<String> types = new ArrayList<>();
+    otters.forEach(i -> types.add(i.path("type").asString()));
+    assertThat(types).containsExactlyInAnyOrder("progress", "progress", "system_pattern");
+  }
+
   private McpSyncClient connect(String role, String instance) {
     return clients.connect(broker, role, instance, repo, UnaryOperator.identity());
   }

@@ -864,4 +864,76 @@ public abstract class MemoryStoreContract {
     memory.delete(REPO, "a-1", MemoryKind.DECISION, secret.id()); // its own instance may
     assertThat(store.memory().find(secret.id())).isEmpty();
   }
+
+  private NewMemoryItem newDecision(String summary, String rationale) {
+    return new NewMemoryItem(
+        REPO,
+        MemoryKind.DECISION,
+        summary,
+        null,
+        rationale,
+        null,
+        null,
+        null,
+        List.of("batch"),
+        "a-1",
+        false);
+  }
+
+  @Test
+  void aBatchIsLoggedInOneGoWithAnEventPerItem() {
+    int events = published.size();
+
+    List<MemoryItem> logged =
+        memory.logAll(
+            List.of(newDecision("Batch one", "first"), newDecision("Batch two", "second")));
+
+    assertThat(logged).extracting(MemoryItem::title).containsExactly("Batch one", "Batch two");
+    assertThat(
+            memory.search(
+                new MemoryQuery(REPO, "b-1", "batch", Set.of(), List.of("batch"), null, null, 9)))
+        .hasSize(2);
+    assertThat(published.subList(events, published.size()))
+        .extracting(Event::type)
+        .containsExactly("memory.logged", "memory.logged");
+  }
+
+  @Test
+  void aBatchWithOneBadItemNamesItsIndexAndFieldAndStoresNothing() {
+    NewMemoryItem missingParent =
+        new NewMemoryItem(
+            REPO,
+            MemoryKind.PROGRESS,
+            "child",
+            null,
+            null,
+            null,
+            "TODO",
+            999L,
+            List.of(),
+            "a-1",
+            false);
+    int events = published.size();
+
+    assertThatThrownBy(
+            () ->
+                memory.logAll(
+                    List.of(
+                        newDecision("Fine", "ok"),
+                        newDecision("Also fine", "ok"),
+                        newDecision(" ", "no summary"))))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("items[2]: 'summary' is required; nothing of the batch was stored");
+    assertThatThrownBy(() -> memory.logAll(List.of(newDecision("Fine", "ok"), missingParent)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("items[1]: no memory item 999");
+    assertThatThrownBy(() -> memory.logAll(List.of()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("'items' is empty");
+
+    assertThat(
+            memory.search(new MemoryQuery(REPO, "a-1", null, Set.of(), List.of(), null, null, 50)))
+        .isEmpty();
+    assertThat(published).hasSize(events);
+  }
 }

@@ -32,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class DefaultMemoryService implements MemoryService {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int MAX_TAG_CHARS = 100;
+  private static final int MAX_BATCH = 1000;
 
   private final MemoryStore store;
   private final MemoryConfig config;
@@ -45,6 +46,12 @@ public final class DefaultMemoryService implements MemoryService {
 
   @Override
   public MemoryItem log(NewMemoryItem item) {
+    check(item);
+    return store.log(item, clock.instant(), DefaultMemoryService::logged);
+  }
+
+  /** The checks of {@link #validate} and, for a subtask, that its parent is there. */
+  private void check(NewMemoryItem item) {
     validate(item);
     if (item.parentId() != null) {
       if (item.kind() != MemoryKind.PROGRESS) {
@@ -52,7 +59,6 @@ public final class DefaultMemoryService implements MemoryService {
       }
       parent(item.workspace(), item.instance(), item.parentId());
     }
-    return store.log(item, clock.instant(), DefaultMemoryService::logged);
   }
 
   @Override
@@ -73,6 +79,31 @@ public final class DefaultMemoryService implements MemoryService {
             .filter(i -> !i.isPrivate() || i.instance().equals(viewer))
             .orElseThrow(() -> new MemoryItemNotFoundException(category, key));
     return delete(workspace, viewer, MemoryKind.CUSTOM_DATA, item.id());
+  }
+
+  @Override
+  public List<MemoryItem> logAll(List<NewMemoryItem> items) {
+    if (items.isEmpty()) {
+      throw new InvalidInputException("'items' is empty: give at least one item to log");
+    }
+    if (items.size() > MAX_BATCH) {
+      throw new InvalidInputException(
+          "'items' has " + items.size() + " items; one batch logs at most " + MAX_BATCH);
+    }
+    for (int i = 0; i < items.size(); i++) {
+      NewMemoryItem item = items.get(i);
+      try {
+        if (!item.workspace().equals(items.get(0).workspace())) {
+          throw new InvalidInputException("every item of a batch must be of one workspace");
+        }
+        check(item);
+      } catch (dev.baton.core.BatonException e) {
+        throw new InvalidInputException(
+            "items[" + i + "]: " + e.getMessage() + "; nothing of the batch was stored",
+            Map.of("index", i));
+      }
+    }
+    return store.logAll(items, clock.instant(), DefaultMemoryService::logged);
   }
 
   /** The parent a progress entry names, when it is a visible progress entry of the workspace. */

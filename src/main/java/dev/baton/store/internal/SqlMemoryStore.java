@@ -57,57 +57,77 @@ final class SqlMemoryStore implements MemoryStore {
     return db.write(
         "memory.log",
         tx -> {
-          Connection c = tx.connection();
-          Long existing = keyed(c, item);
-          long id;
-          if (existing != null) {
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "UPDATE memory_items SET body = ?, details = ?, tags = ?, instance_id = ?,"
-                        + " private = ?, updated_at = ? WHERE id = ?")) {
-              ps.setString(1, item.body());
-              ps.setString(2, item.details());
-              ps.setString(3, JSON.writeValueAsString(item.tags()));
-              ps.setString(4, item.instance());
-              ps.setInt(5, item.isPrivate() ? 1 : 0);
-              ps.setLong(6, at.toEpochMilli());
-              ps.setLong(7, existing);
-              ps.executeUpdate();
-            }
-            id = existing;
-          } else {
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "INSERT INTO memory_items (workspace, kind, title, category, body, details,"
-                        + " status, parent_id, tags, instance_id, private, created_at, updated_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
-              ps.setString(1, item.workspace());
-              ps.setString(2, item.kind().wireName());
-              ps.setString(3, item.title());
-              ps.setString(4, item.category());
-              ps.setString(5, item.body());
-              ps.setString(6, item.details());
-              ps.setString(7, item.status());
-              if (item.parentId() == null) {
-                ps.setNull(8, Types.BIGINT);
-              } else {
-                ps.setLong(8, item.parentId());
-              }
-              ps.setString(9, JSON.writeValueAsString(item.tags()));
-              ps.setString(10, item.instance());
-              ps.setInt(11, item.isPrivate() ? 1 : 0);
-              ps.setLong(12, at.toEpochMilli());
-              ps.setLong(13, at.toEpochMilli());
-              try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                id = rs.getLong(1);
-              }
-            }
-          }
-          MemoryItem stored = find(c, id).orElseThrow();
+          MemoryItem stored = put(tx.connection(), item, at);
           tx.emit(event.apply(stored));
           return stored;
         });
+  }
+
+  @Override
+  public List<MemoryItem> logAll(
+      List<NewMemoryItem> items, Instant at, Function<MemoryItem, NewEvent> event) {
+    return db.write(
+        "memory.log_all",
+        tx -> {
+          List<MemoryItem> out = new ArrayList<>();
+          for (NewMemoryItem item : items) {
+            MemoryItem stored = put(tx.connection(), item, at);
+            tx.emit(event.apply(stored));
+            out.add(stored);
+          }
+          return out;
+        });
+  }
+
+  /** Inserts the item, or replaces the custom item or pattern with the same key. */
+  private static MemoryItem put(Connection c, NewMemoryItem item, Instant at) throws SQLException {
+    Long existing = keyed(c, item);
+    long id;
+    if (existing != null) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE memory_items SET body = ?, details = ?, tags = ?, instance_id = ?,"
+                  + " private = ?, updated_at = ? WHERE id = ?")) {
+        ps.setString(1, item.body());
+        ps.setString(2, item.details());
+        ps.setString(3, JSON.writeValueAsString(item.tags()));
+        ps.setString(4, item.instance());
+        ps.setInt(5, item.isPrivate() ? 1 : 0);
+        ps.setLong(6, at.toEpochMilli());
+        ps.setLong(7, existing);
+        ps.executeUpdate();
+      }
+      id = existing;
+    } else {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO memory_items (workspace, kind, title, category, body, details,"
+                  + " status, parent_id, tags, instance_id, private, created_at, updated_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+        ps.setString(1, item.workspace());
+        ps.setString(2, item.kind().wireName());
+        ps.setString(3, item.title());
+        ps.setString(4, item.category());
+        ps.setString(5, item.body());
+        ps.setString(6, item.details());
+        ps.setString(7, item.status());
+        if (item.parentId() == null) {
+          ps.setNull(8, Types.BIGINT);
+        } else {
+          ps.setLong(8, item.parentId());
+        }
+        ps.setString(9, JSON.writeValueAsString(item.tags()));
+        ps.setString(10, item.instance());
+        ps.setInt(11, item.isPrivate() ? 1 : 0);
+        ps.setLong(12, at.toEpochMilli());
+        ps.setLong(13, at.toEpochMilli());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          id = rs.getLong(1);
+        }
+      }
+    }
+    return find(c, id).orElseThrow();
   }
 
   @Override
