@@ -4,6 +4,7 @@ import dev.baton.core.InvalidInputException;
 import dev.baton.memory.ConPortFields;
 import dev.baton.memory.ContextKind;
 import dev.baton.memory.ContextUpdate;
+import dev.baton.memory.HistoryFilter;
 import dev.baton.memory.ImportSummary;
 import dev.baton.memory.MemoryHit;
 import dev.baton.memory.MemoryKind;
@@ -155,6 +156,19 @@ public final class MemoryRoutes {
                 r.workspace(), r.viewer(), ex.query("category"), ex.query("key"))));
   }
 
+  private static java.time.Instant time(String text, String field) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return java.time.Instant.parse(text.strip());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new InvalidInputException(
+          field + " '" + text + "' is not an ISO-8601 time such as 2026-11-21T09:30:00Z",
+          Map.of("field", field));
+    }
+  }
+
   private static long pathId(Exchange ex) {
     try {
       return Long.parseLong(ex.pathParam("id"));
@@ -229,7 +243,11 @@ public final class MemoryRoutes {
                     r.workspace(),
                     ContextKind.of(ex.pathParam("kind")),
                     owner(ex, r.viewer()),
-                    limit(ex.query("limit")))
+                    new HistoryFilter(
+                        ex.query("version") == null ? null : limit(ex.query("version")),
+                        time(ex.query("before"), "before"),
+                        time(ex.query("after"), "after"),
+                        limit(ex.query("limit"))))
                 .stream()
                 .map(ConPortFields::of)
                 .toList()));

@@ -11,6 +11,8 @@ import static dev.baton.mcp.ToolArgs.strings;
 
 import dev.baton.core.BatonException;
 import dev.baton.memory.ConPortFields;
+import dev.baton.memory.ContextKind;
+import dev.baton.memory.HistoryFilter;
 import dev.baton.memory.MemoryKind;
 import dev.baton.memory.MemoryService;
 import dev.baton.memory.NewMemoryItem;
@@ -26,7 +28,7 @@ import java.util.Map;
  * The memory tools that change or remove what is stored, under ConPort's names and argument names:
  * {@code update_progress}, {@code log_system_pattern}, {@code delete_decision_by_id}, {@code
  * delete_progress_by_id}, {@code delete_system_pattern_by_id}, {@code delete_custom_data}, {@code
- * batch_log_items}. Only in the full tool set.
+ * batch_log_items}, and {@code get_item_history} (of the contexts). Only in the full tool set.
  */
 final class MemoryEditTools {
   private final MemoryService memory;
@@ -107,6 +109,34 @@ final class MemoryEditTools {
                         workspace(me), me.id(), string(args, "category"), string(args, "key")))));
     out.add(
         tool(
+            "get_item_history",
+            "Earlier versions of the product or active context, newest first.",
+            schema(
+                props(
+                    "item_type", prop("string", "product_context or active_context"),
+                    "limit", prop("integer", "at most this many (default 10)"),
+                    "before_timestamp", prop("string", "only versions before this ISO-8601 time"),
+                    "after_timestamp", prop("string", "only versions after this ISO-8601 time"),
+                    "version", prop("integer", "only this version"),
+                    "own", prop("boolean", "your own active context's history")),
+                "item_type"),
+            role,
+            (me, args) ->
+                memory
+                    .contextHistory(
+                        workspace(me),
+                        historyKind(string(args, "item_type")),
+                        flag(args, "own") ? me.id() : null,
+                        new HistoryFilter(
+                            args.get("version") == null ? null : ToolArgs.whole(args, "version"),
+                            time(args, "before_timestamp"),
+                            time(args, "after_timestamp"),
+                            args.get("limit") == null ? 10 : ToolArgs.whole(args, "limit")))
+                    .stream()
+                    .map(ConPortFields::of)
+                    .toList()));
+    out.add(
+        tool(
             "batch_log_items",
             "Log several items of one type at once, all or none.",
             schema(
@@ -153,6 +183,34 @@ final class MemoryEditTools {
       }
     }
     return out;
+  }
+
+  private static ContextKind historyKind(String itemType) {
+    if ("product_context".equals(itemType)) {
+      return ContextKind.PRODUCT;
+    }
+    if ("active_context".equals(itemType)) {
+      return ContextKind.ACTIVE;
+    }
+    throw new IllegalArgumentException(
+        "item_type '" + itemType + "': the history is kept for product_context and active_context");
+  }
+
+  private static java.time.Instant time(Map<String, Object> args, String key) {
+    String text = string(args, key);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return java.time.Instant.parse(text.strip());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "argument '"
+              + key
+              + "': '"
+              + text
+              + "' is not an ISO-8601 time such as 2026-11-21T09:30:00Z");
+    }
   }
 
   private static Map<String, Object> deleted(dev.baton.memory.MemoryItem item) {

@@ -113,5 +113,17 @@ public interface MemoryService {
   MemoryContext updateContext(ContextUpdate update);
 
   /** Earlier versions, newest first. */
-  List<MemoryContext> contextHistory(String workspace, ContextKind kind, String owner, int limit);
+  default List<MemoryContext> contextHistory(
+      String workspace, ContextKind kind, String owner, int limit) {
+    return contextHistory(workspace, kind, owner, HistoryFilter.newest(limit));
+  }
+
+  /**
+   * Earlier versions that pass the filter, newest first (ConPort's {@code get_item_history}).
+   *
+   * @throws dev.baton.core.InvalidInputException for a limit or version below 1, or a window whose
+   *     end is not after its start
+   */
+  List<MemoryContext> contextHistory(
+      String workspace, ContextKind kind, String owner, HistoryFilter filter);
 }

@@ -84,5 +84,6 @@ public interface MemoryStore {
       Function<MemoryContext, NewEvent> event);
 
   /** Earlier versions of the context, newest first (the current one not included). */
-  List<MemoryContext> contextHistory(String workspace, ContextKind kind, String owner, int limit);
+  List<MemoryContext> contextHistory(
+      String workspace, ContextKind kind, String owner, HistoryFilter filter);
 }

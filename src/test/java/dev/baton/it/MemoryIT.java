@@ -605,6 +605,32 @@ class MemoryIT {
     assertThat(types).containsExactlyInAnyOrder("progress", "progress", "system_pattern");
   }
 
+  @Test
+  void theHistoryOfAContextIsReadWithConPortsGetItemHistory() {
+    McpSyncClient developer = connect("developer", "claude-de000013");
+    for (String goal : List.of("one", "two", "three")) {
+      ok(developer, "update_product_context", Map.of("content", Map.of("goal", goal)));
+    }
+
+    JsonNode history = ok(developer, "get_item_history", Map.of("item_type", "product_context"));
+    assertThat(history).hasSize(2);
+    assertThat(history.get(0).path("version").asInt()).isEqualTo(2);
+    assertThat(history.get(0).path("content").path("goal").asString()).isEqualTo("two");
+    JsonNode first =
+        ok(developer, "get_item_history", Map.of("item_type", "product_context", "version", 1));
+    assertThat(first).hasSize(1);
+    assertThat(first.get(0).path("content").path("goal").asString()).isEqualTo("one");
+    assertThat(ok(developer, "get_item_history", Map.of("item_type", "active_context"))).isEmpty();
+    assertThat(error(developer, "get_item_history", Map.of("item_type", "decision")))
+        .contains("the history is kept for product_context and active_context");
+    assertThat(
+            error(
+                developer,
+                "get_item_history",
+                Map.of("item_type", "product_context", "before_timestamp", "yesterday")))
+        .contains("'yesterday' is not an ISO-8601 time");
+  }
+
   private McpSyncClient connect(String role, String instance) {
     return clients.connect(broker, role, instance, repo, UnaryOperator.identity());
   }

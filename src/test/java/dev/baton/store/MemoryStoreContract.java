@@ -936,4 +936,43 @@ public abstract class MemoryStoreContract {
         .isEmpty();
     assertThat(published).hasSize(events);
   }
+
+  @Test
+  void contextHistoryIsFilteredByVersionAndTimeNewestFirst() {
+    java.time.Instant start = clock.instant();
+    for (int v = 1; v <= 4; v++) {
+      memory.updateContext(
+          new ContextUpdate(REPO, ContextKind.PRODUCT, null, Map.of("v", v), null, "a-1"));
+      clock.advance(java.time.Duration.ofMinutes(10));
+    }
+    // versions 1..3 are history (written at start, +10 min, +20 min); 4 is current
+
+    assertThat(history(null, null, null, 10)).containsExactly(3, 2, 1);
+    assertThat(history(null, null, null, 2)).containsExactly(3, 2);
+    assertThat(history(2, null, null, 10)).containsExactly(2);
+    assertThat(history(4, null, null, 10)).isEmpty();
+    assertThat(history(null, start.plusSeconds(601), null, 10)).containsExactly(2, 1);
+    assertThat(history(null, null, start.plusSeconds(1), 10)).containsExactly(3, 2);
+    assertThat(history(null, start.plusSeconds(1201), start.plusSeconds(1), 10))
+        .containsExactly(3, 2);
+    assertThatThrownBy(() -> history(null, start, start.plusSeconds(1), 10))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("is not before before_timestamp");
+    assertThatThrownBy(() -> history(0, null, null, 10))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("version 0 must be at least 1");
+  }
+
+  private List<Integer> history(
+      Integer version, java.time.Instant before, java.time.Instant after, int limit) {
+    return memory
+        .contextHistory(
+            REPO,
+            ContextKind.PRODUCT,
+            null,
+            new dev.baton.memory.HistoryFilter(version, before, after, limit))
+        .stream()
+        .map(MemoryContext::version)
+        .toList();
+  }
 }

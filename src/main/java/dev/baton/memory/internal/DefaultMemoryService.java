@@ -5,6 +5,7 @@ import dev.baton.events.NewEvent;
 import dev.baton.memory.ConPortImport;
 import dev.baton.memory.ContextKind;
 import dev.baton.memory.ContextUpdate;
+import dev.baton.memory.HistoryFilter;
 import dev.baton.memory.ImportSummary;
 import dev.baton.memory.LinkedItem;
 import dev.baton.memory.MemoryConfig;
@@ -474,11 +475,27 @@ public final class DefaultMemoryService implements MemoryService {
 
   @Override
   public List<MemoryContext> contextHistory(
-      String workspace, ContextKind kind, String owner, int limit) {
-    if (limit < 1) {
-      throw new InvalidInputException("limit " + limit + " must be at least 1");
+      String workspace, ContextKind kind, String owner, HistoryFilter f) {
+    if (f.limit() < 1) {
+      throw new InvalidInputException("limit " + f.limit() + " must be at least 1");
     }
-    return store.contextHistory(workspace, kind, owner, Math.min(limit, config.maxResults()));
+    if (f.version() != null && f.version() < 1) {
+      throw new InvalidInputException("version " + f.version() + " must be at least 1");
+    }
+    if (f.before() != null && f.after() != null && !f.after().isBefore(f.before())) {
+      throw new InvalidInputException(
+          "after_timestamp "
+              + f.after()
+              + " is not before before_timestamp "
+              + f.before()
+              + ": no version can be in between");
+    }
+    return store.contextHistory(
+        workspace,
+        kind,
+        owner,
+        new HistoryFilter(
+            f.version(), f.before(), f.after(), Math.min(f.limit(), config.maxResults())));
   }
 
   /** ConPort's name for the title of each kind, for error messages. */

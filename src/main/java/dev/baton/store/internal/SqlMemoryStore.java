@@ -3,6 +3,7 @@ package dev.baton.store.internal;
 import dev.baton.events.NewEvent;
 import dev.baton.memory.ConPortImport;
 import dev.baton.memory.ContextKind;
+import dev.baton.memory.HistoryFilter;
 import dev.baton.memory.ImportSummary;
 import dev.baton.memory.MemoryContext;
 import dev.baton.memory.MemoryHit;
@@ -546,19 +547,34 @@ final class SqlMemoryStore implements MemoryStore {
 
   @Override
   public List<MemoryContext> contextHistory(
-      String workspace, ContextKind kind, String owner, int limit) {
+      String workspace, ContextKind kind, String owner, HistoryFilter filter) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT version, content, instance_id, updated_at FROM memory_context_history"
+                + " WHERE workspace = ? AND kind = ? AND owner = ?");
+    List<Object> params =
+        new ArrayList<>(List.of(workspace, kind.wireName(), owner == null ? "" : owner));
+    if (filter.version() != null) {
+      sql.append(" AND version = ?");
+      params.add(filter.version());
+    }
+    if (filter.before() != null) {
+      sql.append(" AND updated_at < ?");
+      params.add(filter.before().toEpochMilli());
+    }
+    if (filter.after() != null) {
+      sql.append(" AND updated_at > ?");
+      params.add(filter.after().toEpochMilli());
+    }
+    sql.append(" ORDER BY version DESC LIMIT ?");
+    params.add(filter.limit());
     return db.read(
         "memory.context_history",
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT version, content, instance_id, updated_at FROM memory_context_history"
-                      + " WHERE workspace = ? AND kind = ? AND owner = ?"
-                      + " ORDER BY version DESC LIMIT ?")) {
-            ps.setString(1, workspace);
-            ps.setString(2, kind.wireName());
-            ps.setString(3, owner == null ? "" : owner);
-            ps.setInt(4, limit);
+          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+              ps.setObject(i + 1, params.get(i));
+            }
             List<MemoryContext> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
