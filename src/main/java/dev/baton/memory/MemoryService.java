@@ -100,6 +100,33 @@ public interface MemoryService {
    */
   ImportSummary importConPort(java.nio.file.Path file, String workspace);
 
+  /**
+   * Writes the workspace's memory as ConPort's markdown export (ConPort's {@code
+   * export_conport_to_markdown}): the shared items and contexts, and the viewer's own private items
+   * marked private; never another instance's private items. Each entry carries a marker from which
+   * {@link #importMarkdown} restores it exactly.
+   *
+   * @param path the folder, relative to the workspace or absolute; null for {@code conport_export}
+   * @throws dev.baton.core.BatonException ({@code path_outside_workspace}) when the folder, or a
+   *     file in it, lies outside the workspace once links and {@code ..} are followed (nothing is
+   *     written then)
+   */
+  ExportSummary exportMarkdown(String workspace, String viewer, String path);
+
+  /**
+   * Imports a folder in the layout of ConPort's markdown export, with baton's markers or without
+   * (ConPort's own), all or nothing (ConPort's {@code import_markdown_to_conport}); importing the
+   * same folder again adds only what is new. A private entry is imported only by its own instance.
+   * Emits {@code memory.imported}.
+   *
+   * @param path the folder, relative to the workspace or absolute; null for {@code conport_export}
+   * @throws dev.baton.core.InvalidInputException for a missing folder, or naming the file and line
+   *     of an entry that is not in the expected shape (nothing is stored then)
+   * @throws dev.baton.core.BatonException ({@code path_outside_workspace}) as {@link
+   *     #exportMarkdown}
+   */
+  ImportSummary importMarkdown(String workspace, String viewer, String path);
+
   /** The context's current version (version 0 and empty when never written). */
   MemoryContext context(String workspace, ContextKind kind, String owner);
 

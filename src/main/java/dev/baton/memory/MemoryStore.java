@@ -59,9 +59,9 @@ public interface MemoryStore {
   List<MemoryLink> links(long itemId, int limit);
 
   /**
-   * Stores an import in one transaction: items and links whose origin is not there yet, parents of
-   * progress entries, and contexts (their history too when the workspace has none yet). Appends the
-   * event built from the summary.
+   * Stores an import in one transaction: items (with their author and privacy as given) and links
+   * whose origin is not there yet, parents of progress entries, and contexts (their history too
+   * when the workspace has none yet). Appends the event built from the summary.
    */
   ImportSummary importAll(
       String workspace, ConPortImport batch, Instant at, Function<ImportSummary, NewEvent> event);

@@ -975,4 +975,421 @@ public abstract class MemoryStoreContract {
         .map(MemoryContext::version)
         .toList();
   }
+
+  // --- ConPort's markdown export and import ---
+
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path temp;
+
+  /** A fresh repository directory (markdown paths are checked against real directories). */
+  private String workspace(String name) throws java.io.IOException {
+    return java.nio.file.Files.createDirectories(temp.resolve(name)).toRealPath().toString();
+  }
+
+  private MemoryItem log(
+      String ws,
+      MemoryKind kind,
+      String title,
+      String category,
+      String body,
+      String details,
+      String status,
+      Long parent,
+      List<String> tags,
+      String by,
+      boolean isPrivate) {
+    clock.advance(java.time.Duration.ofSeconds(7));
+    return memory.log(
+        new NewMemoryItem(
+            ws, kind, title, category, body, details, status, parent, tags, by, isPrivate));
+  }
+
+  /** Every kind, a subtask, text that looks like markdown structure, both contexts. */
+  private void fill(String ws) {
+    log(
+        ws,
+        MemoryKind.DECISION,
+        "Use SQLite by default\nfor one machine",
+        null,
+        "no server to install\n\n## not a heading\n---\n<!-- baton:decision {} -->\n  indented",
+        "WAL, one writer",
+        null,
+        null,
+        List.of("db", "a>b"),
+        "a-1",
+        false);
+    log(
+        ws,
+        MemoryKind.DECISION,
+        "Plain decision",
+        null,
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        null,
+        false);
+    MemoryItem parent =
+        log(
+            ws,
+            MemoryKind.PROGRESS,
+            "Build the memory",
+            null,
+            null,
+            null,
+            "IN_PROGRESS",
+            null,
+            List.of(),
+            "a-1",
+            false);
+    log(
+        ws,
+        MemoryKind.PROGRESS,
+        "Write the export",
+        null,
+        null,
+        null,
+        "DONE",
+        parent.id(),
+        List.of(),
+        "b-1",
+        false);
+    log(
+        ws,
+        MemoryKind.PROGRESS,
+        "Wait for review",
+        null,
+        null,
+        null,
+        "BLOCKED",
+        null,
+        List.of(),
+        "a-1",
+        false);
+    log(
+        ws,
+        MemoryKind.SYSTEM_PATTERN,
+        "Outbox",
+        null,
+        "write the event in the same transaction",
+        null,
+        null,
+        null,
+        List.of("events"),
+        "a-1",
+        false);
+    log(
+        ws,
+        MemoryKind.CUSTOM_DATA,
+        "ledger",
+        "glossary/terms",
+        "{\"text\":\"```\\n# x\",\"n\":[1," + "2.5,true,null]}",
+        null,
+        null,
+        null,
+        List.of(),
+        "a-1",
+        false);
+    log(
+        ws,
+        MemoryKind.CUSTOM_DATA,
+        "owner",
+        "team",
+        "\"ops\"",
+        null,
+        null,
+        null,
+        List.of(),
+        null,
+        false);
+    log(
+        ws,
+        MemoryKind.DECISION,
+        "Mine only",
+        null,
+        "a-1's note",
+        null,
+        null,
+        null,
+        List.of(),
+        "a-1",
+        true);
+    log(
+        ws,
+        MemoryKind.DECISION,
+        "Secret of b",
+        null,
+        "b-1's note",
+        null,
+        null,
+        null,
+        List.of(),
+        "b-1",
+        true);
+    memory.updateContext(
+        new ContextUpdate(
+            ws,
+            ContextKind.PRODUCT,
+            null,
+            Map.of(
+                "goal",
+                "ship v2",
+                "features",
+                List.of("leases", "memory"),
+                "limits",
+                Map.of("instances", 100)),
+            null,
+            "a-1"));
+    memory.updateContext(
+        new ContextUpdate(ws, ContextKind.ACTIVE, null, Map.of("focus", "export"), null, "a-1"));
+    memory.updateContext(
+        new ContextUpdate(ws, ContextKind.ACTIVE, "a-1", Map.of("focus", "own"), null, "a-1"));
+  }
+
+  private List<MemoryItem> all(String ws, String viewer) {
+    return memory
+        .search(new MemoryQuery(ws, viewer, null, Set.of(), List.of(), null, null, 50))
+        .stream()
+        .map(MemoryHit::item)
+        .toList();
+  }
+
+  /** What must survive a round trip: everything but the id, the workspace and the parent's id. */
+  private static List<String> comparable(List<MemoryItem> items) {
+    Map<Long, String> titles = new java.util.HashMap<>();
+    items.forEach(i -> titles.put(i.id(), i.title()));
+    return items.stream()
+        .map(
+            i ->
+                String.join(
+                    " | ",
+                    i.kind().wireName(),
+                    i.title(),
+                    String.valueOf(i.category()),
+                    String.valueOf(i.body()),
+                    String.valueOf(i.details()),
+                    String.valueOf(i.status()),
+                    String.valueOf(i.parentId() == null ? null : titles.get(i.parentId())),
+                    i.tags().toString(),
+                    String.valueOf(i.instance()),
+                    String.valueOf(i.isPrivate()),
+                    i.createdAt().toString(),
+                    i.updatedAt().toString()))
+        .sorted()
+        .toList();
+  }
+
+  private static void copy(java.nio.file.Path from, java.nio.file.Path to) throws Exception {
+    try (var files = java.nio.file.Files.walk(from)) {
+      for (java.nio.file.Path f : files.toList()) {
+        java.nio.file.Path t = to.resolve(from.relativize(f).toString());
+        if (java.nio.file.Files.isDirectory(f)) {
+          java.nio.file.Files.createDirectories(t);
+        } else {
+          java.nio.file.Files.copy(f, t);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aMarkdownExportImportedIntoAnEmptyWorkspaceReproducesItsItemsAndContexts() throws Exception {
+    String a = workspace("a");
+    String b = workspace("b");
+    fill(a);
+
+    dev.baton.memory.ExportSummary export = memory.exportMarkdown(a, "a-1", null);
+    copy(java.nio.file.Path.of(export.directory()), java.nio.file.Path.of(b, "from-a"));
+    dev.baton.memory.ImportSummary imported = memory.importMarkdown(b, "a-1", "from-a");
+
+    assertThat(export.directory()).isEqualTo(a + "/conport_export");
+    assertThat(export.items()).isEqualTo(9);
+    assertThat(export.privateItems()).isEqualTo(1);
+    assertThat(export.files())
+        .contains(
+            "product_context.md",
+            "active_context.md",
+            "decision_log.md",
+            "progress_log.md",
+            "system_patterns.md",
+            "custom_data/glossary_terms.md",
+            "custom_data/team.md");
+    String decisions =
+        java.nio.file.Files.readString(java.nio.file.Path.of(a, "conport_export/decision_log.md"));
+    assertThat(decisions).contains("## Rationale", "Mine only").doesNotContain("Secret of b");
+    assertThat(imported.added()).isEqualTo(9);
+    assertThat(imported.contextsUpdated()).isEqualTo(2);
+    assertThat(imported.skipped()).isEmpty();
+    assertThat(comparable(all(b, "a-1"))).isEqualTo(comparable(all(a, "a-1")));
+    assertThat(comparable(all(b, "b-1"))).hasSize(8).doesNotContain("Mine only");
+    for (ContextKind kind : ContextKind.values()) {
+      assertThat(memory.context(b, kind, null).content())
+          .isEqualTo(memory.context(a, kind, null).content());
+    }
+    assertThat(memory.context(b, ContextKind.ACTIVE, "a-1").version()).isZero();
+  }
+
+  @Test
+  void importingTheSameMarkdownAgainAddsNothing() throws Exception {
+    String a = workspace("a");
+    fill(a);
+    memory.exportMarkdown(a, "a-1", "out");
+    String b = workspace("b");
+    copy(java.nio.file.Path.of(a, "out"), java.nio.file.Path.of(b, "conport_export"));
+    memory.importMarkdown(b, null, null);
+    int events = published.size();
+
+    dev.baton.memory.ImportSummary again = memory.importMarkdown(b, null, null);
+
+    assertThat(again.added()).isZero();
+    assertThat(again.alreadyThere()).isEqualTo(8);
+    assertThat(again.contextsUpdated()).isZero();
+    assertThat(again.skipped()).singleElement().asString().contains("private to a-1");
+    assertThat(all(b, "a-1")).hasSize(8);
+    assertThat(memory.context(b, ContextKind.PRODUCT, null).version()).isEqualTo(1);
+    assertThat(published.size()).isEqualTo(events + 1); // only memory.imported
+  }
+
+  @Test
+  void aFolderOutsideTheWorkspaceIsRefusedAndNothingIsWrittenOrStored() throws Exception {
+    String a = workspace("a");
+    fill(a);
+    java.nio.file.Path outside = java.nio.file.Files.createDirectories(temp.resolve("outside"));
+    java.nio.file.Files.createSymbolicLink(java.nio.file.Path.of(a, "link"), outside);
+    java.nio.file.Path victim = java.nio.file.Files.writeString(outside.resolve("victim.md"), "v");
+    java.nio.file.Files.createDirectories(java.nio.file.Path.of(a, "trap"));
+    java.nio.file.Files.createSymbolicLink(
+        java.nio.file.Path.of(a, "trap/decision_log.md"), victim);
+
+    for (String path :
+        List.of("../outside/x", "link/x", "link/../../outside", outside.toString(), "trap")) {
+      assertThatThrownBy(() -> memory.exportMarkdown(a, "a-1", path))
+          .isInstanceOf(dev.baton.core.BatonException.class)
+          .hasMessageContaining("outside the workspace " + a)
+          .satisfies(
+              e ->
+                  assertThat(((dev.baton.core.BatonException) e).code())
+                      .isEqualTo(dev.baton.core.ErrorCode.PATH_OUTSIDE_WORKSPACE));
+    }
+    assertThatThrownBy(() -> memory.exportMarkdown(a, "a-1", "../outside/x"))
+        .hasMessageContaining("'../outside/x' is " + outside.toRealPath() + "/x");
+    try (var files = java.nio.file.Files.list(outside)) {
+      assertThat(files.toList()).containsExactly(outside.resolve("victim.md"));
+    }
+    assertThat(java.nio.file.Files.readString(victim)).isEqualTo("v");
+    assertThat(java.nio.file.Path.of(a, "trap/product_context.md")).doesNotExist();
+
+    memory.exportMarkdown(a, "a-1", "good");
+    copy(java.nio.file.Path.of(a, "good"), outside.resolve("export"));
+    String b = workspace("b");
+    java.nio.file.Files.createSymbolicLink(
+        java.nio.file.Path.of(b, "conport_export"), outside.resolve("export"));
+    for (String path : List.of("../outside/export", "conport_export", outside + "/export")) {
+      assertThatThrownBy(() -> memory.importMarkdown(b, "a-1", path))
+          .isInstanceOf(dev.baton.core.BatonException.class)
+          .hasMessageContaining("outside the workspace " + b);
+    }
+    assertThat(all(b, "a-1")).isEmpty();
+    assertThat(memory.context(b, ContextKind.PRODUCT, null).version()).isZero();
+  }
+
+  @Test
+  void markdownNotInTheExpectedShapeIsRefusedNamingFileAndLineAndNothingIsStored()
+      throws Exception {
+    String b = workspace("b");
+    java.nio.file.Path dir = java.nio.file.Files.createDirectories(temp.resolve("b/md"));
+    java.nio.file.Files.writeString(
+        dir.resolve("decision_log.md"),
+        "# Decision Log\n\n---\n## Decision\n*   [2025-06-01 12:00:00] Keep it\n");
+    java.nio.file.Files.writeString(
+        dir.resolve("progress_log.md"), "# Progress Log\n\n## TODO Tasks\nthis line is no task\n");
+
+    assertThatThrownBy(() -> memory.importMarkdown(b, null, "md"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith(dir.toRealPath() + "/progress_log.md line 4: expected a task");
+
+    java.nio.file.Files.delete(dir.resolve("progress_log.md"));
+    java.nio.file.Files.createDirectories(dir.resolve("custom_data"));
+    java.nio.file.Files.writeString(
+        dir.resolve("custom_data/team.md"),
+        "# Custom Data: team\n\n---\n<!-- baton:custom_data {\"id\": 3} -->\n### owner\n\n"
+            + "```json\n{not json\n```\n");
+    assertThatThrownBy(() -> memory.importMarkdown(b, null, "md"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("custom_data/team.md line 8: the value of 'owner' is not JSON");
+
+    java.nio.file.Files.writeString(
+        dir.resolve("custom_data/team.md"), "# Custom Data: team\n\n<!-- baton:custom_data {\n");
+    assertThatThrownBy(() -> memory.importMarkdown(b, null, "md"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("custom_data/team.md line 3: a baton marker must read");
+
+    assertThatThrownBy(() -> memory.importMarkdown(b, null, "missing"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("no folder " + b + "/missing to import");
+    assertThat(all(b, null)).isEmpty();
+  }
+
+  @Test
+  void conPortsOwnMarkdownWithoutMarkersIsImported() throws Exception {
+    String b = workspace("b");
+    java.nio.file.Path dir =
+        java.nio.file.Files.createDirectories(temp.resolve("b/conport_export"));
+    java.nio.file.Files.createDirectories(dir.resolve("custom_data"));
+    java.nio.file.Files.writeString(
+        dir.resolve("decision_log.md"),
+        "# Decision Log\n\n---\n## Decision\n*   [2025-06-01 12:00:00] Use Postgres for billing\n"
+            + "\n## Rationale\n*   transactions\n\n## Implementation Details\n*   one schema\n"
+            + "\n---\n## Decision\n*   [2025-05-01 09:00:00] Keep SQLite\n");
+    java.nio.file.Files.writeString(
+        dir.resolve("progress_log.md"),
+        "# Progress Log\n\n## Completed Tasks\n*   [2025-06-02 10:00:00] Migrate billing\n"
+            + "\n## In Progress Tasks\n*   [2025-06-03 10:00:00] Write docs\n"
+            + "\n## TODO Tasks\n*   [2025-06-04 10:00:00] Release\n");
+    java.nio.file.Files.writeString(
+        dir.resolve("system_patterns.md"),
+        "# System Patterns\n\n---\n## Retry once\n*   [2025-06-01 12:00:00]\n"
+            + "Retry a busy store once, then fail.\n");
+    java.nio.file.Files.writeString(
+        dir.resolve("custom_data/glossary.md"),
+        "# Custom Data: glossary\n\n### ledger\n\n*   [2025-06-01 12:00:00]\n\n```json\n"
+            + "{\"means\": \"the book\"}\n```\n\n---\n### motto\n\n*   [2025-06-01 12:00:00]\n\n"
+            + "```json\nmove fast\n```\n");
+    java.nio.file.Files.writeString(
+        dir.resolve("product_context.md"),
+        "# Product Context\n## Project Goal\nShip v2\n\n## Key Features\n*   leases\n*   memory\n");
+
+    dev.baton.memory.ImportSummary s = memory.importMarkdown(b, null, null);
+    dev.baton.memory.ImportSummary again = memory.importMarkdown(b, null, null);
+
+    assertThat(s.added()).isEqualTo(8);
+    assertThat(again.added()).isZero();
+    MemoryItem billing =
+        memory
+            .search(
+                new MemoryQuery(b, null, "billing postgres", Set.of(), List.of(), null, null, 5))
+            .get(0)
+            .item();
+    assertThat(billing.title()).isEqualTo("Use Postgres for billing");
+    assertThat(billing.body()).isEqualTo("transactions");
+    assertThat(billing.details()).isEqualTo("one schema");
+    assertThat(billing.createdAt()).isEqualTo(java.time.Instant.parse("2025-06-01T12:00:00Z"));
+    assertThat(all(b, null))
+        .filteredOn(i -> i.kind() == MemoryKind.PROGRESS)
+        .extracting(i -> i.status() + " " + i.title())
+        .containsExactlyInAnyOrder(
+            "DONE Migrate billing", "IN_PROGRESS Write docs", "TODO Release");
+    assertThat(all(b, null))
+        .filteredOn(i -> i.kind() == MemoryKind.SYSTEM_PATTERN)
+        .singleElement()
+        .satisfies(p -> assertThat(p.body()).isEqualTo("Retry a busy store once, then fail."));
+    assertThat(all(b, null))
+        .filteredOn(i -> i.kind() == MemoryKind.CUSTOM_DATA)
+        .extracting(i -> i.category() + "/" + i.title() + "=" + i.body())
+        .containsExactlyInAnyOrder(
+            "glossary/ledger={\"means\":\"the book\"}", "glossary/motto=\"move fast\"");
+    assertThat(memory.context(b, ContextKind.PRODUCT, null).content())
+        .containsEntry("project_goal", "Ship v2")
+        .containsEntry("key_features", List.of("leases", "memory"));
+  }
 }

@@ -5,6 +5,7 @@ import dev.baton.events.NewEvent;
 import dev.baton.memory.ConPortImport;
 import dev.baton.memory.ContextKind;
 import dev.baton.memory.ContextUpdate;
+import dev.baton.memory.ExportSummary;
 import dev.baton.memory.HistoryFilter;
 import dev.baton.memory.ImportSummary;
 import dev.baton.memory.LinkedItem;
@@ -38,11 +39,23 @@ public final class DefaultMemoryService implements MemoryService {
   private final MemoryStore store;
   private final MemoryConfig config;
   private final Clock clock;
+  private final MarkdownTransfer markdown;
 
   public DefaultMemoryService(MemoryStore store, MemoryConfig config, Clock clock) {
     this.store = store;
     this.config = config;
     this.clock = clock;
+    this.markdown = new MarkdownTransfer(store, clock, this::validate);
+  }
+
+  @Override
+  public ExportSummary exportMarkdown(String workspace, String viewer, String path) {
+    return markdown.export(workspace, viewer, path);
+  }
+
+  @Override
+  public ImportSummary importMarkdown(String workspace, String viewer, String path) {
+    return markdown.importFolder(workspace, viewer, path);
   }
 
   @Override
