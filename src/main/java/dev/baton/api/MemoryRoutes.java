@@ -4,6 +4,7 @@ import dev.baton.core.InvalidInputException;
 import dev.baton.memory.ConPortFields;
 import dev.baton.memory.ContextKind;
 import dev.baton.memory.ContextUpdate;
+import dev.baton.memory.ExportSummary;
 import dev.baton.memory.HistoryFilter;
 import dev.baton.memory.ImportSummary;
 import dev.baton.memory.MemoryHit;
@@ -30,6 +31,8 @@ public final class MemoryRoutes {
   private static final String EXAMPLE =
       "{\"instance\": \"claude-1a2b3c4d\", \"summary\": \"Use SQLite by default\","
           + " \"rationale\": \"no server to install\"}";
+  private static final String MARKDOWN_EXAMPLE =
+      "{\"instance\": \"claude-1a2b3c4d\", \"path\": \"conport_export\"}";
   private static final int DEFAULT_LIMIT = 20;
 
   private final MemoryService memory;
@@ -66,6 +69,8 @@ public final class MemoryRoutes {
         .add("GET", "/v1/memory/recent", this::recent)
         .add("POST", "/v1/memory/links", this::link)
         .add("POST", "/v1/memory/import-conport", this::importConPort)
+        .add("POST", "/v1/memory/export", this::exportMarkdown)
+        .add("POST", "/v1/memory/import-markdown", this::importMarkdown)
         .add("GET", "/v1/memory/items/{id}/links", this::links)
         .add("GET", "/v1/memory/context/{kind}", this::context)
         .add("PUT", "/v1/memory/context/{kind}", this::updateContext)
@@ -89,7 +94,31 @@ public final class MemoryRoutes {
           "path '" + b.path() + "' must be absolute: the broker reads it", Map.of("field", "path"));
     }
     Writer w = writer(b.instance(), b.workspace());
-    ImportSummary s = memory.importConPort(file, w.workspace());
+    return Reply.ok(summary(w, memory.importConPort(file, w.workspace())));
+  }
+
+  /** {@code POST /v1/memory/export}: ConPort's export_conport_to_markdown. */
+  private Reply exportMarkdown(Exchange ex) {
+    MarkdownBody b = ex.body(MarkdownBody.class, MARKDOWN_EXAMPLE);
+    Writer w = writer(b.instance(), b.workspace());
+    ExportSummary s = memory.exportMarkdown(w.workspace(), w.instance(), b.path());
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("workspace", w.workspace());
+    out.put("directory", s.directory());
+    out.put("files", s.files());
+    out.put("items", s.items());
+    out.put("privateItems", s.privateItems());
+    return Reply.ok(out);
+  }
+
+  /** {@code POST /v1/memory/import-markdown}: ConPort's import_markdown_to_conport. */
+  private Reply importMarkdown(Exchange ex) {
+    MarkdownBody b = ex.body(MarkdownBody.class, MARKDOWN_EXAMPLE);
+    Writer w = writer(b.instance(), b.workspace());
+    return Reply.ok(summary(w, memory.importMarkdown(w.workspace(), w.instance(), b.path())));
+  }
+
+  private static Map<String, Object> summary(Writer w, ImportSummary s) {
     Map<String, Object> out = new java.util.LinkedHashMap<>();
     out.put("workspace", w.workspace());
     out.put("added", s.added());
@@ -97,7 +126,7 @@ public final class MemoryRoutes {
     out.put("linksAdded", s.linksAdded());
     out.put("contextsUpdated", s.contextsUpdated());
     out.put("skipped", s.skipped());
-    return Reply.ok(out);
+    return out;
   }
 
   private Reply link(Exchange ex) {

@@ -12,7 +12,9 @@ import static dev.baton.mcp.ToolArgs.strings;
 import dev.baton.core.BatonException;
 import dev.baton.memory.ConPortFields;
 import dev.baton.memory.ContextKind;
+import dev.baton.memory.ExportSummary;
 import dev.baton.memory.HistoryFilter;
+import dev.baton.memory.ImportSummary;
 import dev.baton.memory.MemoryKind;
 import dev.baton.memory.MemoryService;
 import dev.baton.memory.NewMemoryItem;
@@ -21,6 +23,7 @@ import dev.baton.registry.Instance;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +31,8 @@ import java.util.Map;
  * The memory tools that change or remove what is stored, under ConPort's names and argument names:
  * {@code update_progress}, {@code log_system_pattern}, {@code delete_decision_by_id}, {@code
  * delete_progress_by_id}, {@code delete_system_pattern_by_id}, {@code delete_custom_data}, {@code
- * batch_log_items}, and {@code get_item_history} (of the contexts). Only in the full tool set.
+ * batch_log_items}, {@code get_item_history} (of the contexts), {@code export_conport_to_markdown}
+ * and {@code import_markdown_to_conport}. Only in the full tool set.
  */
 final class MemoryEditTools {
   private final MemoryService memory;
@@ -155,7 +159,67 @@ final class MemoryEditTools {
                 "items"),
             role,
             (me, args) -> memory.logAll(items(args, me)).stream().map(ConPortFields::of).toList()));
+    out.addAll(markdown(role));
     return out;
+  }
+
+  /** ConPort's markdown export and import, of a folder inside the caller's workspace. */
+  private List<SyncToolSpecification> markdown(String role) {
+    return List.of(
+        tool(
+            "export_conport_to_markdown",
+            "Write the shared memory (and your private items, marked) as markdown files.",
+            schema(
+                props(
+                    "output_path",
+                    prop("string", "folder inside the workspace (default conport_export)"))),
+            role,
+            (me, args) -> {
+              ExportSummary s =
+                  memory.exportMarkdown(workspace(me), me.id(), string(args, "output_path"));
+              Map<String, Object> out = new LinkedHashMap<>();
+              out.put("status", "success");
+              out.put(
+                  "message",
+                  s.items()
+                      + " items exported to "
+                      + s.directory()
+                      + " ("
+                      + s.files().size()
+                      + " files)");
+              out.put("directory", s.directory());
+              out.put("files", s.files());
+              out.put("items", s.items());
+              out.put("private_items", s.privateItems());
+              return out;
+            }),
+        tool(
+            "import_markdown_to_conport",
+            "Import a markdown export (all or nothing; again adds only what is new).",
+            schema(
+                props(
+                    "input_path",
+                    prop("string", "folder inside the workspace (default conport_export)"))),
+            role,
+            (me, args) -> {
+              ImportSummary s =
+                  memory.importMarkdown(workspace(me), me.id(), string(args, "input_path"));
+              Map<String, Object> out = new LinkedHashMap<>();
+              out.put("status", "success");
+              out.put(
+                  "message",
+                  s.added()
+                      + " items added, "
+                      + s.alreadyThere()
+                      + " already there, "
+                      + s.contextsUpdated()
+                      + " contexts updated");
+              out.put("added", s.added());
+              out.put("already_there", s.alreadyThere());
+              out.put("contexts_updated", s.contextsUpdated());
+              out.put("skipped", s.skipped());
+              return out;
+            }));
   }
 
   /** The batch's items, each parsed as its kind's log tool parses its arguments. */

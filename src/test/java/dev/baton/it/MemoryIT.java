@@ -631,6 +631,69 @@ class MemoryIT {
         .contains("'yesterday' is not an ISO-8601 time");
   }
 
+  @Test
+  void aMarkdownExportIsImportedIntoAnotherRepositoryOnceAndNeverWrittenOutsideOne()
+      throws Exception {
+    McpSyncClient developer = connect("developer", "claude-de000014");
+    long parent =
+        ok(developer, "log_progress", Map.of("status", "IN_PROGRESS", "description", "Ship seals"))
+            .path("id")
+            .asLong();
+    ok(
+        developer,
+        "log_progress",
+        Map.of("status", "DONE", "description", "Count the seals", "parent_id", parent));
+    ok(
+        developer,
+        "log_decision",
+        Map.of("summary", "Seals before walruses", "rationale", "line one\nline two"));
+    ok(
+        developer,
+        "log_custom_data",
+        Map.of("category", "zoo", "key", "seal", "value", Map.of("legs", 0, "fins", 4)));
+    ok(developer, "update_product_context", Map.of("content", Map.of("goal", "a seal zoo")));
+
+    JsonNode exported =
+        ok(developer, "export_conport_to_markdown", Map.of("output_path", "notes/memory"));
+    Path folder = repo.resolve("notes/memory");
+    assertThat(exported.path("directory").asString()).isEqualTo(folder.toRealPath().toString());
+    assertThat(folder.resolve("custom_data/zoo.md")).exists();
+    assertThat(java.nio.file.Files.readString(folder.resolve("progress_log.md")))
+        .contains("## Completed Tasks", "Count the seals");
+    assertThat(error(developer, "export_conport_to_markdown", Map.of("output_path", "../x")))
+        .contains("outside the workspace " + repo.toRealPath());
+    assertThat(tmp.resolve("x")).doesNotExist();
+
+    Path other = GitRepos.create(tmp.resolve("other"));
+    java.nio.file.Files.createDirectories(other.resolve("conport_export/custom_data"));
+    try (var files = java.nio.file.Files.walk(folder)) {
+      for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        java.nio.file.Files.copy(f, other.resolve("conport_export").resolve(folder.relativize(f)));
+      }
+    }
+    McpSyncClient elsewhere =
+        clients.connect(broker, "developer", "claude-de000015", other, UnaryOperator.identity());
+    JsonNode first = ok(elsewhere, "import_markdown_to_conport", Map.of());
+    JsonNode again = ok(elsewhere, "import_markdown_to_conport", Map.of());
+
+    assertThat(first.path("added").asInt()).isEqualTo(4);
+    assertThat(first.path("contexts_updated").asInt()).isEqualTo(1);
+    assertThat(again.path("added").asInt()).isZero();
+    assertThat(again.path("already_there").asInt()).isEqualTo(4);
+    JsonNode child = ok(elsewhere, "search_memory", Map.of("query", "count seals")).get(0);
+    JsonNode ship = ok(elsewhere, "search_memory", Map.of("query", "ship seals")).get(0);
+    assertThat(child.path("status").asString()).isEqualTo("DONE");
+    assertThat(child.path("parent_id").asLong()).isEqualTo(ship.path("id").asLong());
+    assertThat(child.path("by").asString()).isEqualTo("claude-de000014");
+    JsonNode decision = ok(elsewhere, "search_memory", Map.of("query", "walruses")).get(0);
+    assertThat(decision.path("rationale").asString()).isEqualTo("line one\nline two");
+    JsonNode seal = ok(elsewhere, "get_custom_data", Map.of("category", "zoo", "key", "seal"));
+    assertThat(seal.toString()).contains("\"fins\":4");
+    assertThat(ok(elsewhere, "get_product_context", Map.of()).toString()).contains("a seal zoo");
+    assertThat(error(elsewhere, "import_markdown_to_conport", Map.of("input_path", "nothing")))
+        .contains("no folder " + other.toRealPath().resolve("nothing") + " to import");
+  }
+
   private McpSyncClient connect(String role, String instance) {
     return clients.connect(broker, role, instance, repo, UnaryOperator.identity());
   }
