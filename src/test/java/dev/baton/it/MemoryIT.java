@@ -692,6 +692,17 @@ class MemoryIT {
     assertThat(ok(elsewhere, "get_product_context", Map.of()).toString()).contains("a seal zoo");
     assertThat(error(elsewhere, "import_markdown_to_conport", Map.of("input_path", "nothing")))
         .contains("no folder " + other.toRealPath().resolve("nothing") + " to import");
+
+    // A person exports the other repository from the command line and imports it back into it.
+    assertThat(sandbox.expect(0, "memory", "export", "--workspace", other.toString()).stdout())
+        .contains("exported 4 items (0 private) to " + other.toRealPath().resolve("conport_export"))
+        .contains("custom_data/zoo.md");
+    String back = other.resolve("conport_export").toString();
+    assertThat(
+            sandbox
+                .expect(0, "memory", "import-markdown", back, "--workspace", other.toString())
+                .stdout())
+        .contains("0 items added, 4 already there, 0 links, 0 contexts updated");
   }
 
   private McpSyncClient connect(String role, String instance) {

@@ -1234,6 +1234,10 @@ public abstract class MemoryStoreContract {
     String a = workspace("a");
     fill(a);
     memory.exportMarkdown(a, "a-1", "out");
+    dev.baton.memory.ImportSummary home = memory.importMarkdown(a, "a-1", "out");
+    assertThat(home.added()).isZero();
+    assertThat(home.alreadyThere()).isEqualTo(9);
+    assertThat(all(a, "a-1")).hasSize(9);
     String b = workspace("b");
     copy(java.nio.file.Path.of(a, "out"), java.nio.file.Path.of(b, "conport_export"));
     memory.importMarkdown(b, null, null);

@@ -36,8 +36,12 @@ import tools.jackson.core.type.TypeReference;
 final class MarkdownReader {
   private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
-  /** An item and where it was written. */
-  record Entry(String file, int line, ConPortImport.Item item) {}
+  /**
+   * An item and where it was written.
+   *
+   * @param exportedId the item's id where it was exported from (its marker); null without one
+   */
+  record Entry(String file, int line, Long exportedId, ConPortImport.Item item) {}
 
   /** What a folder holds. */
   record Folder(List<Entry> entries, List<ConPortImport.Context> contexts, List<String> files) {}
@@ -130,6 +134,7 @@ final class MarkdownReader {
     return new Entry(
         e.file(),
         e.line(),
+        e.exportedId(),
         new ConPortImport.Item(
             i.origin(),
             i.item(),
@@ -518,7 +523,11 @@ final class MarkdownReader {
       originById.put(file + ":" + id, origin);
     }
     entries.add(
-        new Entry(file, line, new ConPortImport.Item(origin, item, parent, created, updated)));
+        new Entry(
+            file,
+            line,
+            id != null && id.matches("[0-9]{1,18}") ? Long.valueOf(id) : null,
+            new ConPortImport.Item(origin, item, parent, created, updated)));
   }
 
   private Instant time(Map<String, Object> f, String key, int line, Instant fallback) {

@@ -113,8 +113,13 @@ final class MarkdownTransfer {
             dir, workspace, clock.instant(), p -> WorkspacePaths.inside(workspace, p.toString()));
     List<ConPortImport.Item> items = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
+    int here = 0;
     for (MarkdownReader.Entry e : read.entries()) {
       NewMemoryItem n = e.item().item();
+      if (stillHere(workspace, e)) {
+        here++; // exported from this workspace, and still in it
+        continue;
+      }
       if (n.isPrivate() && (n.instance() == null || !n.instance().equals(viewer))) {
         skipped.add(
             e.item().origin()
@@ -151,7 +156,18 @@ final class MarkdownTransfer {
             });
     skipped.addAll(stored.skipped());
     return new ImportSummary(
-        stored.added(), stored.alreadyThere(), 0, stored.contextsUpdated(), skipped);
+        stored.added(), stored.alreadyThere() + here, 0, stored.contextsUpdated(), skipped);
+  }
+
+  /** The entry is an item of this workspace that is still there: same id, kind and creation. */
+  private boolean stillHere(String workspace, MarkdownReader.Entry e) {
+    return e.exportedId() != null
+        && store
+            .find(e.exportedId())
+            .filter(i -> i.workspace().equals(workspace))
+            .filter(i -> i.kind() == e.item().item().kind())
+            .filter(i -> i.createdAt().equals(e.item().createdAt()))
+            .isPresent();
   }
 
   private static String folder(String path) {
