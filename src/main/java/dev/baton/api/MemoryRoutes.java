@@ -4,12 +4,15 @@ import dev.baton.core.InvalidInputException;
 import dev.baton.memory.ConPortFields;
 import dev.baton.memory.ContextKind;
 import dev.baton.memory.ContextUpdate;
+import dev.baton.memory.ExportSummary;
+import dev.baton.memory.HistoryFilter;
 import dev.baton.memory.ImportSummary;
 import dev.baton.memory.MemoryHit;
 import dev.baton.memory.MemoryKind;
 import dev.baton.memory.MemoryQuery;
 import dev.baton.memory.MemoryService;
 import dev.baton.memory.NewMemoryItem;
+import dev.baton.memory.ProgressUpdate;
 import dev.baton.registry.Instance;
 import dev.baton.registry.InstanceService;
 import dev.baton.registry.WorkspaceResolver;
@@ -28,6 +31,8 @@ public final class MemoryRoutes {
   private static final String EXAMPLE =
       "{\"instance\": \"claude-1a2b3c4d\", \"summary\": \"Use SQLite by default\","
           + " \"rationale\": \"no server to install\"}";
+  private static final String MARKDOWN_EXAMPLE =
+      "{\"instance\": \"claude-1a2b3c4d\", \"path\": \"conport_export\"}";
   private static final int DEFAULT_LIMIT = 20;
 
   private final MemoryService memory;
@@ -56,10 +61,16 @@ public final class MemoryRoutes {
         .add("GET", "/v1/memory/progress", ex -> list(ex, MemoryKind.PROGRESS))
         .add("GET", "/v1/memory/patterns", ex -> list(ex, MemoryKind.SYSTEM_PATTERN))
         .add("GET", "/v1/memory/custom", ex -> list(ex, MemoryKind.CUSTOM_DATA))
+        .add("POST", "/v1/memory/batch", this::batch)
+        .add("PATCH", "/v1/memory/progress/{id}", this::updateProgress)
+        .add("DELETE", "/v1/memory/items/{id}", this::delete)
+        .add("DELETE", "/v1/memory/custom", this::deleteCustomData)
         .add("GET", "/v1/memory/search", this::search)
         .add("GET", "/v1/memory/recent", this::recent)
         .add("POST", "/v1/memory/links", this::link)
         .add("POST", "/v1/memory/import-conport", this::importConPort)
+        .add("POST", "/v1/memory/export", this::exportMarkdown)
+        .add("POST", "/v1/memory/import-markdown", this::importMarkdown)
         .add("GET", "/v1/memory/items/{id}/links", this::links)
         .add("GET", "/v1/memory/context/{kind}", this::context)
         .add("PUT", "/v1/memory/context/{kind}", this::updateContext)
@@ -83,7 +94,31 @@ public final class MemoryRoutes {
           "path '" + b.path() + "' must be absolute: the broker reads it", Map.of("field", "path"));
     }
     Writer w = writer(b.instance(), b.workspace());
-    ImportSummary s = memory.importConPort(file, w.workspace());
+    return Reply.ok(summary(w, memory.importConPort(file, w.workspace())));
+  }
+
+  /** {@code POST /v1/memory/export}: ConPort's export_conport_to_markdown. */
+  private Reply exportMarkdown(Exchange ex) {
+    MarkdownBody b = ex.body(MarkdownBody.class, MARKDOWN_EXAMPLE);
+    Writer w = writer(b.instance(), b.workspace());
+    ExportSummary s = memory.exportMarkdown(w.workspace(), w.instance(), b.path());
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("workspace", w.workspace());
+    out.put("directory", s.directory());
+    out.put("files", s.files());
+    out.put("items", s.items());
+    out.put("privateItems", s.privateItems());
+    return Reply.ok(out);
+  }
+
+  /** {@code POST /v1/memory/import-markdown}: ConPort's import_markdown_to_conport. */
+  private Reply importMarkdown(Exchange ex) {
+    MarkdownBody b = ex.body(MarkdownBody.class, MARKDOWN_EXAMPLE);
+    Writer w = writer(b.instance(), b.workspace());
+    return Reply.ok(summary(w, memory.importMarkdown(w.workspace(), w.instance(), b.path())));
+  }
+
+  private static Map<String, Object> summary(Writer w, ImportSummary s) {
     Map<String, Object> out = new java.util.LinkedHashMap<>();
     out.put("workspace", w.workspace());
     out.put("added", s.added());
@@ -91,7 +126,7 @@ public final class MemoryRoutes {
     out.put("linksAdded", s.linksAdded());
     out.put("contextsUpdated", s.contextsUpdated());
     out.put("skipped", s.skipped());
-    return Reply.ok(out);
+    return out;
   }
 
   private Reply link(Exchange ex) {
@@ -120,15 +155,61 @@ public final class MemoryRoutes {
                 b.description())));
   }
 
-  private Reply links(Exchange ex) {
+  private Reply updateProgress(Exchange ex) {
+    long id = pathId(ex);
+    MemoryItemBody b =
+        ex.body(MemoryItemBody.class, "{\"instance\": \"claude-1a2b3c4d\", \"status\": \"DONE\"}");
+    Writer w = writer(b.instance(), b.workspace());
+    return Reply.ok(
+        ConPortFields.of(
+            memory.updateProgress(
+                new ProgressUpdate(
+                    w.workspace(), w.instance(), id, b.status(), b.description(), b.parentId()))));
+  }
+
+  /** {@code DELETE /v1/memory/items/{id}?instance=ID} (or {@code workspace=DIR}, for a person). */
+  private Reply delete(Exchange ex) {
     Reader r = reader(ex);
-    long id;
+    String type = ex.query("type");
+    return Reply.ok(
+        ConPortFields.of(
+            memory.delete(
+                r.workspace(), r.viewer(), type == null ? null : MemoryKind.of(type), pathId(ex))));
+  }
+
+  private Reply deleteCustomData(Exchange ex) {
+    Reader r = reader(ex);
+    return Reply.ok(
+        ConPortFields.of(
+            memory.deleteCustomData(
+                r.workspace(), r.viewer(), ex.query("category"), ex.query("key"))));
+  }
+
+  private static java.time.Instant time(String text, String field) {
+    if (text == null) {
+      return null;
+    }
     try {
-      id = Long.parseLong(ex.pathParam("id"));
+      return java.time.Instant.parse(text.strip());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new InvalidInputException(
+          field + " '" + text + "' is not an ISO-8601 time such as 2026-11-21T09:30:00Z",
+          Map.of("field", field));
+    }
+  }
+
+  private static long pathId(Exchange ex) {
+    try {
+      return Long.parseLong(ex.pathParam("id"));
     } catch (NumberFormatException e) {
       throw new InvalidInputException(
           "item id '" + ex.pathParam("id") + "' is not a number", Map.of("field", "id"));
     }
+  }
+
+  private Reply links(Exchange ex) {
+    Reader r = reader(ex);
+    long id = pathId(ex);
     return Reply.ok(
         Map.of(
             "links",
@@ -191,7 +272,11 @@ public final class MemoryRoutes {
                     r.workspace(),
                     ContextKind.of(ex.pathParam("kind")),
                     owner(ex, r.viewer()),
-                    limit(ex.query("limit")))
+                    new HistoryFilter(
+                        ex.query("version") == null ? null : limit(ex.query("version")),
+                        time(ex.query("before"), "before"),
+                        time(ex.query("after"), "after"),
+                        limit(ex.query("limit"))))
                 .stream()
                 .map(ConPortFields::of)
                 .toList()));
@@ -269,6 +354,38 @@ public final class MemoryRoutes {
   private Reply log(Exchange ex, MemoryKind kind) {
     MemoryItemBody b = ex.body(MemoryItemBody.class, EXAMPLE);
     Writer w = writer(b.instance(), b.workspace());
+    return Reply.created(ConPortFields.of(memory.log(newItem(kind, b, w))));
+  }
+
+  /** {@code POST /v1/memory/batch}: ConPort's batch_log_items, all items or none. */
+  private Reply batch(Exchange ex) {
+    BatchBody b =
+        ex.body(
+            BatchBody.class,
+            "{\"instance\": \"claude-1a2b3c4d\", \"item_type\": \"decision\", \"items\":"
+                + " [{\"summary\": \"Use SQLite\"}]}");
+    Writer w = writer(b.instance(), b.workspace());
+    if (b.itemType() == null) {
+      throw new InvalidInputException(
+          "field 'item_type' is required", Map.of("field", "item_type"));
+    }
+    if (b.items() == null) {
+      throw new InvalidInputException("field 'items' is required", Map.of("field", "items"));
+    }
+    MemoryKind kind =
+        MemoryKind.of("progress_entry".equals(b.itemType()) ? "progress" : b.itemType());
+    List<NewMemoryItem> items = new java.util.ArrayList<>();
+    for (int i = 0; i < b.items().size(); i++) {
+      if (b.items().get(i) == null) {
+        throw new InvalidInputException("items[" + i + "] must be an object", Map.of("index", i));
+      }
+      items.add(newItem(kind, b.items().get(i), w));
+    }
+    return Reply.created(
+        Map.of("items", memory.logAll(items).stream().map(ConPortFields::of).toList()));
+  }
+
+  private static NewMemoryItem newItem(MemoryKind kind, MemoryItemBody b, Writer w) {
     String workspace = w.workspace();
     String writer = w.instance();
     String title =
@@ -285,21 +402,18 @@ public final class MemoryRoutes {
           case CUSTOM_DATA -> b.value() == null ? null : b.value().toString();
           case PROGRESS -> null;
         };
-    return Reply.created(
-        ConPortFields.of(
-            memory.log(
-                new NewMemoryItem(
-                    workspace,
-                    kind,
-                    title,
-                    kind == MemoryKind.CUSTOM_DATA ? b.category() : null,
-                    body,
-                    kind == MemoryKind.DECISION ? b.implementationDetails() : null,
-                    kind == MemoryKind.PROGRESS ? b.status() : null,
-                    b.parentId(),
-                    b.tags(),
-                    writer,
-                    writer != null && Boolean.TRUE.equals(b.isPrivate())))));
+    return new NewMemoryItem(
+        workspace,
+        kind,
+        title,
+        kind == MemoryKind.CUSTOM_DATA ? b.category() : null,
+        body,
+        kind == MemoryKind.DECISION ? b.implementationDetails() : null,
+        kind == MemoryKind.PROGRESS ? b.status() : null,
+        b.parentId(),
+        b.tags(),
+        writer,
+        writer != null && Boolean.TRUE.equals(b.isPrivate()));
   }
 
   private Reply list(Exchange ex, MemoryKind kind) {

@@ -32,7 +32,10 @@ import tools.jackson.databind.JsonNode;
       MemoryCommand.LogProgress.class,
       MemoryCommand.Context.class,
       MemoryCommand.Recent.class,
-      MemoryCommand.ImportConPort.class
+      MemoryCommand.Delete.class,
+      MemoryCommand.ImportConPort.class,
+      MemoryCommand.Export.class,
+      MemoryCommand.ImportMarkdown.class
     })
 final class MemoryCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -41,8 +44,8 @@ final class MemoryCommand implements Runnable {
   public void run() {
     throw new ParameterException(
         spec.commandLine(),
-        "a subcommand is required: search, recent, log-decision, log-progress, context or"
-            + " import-conport");
+        "a subcommand is required: search, recent, log-decision, log-progress, context,"
+            + " delete, import-conport, export or import-markdown");
   }
 
   /** Who acts: an instance (sees its private items) or a person in a repository. */
@@ -326,6 +329,33 @@ final class MemoryCommand implements Runnable {
   }
 
   @Command(
+      name = "delete",
+      description = "Delete an item (any type) and its links; its subtasks lose their parent.")
+  static final class Delete implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin Who who;
+
+    @Parameters(paramLabel = "ID", description = "The item's id (#12 in search results).")
+    long id;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> query = new LinkedHashMap<>();
+      who.into(query);
+      try (BrokerClient broker = client.client()) {
+        JsonNode item =
+            broker.call(
+                "DELETE", "/v1/memory/items/" + id + queryString(query), null, JsonNode.class);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("deleted " + line(item));
+        out.flush();
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
       name = "import-conport",
       description = {
         "Import a ConPort database (its context.db) into the repository's memory, all or nothing.",
@@ -346,25 +376,98 @@ final class MemoryCommand implements Runnable {
       body.put("path", file.toAbsolutePath().normalize().toString());
       PrintWriter out = spec.commandLine().getOut();
       try (BrokerClient broker = client.client()) {
-        JsonNode s = broker.call("POST", "/v1/memory/import-conport", body, JsonNode.class);
+        printImport(out, broker.call("POST", "/v1/memory/import-conport", body, JsonNode.class));
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "export",
+      description = {
+        "Write the repository's shared memory as markdown files in ConPort's layout (with your"
+            + " instance's private items, marked, when --instance is given).",
+        "DIR must be inside the repository; default: conport_export at its root."
+      })
+  static final class Export implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin Who who;
+
+    @Parameters(paramLabel = "DIR", arity = "0..1", description = "The folder to write.")
+    Path dir;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      who.into(body);
+      if (dir != null) {
+        body.put("path", dir.toAbsolutePath().normalize().toString());
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      try (BrokerClient broker = client.client()) {
+        JsonNode s = broker.call("POST", "/v1/memory/export", body, JsonNode.class);
         out.println(
-            "imported into "
-                + s.path("workspace").asString()
-                + ": "
-                + s.path("added").asInt()
-                + " items added, "
-                + s.path("alreadyThere").asInt()
-                + " already there, "
-                + s.path("linksAdded").asInt()
-                + " links, "
-                + s.path("contextsUpdated").asInt()
-                + " contexts updated");
-        for (JsonNode skipped : s.path("skipped")) {
-          out.println("  skipped " + skipped.asString());
+            "exported "
+                + s.path("items").asInt()
+                + " items ("
+                + s.path("privateItems").asInt()
+                + " private) to "
+                + s.path("directory").asString());
+        for (JsonNode f : s.path("files")) {
+          out.println("  " + f.asString());
         }
       }
       out.flush();
       return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "import-markdown",
+      description = {
+        "Import a folder that export (or ConPort's export_conport_to_markdown) wrote, all or"
+            + " nothing. Running it again adds only what is new.",
+        "DIR must be inside the repository."
+      })
+  static final class ImportMarkdown implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Mixin Who who;
+
+    @Parameters(paramLabel = "DIR", description = "The folder to read.")
+    Path dir;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      who.into(body);
+      body.put("path", dir.toAbsolutePath().normalize().toString());
+      PrintWriter out = spec.commandLine().getOut();
+      try (BrokerClient broker = client.client()) {
+        printImport(out, broker.call("POST", "/v1/memory/import-markdown", body, JsonNode.class));
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  private static void printImport(PrintWriter out, JsonNode s) {
+    out.println(
+        "imported into "
+            + s.path("workspace").asString()
+            + ": "
+            + s.path("added").asInt()
+            + " items added, "
+            + s.path("alreadyThere").asInt()
+            + " already there, "
+            + s.path("linksAdded").asInt()
+            + " links, "
+            + s.path("contextsUpdated").asInt()
+            + " contexts updated");
+    for (JsonNode skipped : s.path("skipped")) {
+      out.println("  skipped " + skipped.asString());
     }
   }
 

@@ -57,7 +57,8 @@ final class MemoryTools {
   /**
    * The memory tools of {@code set}: compact is {@code log_decision}, {@code log_progress} and
    * {@code search_memory}; full adds {@code get_decisions}, {@code get_progress}, {@code
-   * log_custom_data}, and {@code get_}/{@code update_} of the product and active contexts.
+   * log_custom_data}, {@code get_}/{@code update_} of the product and active contexts, ConPort's
+   * other reads, links, and the changes of {@link MemoryEditTools}.
    */
   List<SyncToolSpecification> forRole(String role, MemoryConfig.ToolSet set) {
     if (set == MemoryConfig.ToolSet.OFF) {
@@ -78,6 +79,7 @@ final class MemoryTools {
       out.addAll(contextTools(role, kind));
     }
     out.addAll(conPortReads(role, limit));
+    out.addAll(new MemoryEditTools(memory, callers).all(role, isPrivate));
     out.add(
         tool(
             "link_conport_items",

@@ -53,6 +53,11 @@ final class ToolArgs {
         .build();
   }
 
+  /** A value as JSON text. */
+  static String json(Object value) {
+    return JSON.writeValueAsString(value);
+  }
+
   static CallToolResult ok(Object value) {
     return CallToolResult.builder().addTextContent(JSON.writeValueAsString(value)).build();
   }

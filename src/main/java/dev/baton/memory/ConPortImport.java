@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a ConPort database holds, ready to be stored in one transaction. Every item and link carries
- * its origin ({@code conport:<table>:<id>}), so that importing the same database again adds nothing
- * twice.
+ * What a ConPort database or markdown export holds, ready to be stored in one transaction. Every
+ * item and link carries its origin ({@code conport:<table>:<id>}, {@code markdown:<file>:<key>}),
+ * so that importing the same source again adds nothing twice.
  */
 public record ConPortImport(List<Item> items, List<Link> links, List<Context> contexts) {
   public ConPortImport {

@@ -16,4 +16,16 @@ public final class MemoryItemNotFoundException extends BatonException {
             + " in this workspace; search_memory (MCP) or baton memory search finds items",
         Map.of("id", id));
   }
+
+  /** No custom data under that category and key (visible to the caller). */
+  public MemoryItemNotFoundException(String category, String key) {
+    super(
+        ErrorCode.NOT_FOUND,
+        "no custom data '"
+            + key
+            + "' in category '"
+            + category
+            + "' in this workspace; get_custom_data (MCP) lists the keys",
+        Map.of("category", category, "key", key));
+  }
 }

@@ -15,6 +15,43 @@ public interface MemoryService {
   MemoryItem log(NewMemoryItem item);
 
   /**
+   * Logs several items of one workspace in one transaction (ConPort's {@code batch_log_items}): all
+   * of them, or none when one is refused. Each emits {@code memory.logged}.
+   *
+   * @throws dev.baton.core.InvalidInputException naming the refused item by its index ({@code
+   *     items[2]}) and the problem, or for an empty or too large batch (nothing is stored then)
+   */
+  List<MemoryItem> logAll(List<NewMemoryItem> items);
+
+  /**
+   * Changes a progress entry's status, description or parent; emits {@code memory.updated}.
+   *
+   * @throws MemoryItemNotFoundException when the entry or the new parent is not in the workspace or
+   *     not visible to the viewer
+   * @throws dev.baton.core.InvalidInputException when no field is given, the item is not a progress
+   *     entry, or the new parent would make a cycle (nothing changes then)
+   */
+  MemoryItem updateProgress(ProgressUpdate update);
+
+  /**
+   * Deletes an item of the workspace with its links; its subtasks, if any, lose their parent. Emits
+   * {@code memory.deleted}.
+   *
+   * @param kind the item's kind as the caller believes it (checked); null for any
+   * @throws MemoryItemNotFoundException when the item is not in the workspace or is another
+   *     instance's private item
+   * @throws dev.baton.core.InvalidInputException when the item is of another kind
+   */
+  MemoryItem delete(String workspace, String viewer, MemoryKind kind, long id);
+
+  /**
+   * Deletes the custom data under {@code category} and {@code key}, as {@link #delete}.
+   *
+   * @throws MemoryItemNotFoundException when there is none visible to the viewer
+   */
+  MemoryItem deleteCustomData(String workspace, String viewer, String category, String key);
+
+  /**
    * Items matching the query, best first.
    *
    * @throws dev.baton.core.InvalidInputException for a limit below 1
@@ -63,6 +100,33 @@ public interface MemoryService {
    */
   ImportSummary importConPort(java.nio.file.Path file, String workspace);
 
+  /**
+   * Writes the workspace's memory as ConPort's markdown export (ConPort's {@code
+   * export_conport_to_markdown}): the shared items and contexts, and the viewer's own private items
+   * marked private; never another instance's private items. Each entry carries a marker from which
+   * {@link #importMarkdown} restores it exactly.
+   *
+   * @param path the folder, relative to the workspace or absolute; null for {@code conport_export}
+   * @throws dev.baton.core.BatonException ({@code path_outside_workspace}) when the folder, or a
+   *     file in it, lies outside the workspace once links and {@code ..} are followed (nothing is
+   *     written then)
+   */
+  ExportSummary exportMarkdown(String workspace, String viewer, String path);
+
+  /**
+   * Imports a folder in the layout of ConPort's markdown export, with baton's markers or without
+   * (ConPort's own), all or nothing (ConPort's {@code import_markdown_to_conport}); importing the
+   * same folder again adds only what is new. A private entry is imported only by its own instance.
+   * Emits {@code memory.imported}.
+   *
+   * @param path the folder, relative to the workspace or absolute; null for {@code conport_export}
+   * @throws dev.baton.core.InvalidInputException for a missing folder, or naming the file and line
+   *     of an entry that is not in the expected shape (nothing is stored then)
+   * @throws dev.baton.core.BatonException ({@code path_outside_workspace}) as {@link
+   *     #exportMarkdown}
+   */
+  ImportSummary importMarkdown(String workspace, String viewer, String path);
+
   /** The context's current version (version 0 and empty when never written). */
   MemoryContext context(String workspace, ContextKind kind, String owner);
 
@@ -76,5 +140,17 @@ public interface MemoryService {
   MemoryContext updateContext(ContextUpdate update);
 
   /** Earlier versions, newest first. */
-  List<MemoryContext> contextHistory(String workspace, ContextKind kind, String owner, int limit);
+  default List<MemoryContext> contextHistory(
+      String workspace, ContextKind kind, String owner, int limit) {
+    return contextHistory(workspace, kind, owner, HistoryFilter.newest(limit));
+  }
+
+  /**
+   * Earlier versions that pass the filter, newest first (ConPort's {@code get_item_history}).
+   *
+   * @throws dev.baton.core.InvalidInputException for a limit or version below 1, or a window whose
+   *     end is not after its start
+   */
+  List<MemoryContext> contextHistory(
+      String workspace, ContextKind kind, String owner, HistoryFilter filter);
 }

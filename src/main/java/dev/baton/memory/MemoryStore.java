@@ -16,7 +16,27 @@ public interface MemoryStore {
    */
   MemoryItem log(NewMemoryItem item, Instant at, Function<MemoryItem, NewEvent> event);
 
+  /** Stores the items as {@link #log} does, all in one transaction. */
+  List<MemoryItem> logAll(
+      List<NewMemoryItem> items, Instant at, Function<MemoryItem, NewEvent> event);
+
   Optional<MemoryItem> find(long id);
+
+  /**
+   * Rewrites the item's title, body, details, status, parent and tags from {@code item} and appends
+   * the event, in one transaction; empty when there is no such item (any more).
+   */
+  Optional<MemoryItem> update(
+      long id, NewMemoryItem item, Instant at, Function<MemoryItem, NewEvent> event);
+
+  /** The system pattern (by name) or custom item (by category and key) with that key. */
+  Optional<MemoryItem> findByKey(String workspace, MemoryKind kind, String category, String title);
+
+  /**
+   * Deletes the item, the links from and to it, and its subtasks' reference to it, and appends the
+   * event, in one transaction; empty when there is no such item (any more).
+   */
+  Optional<MemoryItem> delete(long id, Function<MemoryItem, NewEvent> event);
 
   /** Matching items, best first (newest first when the query has no text). */
   List<MemoryHit> search(MemoryQuery query);
@@ -39,9 +59,9 @@ public interface MemoryStore {
   List<MemoryLink> links(long itemId, int limit);
 
   /**
-   * Stores an import in one transaction: items and links whose origin is not there yet, parents of
-   * progress entries, and contexts (their history too when the workspace has none yet). Appends the
-   * event built from the summary.
+   * Stores an import in one transaction: items (with their author and privacy as given) and links
+   * whose origin is not there yet, parents of progress entries, and contexts (their history too
+   * when the workspace has none yet). Appends the event built from the summary.
    */
   ImportSummary importAll(
       String workspace, ConPortImport batch, Instant at, Function<ImportSummary, NewEvent> event);
@@ -64,5 +84,6 @@ public interface MemoryStore {
       Function<MemoryContext, NewEvent> event);
 
   /** Earlier versions of the context, newest first (the current one not included). */
-  List<MemoryContext> contextHistory(String workspace, ContextKind kind, String owner, int limit);
+  List<MemoryContext> contextHistory(
+      String workspace, ContextKind kind, String owner, HistoryFilter filter);
 }

@@ -431,6 +431,280 @@ class MemoryIT {
         .contains("not inside a git repository");
   }
 
+  @Test
+  void progressIsUpdatedAndPatternsLoggedOverMcpAndHttp() throws Exception {
+    McpSyncClient developer = connect("developer", "claude-de000010");
+    long task =
+        ok(developer, "log_progress", Map.of("status", "TODO", "description", "Add delete tools"))
+            .path("id")
+            .asLong();
+
+    JsonNode updated =
+        ok(developer, "update_progress", Map.of("progress_id", task, "status", "IN_PROGRESS"));
+    assertThat(updated.path("status").asString()).isEqualTo("IN_PROGRESS");
+    assertThat(updated.path("description").asString()).isEqualTo("Add delete tools");
+    assertThat(error(developer, "update_progress", Map.of("progress_id", 424242, "status", "DONE")))
+        .contains("no memory item 424242");
+    assertThat(error(developer, "update_progress", Map.of("progress_id", task)))
+        .contains("give at least one of 'status', 'description' or 'parent_id'");
+    JsonNode pattern =
+        ok(
+            developer,
+            "log_system_pattern",
+            Map.of("name", "Outbox", "description", "events in the same transaction"));
+    assertThat(pattern.path("type").asString()).isEqualTo("system_pattern");
+    assertThat(ok(developer, "get_system_patterns", Map.of()).get(0).path("name").asString())
+        .isEqualTo("Outbox");
+    assertThat(error(developer, "log_system_pattern", Map.of("description", "no name")))
+        .isEqualTo("'name' is required");
+    try (BrokerClient c = broker.unixClient()) {
+      HttpResponse patched =
+          c.send(
+              "PATCH",
+              "/v1/memory/progress/" + task,
+              Map.of("Content-Type", "application/json"),
+              JSON.writeValueAsBytes(Map.of("instance", "claude-de000010", "status", "DONE")));
+      assertThat(patched.status()).as(patched.bodyText()).isEqualTo(200);
+      assertThat(JSON.readTree(patched.bodyText()).path("status").asString()).isEqualTo("DONE");
+    }
+    assertThat(ok(developer, "get_progress", Map.of("status_filter", "DONE"))).hasSize(1);
+  }
+
+  @Test
+  void itemsAreDeletedOverMcpHttpAndTheCommandLineWithClearErrors() throws Exception {
+    McpSyncClient developer = connect("developer", "claude-de000011");
+    McpSyncClient research = connect("research", "claude-4e000011");
+    long decision =
+        ok(developer, "log_decision", Map.of("summary", "Drop the walrus cache"))
+            .path("id")
+            .asLong();
+    long secret =
+        ok(developer, "log_decision", Map.of("summary", "Walrus secret", "private", true))
+            .path("id")
+            .asLong();
+    long task =
+        ok(developer, "log_progress", Map.of("status", "TODO", "description", "Walrus task"))
+            .path("id")
+            .asLong();
+    long pattern =
+        ok(developer, "log_system_pattern", Map.of("name", "Walrus pattern")).path("id").asLong();
+    ok(developer, "log_custom_data", Map.of("category", "zoo", "key", "walrus", "value", 1));
+
+    assertThat(error(research, "delete_decision_by_id", Map.of("decision_id", secret)))
+        .contains("no memory item " + secret);
+    assertThat(error(research, "delete_progress_by_id", Map.of("progress_id", decision)))
+        .isEqualTo("item " + decision + " is a decision, not a progress");
+    assertThat(error(research, "delete_custom_data", Map.of("category", "zoo", "key", "seal")))
+        .contains("no custom data 'seal' in category 'zoo'");
+    assertThat(ok(developer, "search_memory", Map.of("query", "walrus"))).hasSize(5);
+
+    JsonNode gone = ok(research, "delete_decision_by_id", Map.of("decision_id", decision));
+    assertThat(gone.path("deleted").path("summary").asString()).isEqualTo("Drop the walrus cache");
+    ok(research, "delete_system_pattern_by_id", Map.of("pattern_id", pattern));
+    ok(research, "delete_custom_data", Map.of("category", "zoo", "key", "walrus"));
+    try (BrokerClient c = broker.unixClient()) {
+      HttpResponse missing =
+          c.send("DELETE", "/v1/memory/items/424242?instance=claude-4e000011", Map.of(), null);
+      assertThat(missing.status()).isEqualTo(404);
+      assertThat(missing.bodyText()).contains("no memory item 424242");
+    }
+    assertThat(
+            sandbox
+                .expect(0, "memory", "delete", String.valueOf(task), "--workspace", repo.toString())
+                .stdout())
+        .contains("deleted #" + task + " TODO: Walrus task");
+    assertThat(
+            sandbox
+                .expect(
+                    1, "memory", "delete", String.valueOf(secret), "--workspace", repo.toString())
+                .stderr())
+        .contains("no memory item " + secret);
+    JsonNode left = ok(developer, "search_memory", Map.of("query", "walrus"));
+    assertThat(left).hasSize(1);
+    assertThat(left.get(0).path("summary").asString()).isEqualTo("Walrus secret");
+  }
+
+  @Test
+  void aBatchIsLoggedAllOrNothingOverMcpAndHttp() throws Exception {
+    McpSyncClient developer = connect("developer", "claude-de000012");
+
+    JsonNode logged =
+        ok(
+            developer,
+            "batch_log_items",
+            Map.of(
+                "item_type",
+                "progress_entry",
+                "items",
+                List.of(
+                    Map.of("status", "TODO", "description", "Otter one"),
+                    Map.of("status", "DONE", "description", "Otter two"))));
+    assertThat(logged).hasSize(2);
+    assertThat(logged.get(1).path("status").asString()).isEqualTo("DONE");
+    assertThat(
+            error(
+                developer,
+                "batch_log_items",
+                Map.of(
+                    "item_type",
+                    "decision",
+                    "items",
+                    List.of(
+                        Map.of("summary", "Otter decision"),
+                        Map.of("summary", "Tagged otter", "tags", "x"),
+                        Map.of("rationale", "no summary")))))
+        .isEqualTo("items[2]: 'summary' is required; nothing of the batch was stored");
+    assertThat(
+            error(
+                developer,
+                "batch_log_items",
+                Map.of(
+                    "item_type",
+                    "custom_data",
+                    "items",
+                    List.of(Map.of("category", "c", "key", "k", "value", 1, "private", "yes")))))
+        .startsWith("items[0]: argument 'private' must be true or false");
+    assertThat(error(developer, "batch_log_items", Map.of("item_type", "note", "items", List.of())))
+        .contains("unknown item type 'note'");
+    try (BrokerClient c = broker.unixClient()) {
+      HttpResponse bad =
+          c.send(
+              "POST",
+              "/v1/memory/batch",
+              Map.of("Content-Type", "application/json"),
+              JSON.writeValueAsBytes(
+                  Map.of(
+                      "instance",
+                      "claude-de000012",
+                      "item_type",
+                      "custom_data",
+                      "items",
+                      List.of(
+                          Map.of("category", "zoo", "key", "otter", "value", 1),
+                          Map.of("category", "zoo", "value", 2)))));
+      assertThat(bad.status()).isEqualTo(400);
+      assertThat(bad.bodyText()).contains("items[1]: 'key' is required");
+      HttpResponse good =
+          c.send(
+              "POST",
+              "/v1/memory/batch",
+              Map.of("Content-Type", "application/json"),
+              JSON.writeValueAsBytes(
+                  Map.of(
+                      "instance",
+                      "claude-de000012",
+                      "item_type",
+                      "system_pattern",
+                      "items",
+                      List.of(Map.of("name", "Otter pattern", "description", "float")))));
+      assertThat(good.status()).as(good.bodyText()).isEqualTo(201);
+    }
+    JsonNode otters = ok(developer, "search_memory", Map.of("query", "otter"));
+    List<String> types = new ArrayList<>();
+    otters.forEach(i -> types.add(i.path("type").asString()));
+    assertThat(types).containsExactlyInAnyOrder("progress", "progress", "system_pattern");
+  }
+
+  @Test
+  void theHistoryOfAContextIsReadWithConPortsGetItemHistory() {
+    McpSyncClient developer = connect("developer", "claude-de000013");
+    for (String goal : List.of("one", "two", "three")) {
+      ok(developer, "update_product_context", Map.of("content", Map.of("goal", goal)));
+    }
+
+    JsonNode history = ok(developer, "get_item_history", Map.of("item_type", "product_context"));
+    assertThat(history).hasSize(2);
+    assertThat(history.get(0).path("version").asInt()).isEqualTo(2);
+    assertThat(history.get(0).path("content").path("goal").asString()).isEqualTo("two");
+    JsonNode first =
+        ok(developer, "get_item_history", Map.of("item_type", "product_context", "version", 1));
+    assertThat(first).hasSize(1);
+    assertThat(first.get(0).path("content").path("goal").asString()).isEqualTo("one");
+    assertThat(ok(developer, "get_item_history", Map.of("item_type", "active_context"))).isEmpty();
+    assertThat(error(developer, "get_item_history", Map.of("item_type", "decision")))
+        .contains("the history is kept for product_context and active_context");
+    assertThat(
+            error(
+                developer,
+                "get_item_history",
+                Map.of("item_type", "product_context", "before_timestamp", "yesterday")))
+        .contains("'yesterday' is not an ISO-8601 time");
+  }
+
+  @Test
+  void aMarkdownExportIsImportedIntoAnotherRepositoryOnceAndNeverWrittenOutsideOne()
+      throws Exception {
+    McpSyncClient developer = connect("developer", "claude-de000014");
+    long parent =
+        ok(developer, "log_progress", Map.of("status", "IN_PROGRESS", "description", "Ship seals"))
+            .path("id")
+            .asLong();
+    ok(
+        developer,
+        "log_progress",
+        Map.of("status", "DONE", "description", "Count the seals", "parent_id", parent));
+    ok(
+        developer,
+        "log_decision",
+        Map.of("summary", "Seals before walruses", "rationale", "line one\nline two"));
+    ok(
+        developer,
+        "log_custom_data",
+        Map.of("category", "zoo", "key", "seal", "value", Map.of("legs", 0, "fins", 4)));
+    ok(developer, "update_product_context", Map.of("content", Map.of("goal", "a seal zoo")));
+
+    JsonNode exported =
+        ok(developer, "export_conport_to_markdown", Map.of("output_path", "notes/memory"));
+    Path folder = repo.resolve("notes/memory");
+    assertThat(exported.path("directory").asString()).isEqualTo(folder.toRealPath().toString());
+    assertThat(folder.resolve("custom_data/zoo.md")).exists();
+    assertThat(java.nio.file.Files.readString(folder.resolve("progress_log.md")))
+        .contains("## Completed Tasks", "Count the seals");
+    assertThat(error(developer, "export_conport_to_markdown", Map.of("output_path", "../x")))
+        .contains("outside the workspace " + repo.toRealPath());
+    assertThat(tmp.resolve("x")).doesNotExist();
+
+    Path other = GitRepos.create(tmp.resolve("other"));
+    java.nio.file.Files.createDirectories(other.resolve("conport_export/custom_data"));
+    try (var files = java.nio.file.Files.walk(folder)) {
+      for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        java.nio.file.Files.copy(f, other.resolve("conport_export").resolve(folder.relativize(f)));
+      }
+    }
+    McpSyncClient elsewhere =
+        clients.connect(broker, "developer", "claude-de000015", other, UnaryOperator.identity());
+    JsonNode first = ok(elsewhere, "import_markdown_to_conport", Map.of());
+    JsonNode again = ok(elsewhere, "import_markdown_to_conport", Map.of());
+
+    assertThat(first.path("added").asInt()).isEqualTo(4);
+    assertThat(first.path("contexts_updated").asInt()).isEqualTo(1);
+    assertThat(again.path("added").asInt()).isZero();
+    assertThat(again.path("already_there").asInt()).isEqualTo(4);
+    JsonNode child = ok(elsewhere, "search_memory", Map.of("query", "count seals")).get(0);
+    JsonNode ship = ok(elsewhere, "search_memory", Map.of("query", "ship seals")).get(0);
+    assertThat(child.path("status").asString()).isEqualTo("DONE");
+    assertThat(child.path("parent_id").asLong()).isEqualTo(ship.path("id").asLong());
+    assertThat(child.path("by").asString()).isEqualTo("claude-de000014");
+    JsonNode decision = ok(elsewhere, "search_memory", Map.of("query", "walruses")).get(0);
+    assertThat(decision.path("rationale").asString()).isEqualTo("line one\nline two");
+    JsonNode seal = ok(elsewhere, "get_custom_data", Map.of("category", "zoo", "key", "seal"));
+    assertThat(seal.toString()).contains("\"fins\":4");
+    assertThat(ok(elsewhere, "get_product_context", Map.of()).toString()).contains("a seal zoo");
+    assertThat(error(elsewhere, "import_markdown_to_conport", Map.of("input_path", "nothing")))
+        .contains("no folder " + other.toRealPath().resolve("nothing") + " to import");
+
+    // A person exports the other repository from the command line and imports it back into it.
+    assertThat(sandbox.expect(0, "memory", "export", "--workspace", other.toString()).stdout())
+        .contains("exported 4 items (0 private) to " + other.toRealPath().resolve("conport_export"))
+        .contains("custom_data/zoo.md");
+    String back = other.resolve("conport_export").toString();
+    assertThat(
+            sandbox
+                .expect(0, "memory", "import-markdown", back, "--workspace", other.toString())
+                .stdout())
+        .contains("0 items added, 4 already there, 0 links, 0 contexts updated");
+  }
+
   private McpSyncClient connect(String role, String instance) {
     return clients.connect(broker, role, instance, repo, UnaryOperator.identity());
   }

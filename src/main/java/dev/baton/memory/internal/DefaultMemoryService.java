@@ -5,6 +5,8 @@ import dev.baton.events.NewEvent;
 import dev.baton.memory.ConPortImport;
 import dev.baton.memory.ContextKind;
 import dev.baton.memory.ContextUpdate;
+import dev.baton.memory.ExportSummary;
+import dev.baton.memory.HistoryFilter;
 import dev.baton.memory.ImportSummary;
 import dev.baton.memory.LinkedItem;
 import dev.baton.memory.MemoryConfig;
@@ -18,6 +20,7 @@ import dev.baton.memory.MemoryQuery;
 import dev.baton.memory.MemoryService;
 import dev.baton.memory.MemoryStore;
 import dev.baton.memory.NewMemoryItem;
+import dev.baton.memory.ProgressUpdate;
 import dev.baton.memory.RecentActivity;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,40 +34,147 @@ import tools.jackson.databind.json.JsonMapper;
 public final class DefaultMemoryService implements MemoryService {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int MAX_TAG_CHARS = 100;
+  private static final int MAX_BATCH = 1000;
 
   private final MemoryStore store;
   private final MemoryConfig config;
   private final Clock clock;
+  private final MarkdownTransfer markdown;
 
   public DefaultMemoryService(MemoryStore store, MemoryConfig config, Clock clock) {
     this.store = store;
     this.config = config;
     this.clock = clock;
+    this.markdown = new MarkdownTransfer(store, clock, this::validate);
+  }
+
+  @Override
+  public ExportSummary exportMarkdown(String workspace, String viewer, String path) {
+    return markdown.export(workspace, viewer, path);
+  }
+
+  @Override
+  public ImportSummary importMarkdown(String workspace, String viewer, String path) {
+    return markdown.importFolder(workspace, viewer, path);
   }
 
   @Override
   public MemoryItem log(NewMemoryItem item) {
+    check(item);
+    return store.log(item, clock.instant(), DefaultMemoryService::logged);
+  }
+
+  /** The checks of {@link #validate} and, for a subtask, that its parent is there. */
+  private void check(NewMemoryItem item) {
     validate(item);
     if (item.parentId() != null) {
       if (item.kind() != MemoryKind.PROGRESS) {
         throw new InvalidInputException("only progress entries have a parent");
       }
-      MemoryItem parent =
-          store
-              .find(item.parentId())
-              .filter(p -> p.workspace().equals(item.workspace()))
-              .filter(p -> !p.isPrivate() || p.instance().equals(item.instance()))
-              .orElseThrow(() -> new MemoryItemNotFoundException(item.parentId()));
-      if (parent.kind() != MemoryKind.PROGRESS) {
+      parent(item.workspace(), item.instance(), item.parentId());
+    }
+  }
+
+  @Override
+  public MemoryItem delete(String workspace, String viewer, MemoryKind kind, long id) {
+    visible(workspace, viewer, kind, id);
+    return store
+        .delete(id, i -> changed("memory.deleted", i, viewer))
+        .orElseThrow(() -> new MemoryItemNotFoundException(id));
+  }
+
+  @Override
+  public MemoryItem deleteCustomData(String workspace, String viewer, String category, String key) {
+    require(category, "category");
+    require(key, "key");
+    MemoryItem item =
+        store
+            .findByKey(workspace, MemoryKind.CUSTOM_DATA, category, key)
+            .filter(i -> !i.isPrivate() || i.instance().equals(viewer))
+            .orElseThrow(() -> new MemoryItemNotFoundException(category, key));
+    return delete(workspace, viewer, MemoryKind.CUSTOM_DATA, item.id());
+  }
+
+  @Override
+  public List<MemoryItem> logAll(List<NewMemoryItem> items) {
+    if (items.isEmpty()) {
+      throw new InvalidInputException("'items' is empty: give at least one item to log");
+    }
+    if (items.size() > MAX_BATCH) {
+      throw new InvalidInputException(
+          "'items' has " + items.size() + " items; one batch logs at most " + MAX_BATCH);
+    }
+    for (int i = 0; i < items.size(); i++) {
+      NewMemoryItem item = items.get(i);
+      try {
+        if (!item.workspace().equals(items.get(0).workspace())) {
+          throw new InvalidInputException("every item of a batch must be of one workspace");
+        }
+        check(item);
+      } catch (dev.baton.core.BatonException e) {
         throw new InvalidInputException(
-            "parent "
-                + parent.id()
-                + " is a "
-                + parent.kind().wireName()
-                + ", not a progress entry");
+            "items[" + i + "]: " + e.getMessage() + "; nothing of the batch was stored",
+            Map.of("index", i));
       }
     }
-    return store.log(item, clock.instant(), DefaultMemoryService::logged);
+    return store.logAll(items, clock.instant(), DefaultMemoryService::logged);
+  }
+
+  /** The parent a progress entry names, when it is a visible progress entry of the workspace. */
+  private MemoryItem parent(String workspace, String viewer, long parentId) {
+    MemoryItem parent =
+        store
+            .find(parentId)
+            .filter(p -> p.workspace().equals(workspace))
+            .filter(p -> !p.isPrivate() || p.instance().equals(viewer))
+            .orElseThrow(() -> new MemoryItemNotFoundException(parentId));
+    if (parent.kind() != MemoryKind.PROGRESS) {
+      throw new InvalidInputException(
+          "parent " + parent.id() + " is a " + parent.kind().wireName() + ", not a progress entry");
+    }
+    return parent;
+  }
+
+  @Override
+  public MemoryItem updateProgress(ProgressUpdate u) {
+    if (u.status() == null && u.description() == null && u.parentId() == null) {
+      throw new InvalidInputException(
+          "give at least one of 'status', 'description' or 'parent_id' to change progress entry "
+              + u.id());
+    }
+    MemoryItem old = visible(u.workspace(), u.viewer(), MemoryKind.PROGRESS, u.id());
+    if (u.parentId() != null) {
+      MemoryItem p = parent(u.workspace(), u.viewer(), u.parentId());
+      for (int depth = 0; p != null && depth < 1000; depth++) {
+        if (p.id() == u.id()) {
+          throw new InvalidInputException(
+              "progress entry "
+                  + u.parentId()
+                  + " cannot be the parent of "
+                  + u.id()
+                  + ": it is "
+                  + (u.parentId() == u.id() ? "the entry itself" : "one of its subtasks"));
+        }
+        p = p.parentId() == null ? null : store.find(p.parentId()).orElse(null);
+      }
+    }
+    NewMemoryItem next =
+        new NewMemoryItem(
+            old.workspace(),
+            MemoryKind.PROGRESS,
+            u.description() == null ? old.title() : u.description(),
+            null,
+            old.body(),
+            old.details(),
+            u.status() == null ? old.status() : u.status(),
+            u.parentId() == null ? old.parentId() : u.parentId(),
+            old.tags(),
+            old.instance(),
+            old.isPrivate());
+    validate(next);
+    return store
+        .update(u.id(), next, clock.instant(), i -> changed("memory.updated", i, u.viewer()))
+        .orElseThrow(() -> new MemoryItemNotFoundException(u.id()));
   }
 
   @Override
@@ -147,6 +257,11 @@ public final class DefaultMemoryService implements MemoryService {
   }
 
   private static NewEvent logged(MemoryItem item) {
+    return changed("memory.logged", item, item.instance());
+  }
+
+  /** An event about one item: its id and kind, and its title unless it is private. */
+  private static NewEvent changed(String type, MemoryItem item, String by) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("id", item.id());
     data.put("kind", item.kind().wireName());
@@ -155,7 +270,7 @@ public final class DefaultMemoryService implements MemoryService {
     } else {
       data.put("title", item.title());
     }
-    return new NewEvent("memory.logged", item.workspace(), item.instance(), data);
+    return new NewEvent(type, item.workspace(), by, data);
   }
 
   @Override
@@ -373,11 +488,27 @@ public final class DefaultMemoryService implements MemoryService {
 
   @Override
   public List<MemoryContext> contextHistory(
-      String workspace, ContextKind kind, String owner, int limit) {
-    if (limit < 1) {
-      throw new InvalidInputException("limit " + limit + " must be at least 1");
+      String workspace, ContextKind kind, String owner, HistoryFilter f) {
+    if (f.limit() < 1) {
+      throw new InvalidInputException("limit " + f.limit() + " must be at least 1");
     }
-    return store.contextHistory(workspace, kind, owner, Math.min(limit, config.maxResults()));
+    if (f.version() != null && f.version() < 1) {
+      throw new InvalidInputException("version " + f.version() + " must be at least 1");
+    }
+    if (f.before() != null && f.after() != null && !f.after().isBefore(f.before())) {
+      throw new InvalidInputException(
+          "after_timestamp "
+              + f.after()
+              + " is not before before_timestamp "
+              + f.before()
+              + ": no version can be in between");
+    }
+    return store.contextHistory(
+        workspace,
+        kind,
+        owner,
+        new HistoryFilter(
+            f.version(), f.before(), f.after(), Math.min(f.limit(), config.maxResults())));
   }
 
   /** ConPort's name for the title of each kind, for error messages. */

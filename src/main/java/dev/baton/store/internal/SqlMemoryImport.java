@@ -106,7 +106,7 @@ final class SqlMemoryImport {
         c.prepareStatement(
             "INSERT INTO memory_items (workspace, kind, title, category, body, details, status,"
                 + " tags, instance_id, private, created_at, updated_at, origin)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?) RETURNING id")) {
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
       ps.setString(1, workspace);
       ps.setString(2, n.kind().wireName());
       ps.setString(3, n.title());
@@ -115,9 +115,11 @@ final class SqlMemoryImport {
       ps.setString(6, n.details());
       ps.setString(7, n.status());
       ps.setString(8, JSON.writeValueAsString(n.tags()));
-      ps.setLong(9, i.createdAt().toEpochMilli());
-      ps.setLong(10, i.updatedAt().toEpochMilli());
-      ps.setString(11, i.origin());
+      ps.setString(9, n.instance());
+      ps.setInt(10, n.isPrivate() ? 1 : 0);
+      ps.setLong(11, i.createdAt().toEpochMilli());
+      ps.setLong(12, i.updatedAt().toEpochMilli());
+      ps.setString(13, i.origin());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         ids.put(i.origin(), rs.getLong(1));

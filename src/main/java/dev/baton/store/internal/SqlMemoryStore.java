@@ -3,6 +3,7 @@ package dev.baton.store.internal;
 import dev.baton.events.NewEvent;
 import dev.baton.memory.ConPortImport;
 import dev.baton.memory.ContextKind;
+import dev.baton.memory.HistoryFilter;
 import dev.baton.memory.ImportSummary;
 import dev.baton.memory.MemoryContext;
 import dev.baton.memory.MemoryHit;
@@ -57,57 +58,152 @@ final class SqlMemoryStore implements MemoryStore {
     return db.write(
         "memory.log",
         tx -> {
+          MemoryItem stored = put(tx.connection(), item, at);
+          tx.emit(event.apply(stored));
+          return stored;
+        });
+  }
+
+  @Override
+  public List<MemoryItem> logAll(
+      List<NewMemoryItem> items, Instant at, Function<MemoryItem, NewEvent> event) {
+    return db.write(
+        "memory.log_all",
+        tx -> {
+          List<MemoryItem> out = new ArrayList<>();
+          for (NewMemoryItem item : items) {
+            MemoryItem stored = put(tx.connection(), item, at);
+            tx.emit(event.apply(stored));
+            out.add(stored);
+          }
+          return out;
+        });
+  }
+
+  /** Inserts the item, or replaces the custom item or pattern with the same key. */
+  private static MemoryItem put(Connection c, NewMemoryItem item, Instant at) throws SQLException {
+    Long existing = keyed(c, item);
+    long id;
+    if (existing != null) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE memory_items SET body = ?, details = ?, tags = ?, instance_id = ?,"
+                  + " private = ?, updated_at = ? WHERE id = ?")) {
+        ps.setString(1, item.body());
+        ps.setString(2, item.details());
+        ps.setString(3, JSON.writeValueAsString(item.tags()));
+        ps.setString(4, item.instance());
+        ps.setInt(5, item.isPrivate() ? 1 : 0);
+        ps.setLong(6, at.toEpochMilli());
+        ps.setLong(7, existing);
+        ps.executeUpdate();
+      }
+      id = existing;
+    } else {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO memory_items (workspace, kind, title, category, body, details,"
+                  + " status, parent_id, tags, instance_id, private, created_at, updated_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+        ps.setString(1, item.workspace());
+        ps.setString(2, item.kind().wireName());
+        ps.setString(3, item.title());
+        ps.setString(4, item.category());
+        ps.setString(5, item.body());
+        ps.setString(6, item.details());
+        ps.setString(7, item.status());
+        if (item.parentId() == null) {
+          ps.setNull(8, Types.BIGINT);
+        } else {
+          ps.setLong(8, item.parentId());
+        }
+        ps.setString(9, JSON.writeValueAsString(item.tags()));
+        ps.setString(10, item.instance());
+        ps.setInt(11, item.isPrivate() ? 1 : 0);
+        ps.setLong(12, at.toEpochMilli());
+        ps.setLong(13, at.toEpochMilli());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          id = rs.getLong(1);
+        }
+      }
+    }
+    return find(c, id).orElseThrow();
+  }
+
+  @Override
+  public Optional<MemoryItem> update(
+      long id, NewMemoryItem item, Instant at, Function<MemoryItem, NewEvent> event) {
+    return db.write(
+        "memory.update",
+        tx -> {
           Connection c = tx.connection();
-          Long existing = keyed(c, item);
-          long id;
-          if (existing != null) {
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "UPDATE memory_items SET body = ?, details = ?, tags = ?, instance_id = ?,"
-                        + " private = ?, updated_at = ? WHERE id = ?")) {
-              ps.setString(1, item.body());
-              ps.setString(2, item.details());
-              ps.setString(3, JSON.writeValueAsString(item.tags()));
-              ps.setString(4, item.instance());
-              ps.setInt(5, item.isPrivate() ? 1 : 0);
-              ps.setLong(6, at.toEpochMilli());
-              ps.setLong(7, existing);
-              ps.executeUpdate();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE memory_items SET title = ?, body = ?, details = ?, status = ?,"
+                      + " parent_id = ?, tags = ?, updated_at = ? WHERE id = ?")) {
+            ps.setString(1, item.title());
+            ps.setString(2, item.body());
+            ps.setString(3, item.details());
+            ps.setString(4, item.status());
+            if (item.parentId() == null) {
+              ps.setNull(5, Types.BIGINT);
+            } else {
+              ps.setLong(5, item.parentId());
             }
-            id = existing;
-          } else {
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "INSERT INTO memory_items (workspace, kind, title, category, body, details,"
-                        + " status, parent_id, tags, instance_id, private, created_at, updated_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
-              ps.setString(1, item.workspace());
-              ps.setString(2, item.kind().wireName());
-              ps.setString(3, item.title());
-              ps.setString(4, item.category());
-              ps.setString(5, item.body());
-              ps.setString(6, item.details());
-              ps.setString(7, item.status());
-              if (item.parentId() == null) {
-                ps.setNull(8, Types.BIGINT);
-              } else {
-                ps.setLong(8, item.parentId());
-              }
-              ps.setString(9, JSON.writeValueAsString(item.tags()));
-              ps.setString(10, item.instance());
-              ps.setInt(11, item.isPrivate() ? 1 : 0);
-              ps.setLong(12, at.toEpochMilli());
-              ps.setLong(13, at.toEpochMilli());
-              try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                id = rs.getLong(1);
-              }
+            ps.setString(6, JSON.writeValueAsString(item.tags()));
+            ps.setLong(7, at.toEpochMilli());
+            ps.setLong(8, id);
+            if (ps.executeUpdate() == 0) {
+              return Optional.<MemoryItem>empty();
             }
           }
           MemoryItem stored = find(c, id).orElseThrow();
           tx.emit(event.apply(stored));
-          return stored;
+          return Optional.of(stored);
         });
+  }
+
+  @Override
+  public Optional<MemoryItem> findByKey(
+      String workspace, MemoryKind kind, String category, String title) {
+    return db.read(
+        "memory.find_by_key",
+        c -> {
+          Long id =
+              keyed(
+                  c,
+                  new NewMemoryItem(
+                      workspace, kind, title, category, null, null, null, null, null, null, false));
+          return id == null ? Optional.<MemoryItem>empty() : find(c, id);
+        });
+  }
+
+  @Override
+  public Optional<MemoryItem> delete(long id, Function<MemoryItem, NewEvent> event) {
+    return db.write(
+        "memory.delete",
+        tx -> {
+          Connection c = tx.connection();
+          Optional<MemoryItem> item = find(c, id);
+          if (item.isEmpty()) {
+            return item;
+          }
+          execute(c, "DELETE FROM memory_links WHERE source_id = ? OR target_id = ?", id, id);
+          execute(c, "UPDATE memory_items SET parent_id = NULL WHERE parent_id = ?", id);
+          execute(c, "DELETE FROM memory_items WHERE id = ?", id);
+          tx.emit(event.apply(item.get()));
+          return item;
+        });
+  }
+
+  private static void execute(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      ps.executeUpdate();
+    }
   }
 
   /** The id of the pattern or custom item with the same key, which a new one replaces. */
@@ -451,19 +547,34 @@ final class SqlMemoryStore implements MemoryStore {
 
   @Override
   public List<MemoryContext> contextHistory(
-      String workspace, ContextKind kind, String owner, int limit) {
+      String workspace, ContextKind kind, String owner, HistoryFilter filter) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT version, content, instance_id, updated_at FROM memory_context_history"
+                + " WHERE workspace = ? AND kind = ? AND owner = ?");
+    List<Object> params =
+        new ArrayList<>(List.of(workspace, kind.wireName(), owner == null ? "" : owner));
+    if (filter.version() != null) {
+      sql.append(" AND version = ?");
+      params.add(filter.version());
+    }
+    if (filter.before() != null) {
+      sql.append(" AND updated_at < ?");
+      params.add(filter.before().toEpochMilli());
+    }
+    if (filter.after() != null) {
+      sql.append(" AND updated_at > ?");
+      params.add(filter.after().toEpochMilli());
+    }
+    sql.append(" ORDER BY version DESC LIMIT ?");
+    params.add(filter.limit());
     return db.read(
         "memory.context_history",
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT version, content, instance_id, updated_at FROM memory_context_history"
-                      + " WHERE workspace = ? AND kind = ? AND owner = ?"
-                      + " ORDER BY version DESC LIMIT ?")) {
-            ps.setString(1, workspace);
-            ps.setString(2, kind.wireName());
-            ps.setString(3, owner == null ? "" : owner);
-            ps.setInt(4, limit);
+          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+              ps.setObject(i + 1, params.get(i));
+            }
             List<MemoryContext> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
