@@ -9,7 +9,6 @@ import static dev.baton.mcp.ToolArgs.string;
 import static dev.baton.mcp.ToolArgs.strings;
 import static dev.baton.mcp.ToolArgs.whole;
 
-import dev.baton.core.BatonException;
 import dev.baton.handoff.CheckpointService;
 import dev.baton.handoff.HandoffFields;
 import dev.baton.handoff.HandoffRequest;
@@ -18,7 +17,6 @@ import dev.baton.handoff.Importance;
 import dev.baton.handoff.MessageRequest;
 import dev.baton.handoff.MessageService;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -197,11 +195,6 @@ final class HandoffTools {
       Map<String, Object> schema,
       String role,
       ToolArgs.Handler handler) {
-    return ToolArgs.tool(
-        callers,
-        McpSchema.Tool.builder(name, schema).description(description).build(),
-        role,
-        handler,
-        BatonException::getMessage);
+    return ToolArgs.tool(callers, name, description, schema, role, handler);
   }
 }

@@ -9,7 +9,6 @@ import static dev.baton.mcp.ToolArgs.string;
 import static dev.baton.mcp.ToolArgs.stringArray;
 import static dev.baton.mcp.ToolArgs.strings;
 
-import dev.baton.core.BatonException;
 import dev.baton.memory.ConPortFields;
 import dev.baton.memory.ContextKind;
 import dev.baton.memory.ExportSummary;
@@ -21,7 +20,6 @@ import dev.baton.memory.NewMemoryItem;
 import dev.baton.memory.ProgressUpdate;
 import dev.baton.registry.Instance;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -328,12 +326,7 @@ final class MemoryEditTools {
       Map<String, Object> schema,
       String role,
       ToolArgs.Handler handler) {
-    return ToolArgs.tool(
-        callers,
-        McpSchema.Tool.builder(name, schema).description(description).build(),
-        role,
-        handler,
-        BatonException::getMessage);
+    return ToolArgs.tool(callers, name, description, schema, role, handler);
   }
 
   private static String workspace(Instance me) {

@@ -11,7 +11,6 @@ import static dev.baton.mcp.ToolArgs.stringArray;
 import static dev.baton.mcp.ToolArgs.strings;
 import static dev.baton.mcp.ToolArgs.whole;
 
-import dev.baton.core.BatonException;
 import dev.baton.memory.ConPortFields;
 import dev.baton.memory.ContextKind;
 import dev.baton.memory.ContextUpdate;
@@ -23,7 +22,6 @@ import dev.baton.memory.MemoryService;
 import dev.baton.memory.NewMemoryItem;
 import dev.baton.registry.Instance;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -446,12 +444,7 @@ final class MemoryTools {
       Map<String, Object> schema,
       String role,
       ToolArgs.Handler handler) {
-    return ToolArgs.tool(
-        callers,
-        McpSchema.Tool.builder(name, schema).description(description).build(),
-        role,
-        handler,
-        BatonException::getMessage);
+    return ToolArgs.tool(callers, name, description, schema, role, handler);
   }
 
   private static String workspace(Instance me) {

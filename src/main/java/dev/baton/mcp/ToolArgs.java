@@ -58,6 +58,22 @@ final class ToolArgs {
     return JSON.writeValueAsString(value);
   }
 
+  /** A tool of {@code name} for the calling instance whose errors are their messages. */
+  static SyncToolSpecification tool(
+      Callers callers,
+      String name,
+      String description,
+      Map<String, Object> schema,
+      String role,
+      Handler handler) {
+    return tool(
+        callers,
+        McpSchema.Tool.builder(name, schema).description(description).build(),
+        role,
+        handler,
+        BatonException::getMessage);
+  }
+
   static CallToolResult ok(Object value) {
     return CallToolResult.builder().addTextContent(JSON.writeValueAsString(value)).build();
   }
