@@ -203,7 +203,12 @@ public final class ConfigLoader {
 
   private HandoffConfig handoff(Section section) {
     section.allowOnly(
-        "expire-after", "checkpoint-interval", "digest-interval", "max-message-chars", "tools");
+        "expire-after",
+        "checkpoint-interval",
+        "digest-interval",
+        "max-message-chars",
+        "tools",
+        "retention");
     String tools = section.string("tools").orElse("on").toLowerCase(Locale.ROOT);
     if (!tools.equals("on") && !tools.equals("off")) {
       throw section.error(section.path("tools"), "'" + tools + "' is not on or off");
@@ -214,7 +219,8 @@ public final class ConfigLoader {
         positive(section, "checkpoint-interval", d.checkpointInterval()),
         positive(section, "digest-interval", d.digestInterval()),
         range(section, "max-message-chars", d.maxMessageChars(), 100, 1024 * 1024),
-        tools.equals("on"));
+        tools.equals("on"),
+        positive(section, "retention", d.retention()));
   }
 
   private MemoryConfig memory(Section section) {

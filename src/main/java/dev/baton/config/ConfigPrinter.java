@@ -89,6 +89,7 @@ public final class ConfigPrinter {
     handoff.put("digest-interval", Units.formatDuration(config.handoff().digestInterval()));
     handoff.put("max-message-chars", config.handoff().maxMessageChars());
     handoff.put("tools", config.handoff().tools() ? "on" : "off");
+    handoff.put("retention", Units.formatDuration(config.handoff().retention()));
     root.put("handoff", handoff);
     Map<String, Object> servers = new LinkedHashMap<>();
     for (DownstreamConfig d : config.gateway().servers().values()) {

@@ -15,6 +15,11 @@ public final class HandoffEvents {
   /** A recipient acknowledged a message; the event is for the sender. */
   public static final String ACKED = "message.acked";
 
+  /**
+   * A checkpoint of a live instance (scheduled, its own, on handoff). The checkpoint kept when an
+   * instance ends has no event of its own: {@code instance.deregistered} or {@code
+   * instance.expired} announces it.
+   */
   public static final String CHECKPOINT = "checkpoint.taken";
 
   private HandoffEvents() {}

@@ -77,6 +77,20 @@ public interface HandoffStore {
   /** A message with every delivery of it; empty when unknown. */
   List<InboxEntry> deliveries(long messageId);
 
+  /**
+   * Deletes what is older than {@code before} and no longer needed: checkpoints except the newest
+   * of each instance, messages every recipient has read, and answered handoffs no message refers to
+   * any more.
+   *
+   * @return how many rows went
+   */
+  int prune(Instant before);
+
+  /**
+   * Stores a checkpoint (its id is ignored).
+   *
+   * @param event the event to append with it, or a function that gives null for none
+   */
   Checkpoint insertCheckpoint(Checkpoint draft, Function<Checkpoint, NewEvent> event);
 
   /**

@@ -229,6 +229,8 @@ public final class Broker implements AutoCloseable {
             handoffs,
             checkpoints,
             config.handoff().checkpointInterval(),
+            store.handoffs(),
+            config.handoff().retention(),
             store.events(),
             config.registry().sweepInterval(),
             config.events().retention(),

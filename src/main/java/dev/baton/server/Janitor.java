@@ -3,6 +3,7 @@ package dev.baton.server;
 import dev.baton.events.EventStore;
 import dev.baton.handoff.CheckpointService;
 import dev.baton.handoff.HandoffService;
+import dev.baton.handoff.HandoffStore;
 import dev.baton.leases.LeaseService;
 import dev.baton.registry.InstanceService;
 import java.time.Clock;
@@ -35,6 +36,8 @@ final class Janitor implements AutoCloseable {
       HandoffService handoffs,
       CheckpointService checkpoints,
       Duration checkpointInterval,
+      HandoffStore handoffStore,
+      Duration handoffRetention,
       EventStore events,
       Duration sweep,
       Duration retention,
@@ -56,7 +59,12 @@ final class Janitor implements AutoCloseable {
         checkEvery,
         TimeUnit.MILLISECONDS);
     executor.scheduleWithFixedDelay(
-        () -> guarded("pruning events", () -> events.pruneBefore(clock.instant().minus(retention))),
+        () -> {
+          guarded("pruning events", () -> events.pruneBefore(clock.instant().minus(retention)));
+          guarded(
+              "pruning checkpoints and messages",
+              () -> handoffStore.prune(clock.instant().minus(handoffRetention)));
+        },
         0,
         PRUNE_INTERVAL.toMillis(),
         TimeUnit.MILLISECONDS);

@@ -114,7 +114,12 @@ public abstract class HandoffContract {
     memory = new DefaultMemoryService(store.memory(), MemoryConfig.DEFAULTS, clock);
     HandoffConfig handoffConfig =
         new HandoffConfig(
-            Duration.ofMinutes(5), Duration.ofMinutes(25), Duration.ofMinutes(30), 2000, true);
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(25),
+            Duration.ofMinutes(30),
+            2000,
+            true,
+            Duration.ofDays(1));
     DefaultCheckpointService c =
         new DefaultCheckpointService(
             store.handoffs(),
@@ -440,6 +445,35 @@ public abstract class HandoffContract {
     assertThat(c.changedFiles()).containsExactly(" M src/app.py");
     assertThatThrownBy(() -> checkpoints.take("nobody-1", "agent", null))
         .isInstanceOf(InstanceNotFoundException.class);
+  }
+
+  @Test
+  void pruningKeepsEachInstancesNewestCheckpointUnreadMessagesAndPendingHandoffs() {
+    lease("dev-1", "src/app.py");
+    Handoff answered = handOff("dev-1", "dbg-1", List.of("src/app.py"));
+    handoffs.accept(answered.id(), "dbg-1", null);
+    Handoff pending = handOff("dbg-1", "rev-1", List.of("src/app.py"));
+    checkpoints.take("dev-1", "agent", "old");
+    checkpoints.take("dev-1", "agent", "newest");
+    messages.send(new MessageRequest("dev-1", null, "dbg-1", "read me", null, false));
+    messages.send(new MessageRequest("dev-1", null, "rev-1", "unread", null, false));
+    messages.inbox("dbg-1", false, true, 50); // dbg-1 reads all of its messages
+    messages.inbox("dev-1", false, true, 50); // and dev-1 reads the answer to its handoff
+    clock.advance(Duration.ofDays(2));
+
+    assertThat(store.handoffs().prune(clock.instant().minus(Duration.ofDays(1)))).isPositive();
+
+    assertThat(checkpoints.list(null, "dev-1", false, 10))
+        .extracting(Checkpoint::summary)
+        .containsExactly("newest");
+    assertThat(checkpoints.list(null, "dbg-1", false, 10)).isNotEmpty();
+    assertThat(messages.inbox("dbg-1", false, false, 50)).isEmpty();
+    assertThat(messages.inbox("rev-1", false, false, 50))
+        .extracting(e -> e.message().text())
+        .contains("unread");
+    assertThat(handoffs.get(pending.id()).status()).isEqualTo(HandoffStatus.PENDING);
+    assertThatThrownBy(() -> handoffs.get(answered.id()))
+        .isInstanceOf(HandoffNotFoundException.class);
   }
 
   @Test

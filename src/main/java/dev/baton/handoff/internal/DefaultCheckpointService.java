@@ -105,7 +105,7 @@ public final class DefaultCheckpointService implements CheckpointService, AutoCl
       endings.execute(
           () -> {
             try {
-              snapshot(gone, reason, null, held == null ? List.of() : held);
+              snapshot(gone, reason, null, held == null ? List.of() : held, false);
             } catch (RuntimeException ex) {
               LOG.warn("could not checkpoint {} as it ended: {}", gone.id(), ex.getMessage());
             }
@@ -136,14 +136,20 @@ public final class DefaultCheckpointService implements CheckpointService, AutoCl
     String text = Texts.optional(summary, "summary", config.maxMessageChars());
     List<String> held =
         leases.list(i.workspace().toString(), i.id()).stream().map(l -> describe(l)).toList();
-    return snapshot(i, reason, text, held);
+    return snapshot(i, reason, text, held, true);
   }
 
   private static String describe(Lease l) {
     return l.pattern().text() + " (" + l.mode().wireName() + ")";
   }
 
-  private Checkpoint snapshot(Instance i, String reason, String summary, List<String> held) {
+  /**
+   * @param announce false for the checkpoint of an instance that has ended: its {@code
+   *     instance.deregistered} or {@code instance.expired} event says so already, and an event
+   *     appended later, from another thread, would land among unrelated ones
+   */
+  private Checkpoint snapshot(
+      Instance i, String reason, String summary, List<String> held, boolean announce) {
     String workspace = i.workspace().toString();
     MemoryContext own = memory.context(workspace, ContextKind.ACTIVE, i.id());
     Map<String, Object> active =
@@ -188,6 +194,9 @@ public final class DefaultCheckpointService implements CheckpointService, AutoCl
     return store.insertCheckpoint(
         draft,
         c -> {
+          if (!announce) {
+            return null;
+          }
           Map<String, Object> data = new LinkedHashMap<>();
           data.put("checkpoint", c.id());
           data.put("reason", c.reason());

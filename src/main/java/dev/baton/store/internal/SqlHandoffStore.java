@@ -361,6 +361,39 @@ final class SqlHandoffStore implements HandoffStore {
   }
 
   @Override
+  public int prune(Instant before) {
+    long at = before.toEpochMilli();
+    return db.write(
+        "handoffs.prune",
+        tx -> {
+          Connection c = tx.connection();
+          int n = 0;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM checkpoints WHERE created_at < ? AND id NOT IN"
+                      + " (SELECT MAX(id) FROM checkpoints GROUP BY instance_id)")) {
+            ps.setLong(1, at);
+            n += ps.executeUpdate();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM messages WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM"
+                      + " message_deliveries d WHERE d.message_id = messages.id AND d.read_at IS NULL)")) {
+            ps.setLong(1, at);
+            n += ps.executeUpdate(); // their deliveries go with them (ON DELETE CASCADE)
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM handoffs WHERE status <> 'pending' AND created_at < ? AND NOT EXISTS"
+                      + " (SELECT 1 FROM messages m WHERE m.handoff_id = handoffs.id)")) {
+            ps.setLong(1, at);
+            n += ps.executeUpdate();
+          }
+          return n;
+        });
+  }
+
+  @Override
   public Checkpoint insertCheckpoint(Checkpoint draft, Function<Checkpoint, NewEvent> event) {
     return db.write(
         "checkpoints.insert",
@@ -390,7 +423,10 @@ final class SqlHandoffStore implements HandoffStore {
               stored = checkpoint(rs);
             }
           }
-          tx.emit(event.apply(stored));
+          NewEvent e = event.apply(stored);
+          if (e != null) {
+            tx.emit(e);
+          }
           return stored;
         });
   }
