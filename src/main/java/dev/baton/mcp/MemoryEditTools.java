@@ -2,12 +2,14 @@ package dev.baton.mcp;
 
 import static dev.baton.mcp.ToolArgs.flag;
 import static dev.baton.mcp.ToolArgs.id;
+import static dev.baton.mcp.ToolArgs.itemId;
 import static dev.baton.mcp.ToolArgs.prop;
 import static dev.baton.mcp.ToolArgs.props;
 import static dev.baton.mcp.ToolArgs.schema;
 import static dev.baton.mcp.ToolArgs.string;
 import static dev.baton.mcp.ToolArgs.stringArray;
 import static dev.baton.mcp.ToolArgs.strings;
+import static dev.baton.mcp.ToolArgs.workspace;
 
 import dev.baton.memory.ConPortFields;
 import dev.baton.memory.ContextKind;
@@ -61,7 +63,7 @@ final class MemoryEditTools {
                         new ProgressUpdate(
                             workspace(me),
                             me.id(),
-                            required(args, "progress_id"),
+                            itemId(args, "progress_id"),
                             string(args, "status"),
                             string(args, "description"),
                             id(args, "parent_id"))))));
@@ -94,7 +96,7 @@ final class MemoryEditTools {
               schema(props(idArg, prop("integer", "its id")), idArg),
               role,
               (me, args) ->
-                  deleted(memory.delete(workspace(me), me.id(), kind, required(args, idArg)))));
+                  deleted(memory.delete(workspace(me), me.id(), kind, itemId(args, idArg)))));
     }
     out.add(
         tool(
@@ -312,14 +314,6 @@ final class MemoryEditTools {
         flag(args, "private"));
   }
 
-  private static long required(Map<String, Object> args, String key) {
-    Long id = id(args, key);
-    if (id == null) {
-      throw new IllegalArgumentException("argument '" + key + "' is required: an item id");
-    }
-    return id;
-  }
-
   private SyncToolSpecification tool(
       String name,
       String description,
@@ -327,9 +321,5 @@ final class MemoryEditTools {
       String role,
       ToolArgs.Handler handler) {
     return ToolArgs.tool(callers, name, description, schema, role, handler);
-  }
-
-  private static String workspace(Instance me) {
-    return me.workspace().toString();
   }
 }

@@ -2,6 +2,7 @@ package dev.baton.mcp;
 
 import static dev.baton.mcp.ToolArgs.flag;
 import static dev.baton.mcp.ToolArgs.id;
+import static dev.baton.mcp.ToolArgs.itemId;
 import static dev.baton.mcp.ToolArgs.object;
 import static dev.baton.mcp.ToolArgs.prop;
 import static dev.baton.mcp.ToolArgs.props;
@@ -10,6 +11,7 @@ import static dev.baton.mcp.ToolArgs.string;
 import static dev.baton.mcp.ToolArgs.stringArray;
 import static dev.baton.mcp.ToolArgs.strings;
 import static dev.baton.mcp.ToolArgs.whole;
+import static dev.baton.mcp.ToolArgs.workspace;
 
 import dev.baton.memory.ConPortFields;
 import dev.baton.memory.ContextKind;
@@ -447,28 +449,11 @@ final class MemoryTools {
     return ToolArgs.tool(callers, name, description, schema, role, handler);
   }
 
-  private static String workspace(Instance me) {
-    return me.workspace().toString();
-  }
-
   private static List<Map<String, Object>> hits(List<MemoryHit> hits) {
     return hits.stream().map(h -> ConPortFields.of(h.item())).toList();
   }
 
   private static int limit(Map<String, Object> args) {
     return args.get("limit") == null ? DEFAULT_LIMIT : whole(args, "limit");
-  }
-
-  /** An item id, as a number or as a string of digits (ConPort's ids may come as either). */
-  private static long itemId(Map<String, Object> args, String key) {
-    Object v = args.get(key);
-    if (v instanceof String s && s.strip().matches("[0-9]{1,18}")) {
-      return Long.parseLong(s.strip());
-    }
-    Long id = id(args, key);
-    if (id == null) {
-      throw new IllegalArgumentException("argument '" + key + "' is required: an item id");
-    }
-    return id;
   }
 }

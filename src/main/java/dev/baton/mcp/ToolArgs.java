@@ -58,6 +58,24 @@ final class ToolArgs {
     return JSON.writeValueAsString(value);
   }
 
+  /** An item id, as a number or as a string of digits (ConPort's ids may come as either). */
+  static long itemId(Map<String, Object> args, String key) {
+    Object v = args.get(key);
+    if (v instanceof String s && s.strip().matches("[0-9]{1,18}")) {
+      return Long.parseLong(s.strip());
+    }
+    Long id = id(args, key);
+    if (id == null) {
+      throw new IllegalArgumentException("argument '" + key + "' is required: an item id");
+    }
+    return id;
+  }
+
+  /** The caller's workspace root, as the memory names workspaces. */
+  static String workspace(Instance me) {
+    return me.workspace().toString();
+  }
+
   /** A tool of {@code name} for the calling instance whose errors are their messages. */
   static SyncToolSpecification tool(
       Callers callers,

@@ -4,6 +4,26 @@ import java.util.List;
 
 /** A store the broker can run on, as the benchmark sees it. */
 interface Backend {
+  /**
+   * The stores to measure side by side, and why PostgreSQL is missing when it is.
+   *
+   * @param skipped null when every store is there
+   */
+  record Lineup(List<Backend> backends, String skipped) {}
+
+  /** SQLite, and PostgreSQL from a throwaway cluster under /tmp when it can be started. */
+  static Lineup sqliteAndLocalPostgres() {
+    List<Backend> backends = new java.util.ArrayList<>();
+    backends.add(new Sqlite(Machine.sqliteVersion()));
+    try {
+      System.err.println("bench: starting PostgreSQL");
+      backends.add(PostgresCluster.startLocal(java.nio.file.Path.of("/tmp")));
+      return new Lineup(backends, null);
+    } catch (RuntimeException e) {
+      return new Lineup(backends, "PostgreSQL was not measured: " + Cells.oneLine(e.getMessage()));
+    }
+  }
+
   /** The name in report columns, e.g. {@code SQLite}. */
   String label();
 

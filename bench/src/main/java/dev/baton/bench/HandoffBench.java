@@ -84,15 +84,9 @@ public final class HandoffBench {
             "init"));
     Path config = root.resolve("baton.yaml");
     Files.writeString(config, "registry:\n  instance-ttl: 30m\n");
-    List<Backend> backends = new ArrayList<>();
-    backends.add(new Backend.Sqlite(Machine.sqliteVersion()));
-    String skipped = null;
-    try {
-      progress("starting PostgreSQL");
-      backends.add(PostgresCluster.startLocal(Path.of("/tmp")));
-    } catch (RuntimeException e) {
-      skipped = "PostgreSQL was not measured: " + Cells.oneLine(e.getMessage());
-    }
+    Backend.Lineup lineup = Backend.sqliteAndLocalPostgres();
+    List<Backend> backends = lineup.backends();
+    String skipped = lineup.skipped();
     List<Row> rows = new ArrayList<>();
     for (Backend backend : backends) {
       Path dir = Cleanup.tempDir(root, backend.key() + "-");

@@ -98,15 +98,9 @@ public final class MemoryBench {
     Commands.check(List.of("git", "init", "-q", repo.toString()));
     Path config = root.resolve("baton.yaml");
     Files.writeString(config, "registry:\n  instance-ttl: 30m\n");
-    List<Backend> backends = new ArrayList<>();
-    backends.add(new Backend.Sqlite(Machine.sqliteVersion()));
-    String skipped = null;
-    try {
-      progress("starting PostgreSQL");
-      backends.add(PostgresCluster.startLocal(Path.of("/tmp")));
-    } catch (RuntimeException e) {
-      skipped = "PostgreSQL was not measured: " + Cells.oneLine(e.getMessage());
-    }
+    Backend.Lineup lineup = Backend.sqliteAndLocalPostgres();
+    List<Backend> backends = lineup.backends();
+    String skipped = lineup.skipped();
     List<WriteRow> writes = new ArrayList<>();
     List<SearchRow> searches = new ArrayList<>();
     for (Backend backend : backends) {

@@ -38,7 +38,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,13 +59,7 @@ public final class DefaultCheckpointService implements CheckpointService, AutoCl
   private final HandoffConfig config;
   private final Clock clock;
   private final Map<String, List<String>> releasedWithInstance = new ConcurrentHashMap<>();
-  private final ExecutorService endings =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "baton-checkpoints");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService endings = Threads.single("baton-checkpoints");
   private final EventService.Subscription subscription;
 
   public DefaultCheckpointService(

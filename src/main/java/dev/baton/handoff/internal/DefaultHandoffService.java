@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -56,13 +55,7 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
   private final CheckpointService checkpoints;
   private final HandoffConfig config;
   private final Clock clock;
-  private final ExecutorService arrivals =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "baton-handoffs");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService arrivals = Threads.single("baton-handoffs");
   private final EventService.Subscription subscription;
 
   public DefaultHandoffService(

@@ -460,31 +460,33 @@ final class SqlHandoffStore implements HandoffStore {
                       + where
                       + " ORDER BY id DESC LIMIT ?";
           args.add(limit);
-          List<Checkpoint> out = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(checkpoint(rs));
-              }
-            }
-          }
-          return out;
+          return rows(c, sql, args, SqlHandoffStore::checkpoint);
         });
   }
 
-  private static List<Handoff> handoffs(Connection c, String sql, List<Object> args)
+  /** Reads one row into a value. */
+  private interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /** Every row the query gives, read by {@code row}. */
+  private static <T> List<T> rows(Connection c, String sql, List<Object> args, Row<T> row)
       throws SQLException {
-    List<Handoff> out = new ArrayList<>();
+    List<T> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(handoff(rs));
+          out.add(row.read(rs));
         }
       }
     }
     return out;
+  }
+
+  private static List<Handoff> handoffs(Connection c, String sql, List<Object> args)
+      throws SQLException {
+    return rows(c, sql, args, SqlHandoffStore::handoff);
   }
 
   private static Optional<Handoff> oneHandoff(PreparedStatement ps) throws SQLException {
@@ -514,30 +516,24 @@ final class SqlHandoffStore implements HandoffStore {
 
   private static List<InboxEntry> entries(Connection c, String sql, List<Object> args)
       throws SQLException {
-    List<InboxEntry> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          long handoff = rs.getLong(8);
-          Long handoffId = rs.wasNull() ? null : handoff;
-          Message m =
-              new Message(
-                  rs.getLong(1),
-                  Path.of(rs.getString(2)),
-                  rs.getString(3),
-                  rs.getString(4),
-                  Importance.of(rs.getString(5)),
-                  rs.getString(6),
-                  rs.getInt(7) != 0,
-                  handoffId,
-                  Instant.ofEpochMilli(rs.getLong(9)));
-          out.add(
-              new InboxEntry(m, rs.getString(10), instant(rs, "read_at"), instant(rs, "acked_at")));
-        }
-      }
-    }
-    return out;
+    return rows(c, sql, args, SqlHandoffStore::entry);
+  }
+
+  private static InboxEntry entry(ResultSet rs) throws SQLException {
+    long handoff = rs.getLong(8);
+    Long handoffId = rs.wasNull() ? null : handoff;
+    Message m =
+        new Message(
+            rs.getLong(1),
+            Path.of(rs.getString(2)),
+            rs.getString(3),
+            rs.getString(4),
+            Importance.of(rs.getString(5)),
+            rs.getString(6),
+            rs.getInt(7) != 0,
+            handoffId,
+            Instant.ofEpochMilli(rs.getLong(9)));
+    return new InboxEntry(m, rs.getString(10), instant(rs, "read_at"), instant(rs, "acked_at"));
   }
 
   private static Checkpoint checkpoint(ResultSet rs) throws SQLException {
