@@ -204,13 +204,17 @@ class GatewayIT {
     String bDirs = text(b.callTool(call("files__list_allowed_directories", Map.of())));
     assertThat(aDirs).contains(repo.toString()).doesNotContain(other.toString());
     assertThat(bDirs).contains(other.toString());
-    assertThat(serverProcesses(repo.toString())).isNotEmpty();
+    // The filesystem server started for an instance names its worktree on its command line; other
+    // processes in that repository (the checkpoint's git, say) are not the server's.
+    String serverOfA = filesystem + " " + repo;
+    String serverOfB = filesystem + " " + other;
+    assertThat(serverProcesses(serverOfA)).isNotEmpty();
 
     try (BrokerClient c = broker.unixClient()) {
       c.deregister("claude-0000000a");
     }
-    awaitNoProcesses(repo.toString(), Duration.ofSeconds(15));
-    assertThat(serverProcesses(other.toString())).isNotEmpty();
+    awaitNoProcesses(serverOfA, Duration.ofSeconds(15));
+    assertThat(serverProcesses(serverOfB)).isNotEmpty();
   }
 
   @Test
@@ -230,14 +234,27 @@ class GatewayIT {
       String metrics = c.send("GET", "/metrics", Map.of("Accept", "text/plain"), null).bodyText();
       assertThat(metrics).contains("baton_gateway_processes{server=\"everything\"} 1.0");
     }
+    // The server reports progress once a second while the call runs: the first report shows that
+    // the call is in the server, so the kill below lands during it, however slow the machine.
+    java.util.concurrent.CountDownLatch inServer = new java.util.concurrent.CountDownLatch(1);
+    McpSyncClient watched =
+        McpClient.sync(transport("developer", "claude-000000cc", repo))
+            .requestTimeout(Duration.ofSeconds(60))
+            .progressConsumer(p -> inServer.countDown())
+            .build();
+    clients.add(watched);
+    watched.initialize();
     CompletableFuture<McpSchema.CallToolResult> longCall =
         CompletableFuture.supplyAsync(
             () ->
-                agent.callTool(
-                    call(
-                        "everything__trigger-long-running-operation",
-                        Map.of("duration", 20, "steps", 2))));
-    Thread.sleep(1500);
+                watched.callTool(
+                    McpSchema.CallToolRequest.builder("everything__trigger-long-running-operation")
+                        .arguments(Map.of("duration", 30, "steps", 30))
+                        .progressToken("long-1")
+                        .build()));
+    assertThat(inServer.await(30, TimeUnit.SECONDS))
+        .as("progress of the long call within 30 s")
+        .isTrue();
     List<ProcessHandle> running = serverProcesses(stdioServer);
     assertThat(running).isNotEmpty();
     long started = System.nanoTime();
@@ -492,11 +509,22 @@ class GatewayIT {
     return out;
   }
 
+  /**
+   * Waits until no process whose command line contains {@code text} runs, and fails with the ones
+   * still there after {@code limit}. The last look decides, so a process that ends and another that
+   * starts between two looks cannot make the wait pass and the check fail.
+   */
   private static void awaitNoProcesses(String text, Duration limit) throws InterruptedException {
     long end = System.nanoTime() + limit.toNanos();
-    while (!serverProcesses(text).isEmpty() && System.nanoTime() < end) {
+    List<ProcessHandle> left = serverProcesses(text);
+    while (!left.isEmpty() && System.nanoTime() < end) {
       Thread.sleep(200);
+      left = serverProcesses(text);
     }
-    assertThat(serverProcesses(text)).as("processes of %s", text).isEmpty();
+    assertThat(left)
+        .as(
+            "processes whose command line contains %s, %d s after the instance ended",
+            text, limit.toSeconds())
+        .isEmpty();
   }
 }
