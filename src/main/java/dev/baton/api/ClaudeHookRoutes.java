@@ -9,8 +9,10 @@ import dev.baton.leases.Lease;
 import dev.baton.leases.LeaseConflictException;
 import dev.baton.leases.LeaseMode;
 import dev.baton.leases.LeaseService;
+import dev.baton.registry.AgentProcess;
 import dev.baton.registry.Instance;
 import dev.baton.registry.InstanceFilter;
+import dev.baton.registry.InstanceIds;
 import dev.baton.registry.InstanceNotFoundException;
 import dev.baton.registry.InstanceService;
 import dev.baton.registry.RegisterRequest;
@@ -20,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -39,6 +40,15 @@ public final class ClaudeHookRoutes {
   private static final Set<String> EDITING_TOOLS =
       Set.of("Edit", "Write", "MultiEdit", "NotebookEdit");
   private static final String DEFAULT_ROLE = "developer";
+  private static final String CLIENT = "claude";
+
+  /** SessionStart's budgets: the context an agent pays for at every start stays small. */
+  private static final int OTHERS_CHARS = 1200;
+
+  private static final int MAX_OTHERS = 6;
+  private static final int MAX_FILES_LISTED = 4;
+  private static final int WHERE_CHARS = 1500;
+  private static final int NEWS_CHARS = 2000;
 
   private final InstanceService instances;
   private final LeaseService leases;
@@ -71,62 +81,92 @@ public final class ClaudeHookRoutes {
       throw new java.io.UncheckedIOException("reading the hook document failed", e);
     }
     String event = ex.pathParam("event");
-    String id = instanceId(ex.header("X-Baton-Instance"), input.sessionId());
-    if (id == null || input.cwd() == null) {
+    Session session = session(ex, input);
+    if (session.id() == null || input.cwd() == null) {
       return Reply.ok(Map.of());
     }
-    String role = blankToNull(ex.header("X-Baton-Role"));
     try {
-      switch (event) {
-        case "PreToolUse":
-          return Reply.ok(preToolUse(id, role, input));
-        case "SessionStart":
-          return Reply.ok(sessionStart(id, role, input));
-        case "UserPromptSubmit":
-          ensureInstance(id, role, input.cwd());
-          return Reply.ok(
-              news(id).map(text -> additional("UserPromptSubmit", text)).orElse(Map.of()));
-        case "Stop":
-        case "SubagentStop":
-          ensureInstance(id, role, input.cwd());
-          leases.markIdle(id);
-          return Reply.ok(Map.of());
-        case "SessionEnd":
-          try {
-            instances.deregister(id);
-          } catch (InstanceNotFoundException e) {
-            // already gone: nothing to release
-          }
-          return Reply.ok(Map.of());
-        default:
-          ensureInstance(id, role, input.cwd());
-          return Reply.ok(Map.of());
-      }
+      return Reply.ok(answer(event, session, input));
     } catch (StoreException e) {
       return Reply.ok(coordinationOff(e.getMessage()));
     } catch (BatonException e) {
       // Not a git workspace, an unknown role, a path outside the workspace: not baton's business.
-      LOG.debug("hook {} for {} not coordinated: {}", event, id, e.getMessage());
+      LOG.debug("hook {} for {} not coordinated: {}", event, session.id(), e.getMessage());
       return Reply.ok(Map.of());
     }
   }
 
-  private Map<String, Object> preToolUse(String id, String role, ClaudeHookInput input) {
+  private Map<String, Object> answer(String event, Session session, ClaudeHookInput input) {
+    String file =
+        input.toolName() != null && EDITING_TOOLS.contains(input.toolName())
+            ? input.editedFile()
+            : null;
+    switch (event) {
+      case "PreToolUse":
+        return preToolUse(session, input);
+      case "PostToolUse":
+        ensureInstance(session, input.cwd());
+        if (file != null) {
+          leases.confirm(session.id(), file);
+        }
+        return Map.of();
+      case "PermissionRequest":
+        ensureInstance(session, input.cwd());
+        if (file != null) {
+          leases.holdProvisional(session.id(), file); // while the person decides
+        }
+        return Map.of();
+      case "PermissionDenied":
+      case "PostToolUseFailure":
+        ensureInstance(session, input.cwd());
+        if (file != null) {
+          leases.dropProvisional(session.id(), file, "edit not made");
+        }
+        return Map.of();
+      case "SessionStart":
+        return sessionStart(session, input);
+      case "UserPromptSubmit":
+        ensureInstance(session, input.cwd());
+        leases.dropProvisional(session.id(), null, "edit not made");
+        return news(session.id(), NEWS_CHARS)
+            .map(text -> additional("UserPromptSubmit", text))
+            .orElse(Map.of());
+      case "Stop":
+        Instance me = ensureInstance(session, input.cwd());
+        leases.dropProvisional(session.id(), null, "edit not made");
+        if (me.agent() == null) {
+          leases.markIdle(session.id()); // no process tells when it ends: let its files go soon
+        }
+        return Map.of();
+      case "SessionEnd":
+        try {
+          instances.deregister(session.id());
+        } catch (InstanceNotFoundException e) {
+          // already gone: nothing to release
+        }
+        return Map.of();
+      default:
+        ensureInstance(session, input.cwd());
+        return Map.of();
+    }
+  }
+
+  private Map<String, Object> preToolUse(Session session, ClaudeHookInput input) {
     String file = input.editedFile();
-    if (!EDITING_TOOLS.contains(input.toolName()) || file == null) {
-      ensureInstance(id, role, input.cwd());
+    ensureInstance(session, input.cwd());
+    if (input.toolName() == null || !EDITING_TOOLS.contains(input.toolName()) || file == null) {
       return Map.of();
     }
-    ensureInstance(id, role, input.cwd());
     AcquireRequest request =
         new AcquireRequest(
-            id,
+            session.id(),
             List.of(file),
             true,
             LeaseMode.EXCLUSIVE,
             null,
             Duration.ZERO,
-            "editing with " + input.toolName());
+            "editing with " + input.toolName(),
+            true);
     try {
       leases.acquire(request).join();
       return Map.of();
@@ -164,9 +204,8 @@ public final class ClaudeHookRoutes {
     return Map.of("hookSpecificOutput", specific);
   }
 
-  private Map<String, Object> sessionStart(String id, String role, ClaudeHookInput input) {
-    Instance me = ensureInstance(id, role, input.cwd());
-    Instant now = clock.instant();
+  private Map<String, Object> sessionStart(Session session, ClaudeHookInput input) {
+    Instance me = ensureInstance(session, input.cwd());
     StringBuilder context = new StringBuilder();
     context
         .append("baton coordinates the agents in this repository. You are ")
@@ -177,45 +216,70 @@ public final class ClaudeHookRoutes {
         .append(me.workspace())
         .append(
             ". Each file you edit is leased to you; an edit of a file another agent holds is denied, and then you should pick other work.\n");
-    List<Instance> others =
-        instances.list(new InstanceFilter(me.workspace().toString(), null)).stream()
-            .filter(i -> !i.id().equals(me.id()))
-            .toList();
-    if (others.isEmpty()) {
-      context.append("No other agent is working here right now.");
-    } else {
-      context.append("Other agents working here:\n");
-      for (Instance other : others) {
-        List<Lease> held = leases.list(me.workspace().toString(), other.id());
-        context.append("- ").append(other.id()).append(" (").append(other.role()).append(")");
-        if (held.isEmpty()) {
-          context.append(", holds no files\n");
-        } else {
-          context
-              .append(" holds ")
-              .append(
-                  held.stream()
-                      .map(
-                          l ->
-                              l.pattern().text()
-                                  + " ("
-                                  + l.mode().wireName()
-                                  + ", expires in "
-                                  + Duration.between(now, l.expiresAt()).toSeconds()
-                                  + " s)")
-                      .collect(Collectors.joining(", ")))
-              .append('\n');
-        }
-      }
-    }
-    if ("resume".equals(input.source()) || "startup".equals(input.source())) {
-      String where = whereLeftOff(me);
+    context.append(others(me));
+    if (!"compact".equals(input.source())) {
+      String where = checkpoints.briefing(me.id(), WHERE_CHARS);
       if (where != null) {
         context.append("\n\n").append(where);
       }
     }
-    news(me.id()).ifPresent(text -> context.append("\n\n").append(text));
+    news(me.id(), NEWS_CHARS).ifPresent(text -> context.append("\n\n").append(text));
     return additional("SessionStart", context.toString().strip());
+  }
+
+  /** The other live agents of the workspace, the most relevant first, within a budget. */
+  private String others(Instance me) {
+    Instant now = clock.instant();
+    List<Instance> others =
+        instances.list(new InstanceFilter(me.workspace().toString(), null)).stream()
+            .filter(i -> !i.id().equals(me.id()))
+            .sorted(
+                java.util.Comparator.comparing((Instance i) -> !i.role().equals(me.role()))
+                    .thenComparing(Instance::lastHeartbeat, java.util.Comparator.reverseOrder()))
+            .toList();
+    if (others.isEmpty()) {
+      return "No other agent is working here right now.";
+    }
+    StringBuilder out = new StringBuilder("Other agents working here:\n");
+    int shown = 0;
+    for (Instance other : others) {
+      StringBuilder line = new StringBuilder("- ").append(other.id());
+      line.append(" (").append(other.role()).append(")");
+      List<Lease> held = leases.list(me.workspace().toString(), other.id());
+      if (held.isEmpty()) {
+        line.append(", holds no files");
+      } else {
+        line.append(" holds ")
+            .append(
+                held.stream()
+                    .limit(MAX_FILES_LISTED)
+                    .map(
+                        l ->
+                            l.pattern().text()
+                                + " ("
+                                + l.mode().wireName()
+                                + ", expires in "
+                                + Duration.between(now, l.expiresAt()).toSeconds()
+                                + " s)")
+                    .collect(Collectors.joining(", ")));
+        if (held.size() > MAX_FILES_LISTED) {
+          line.append(" and ").append(held.size() - MAX_FILES_LISTED).append(" more");
+        }
+      }
+      if (shown == MAX_OTHERS || out.length() + line.length() > OTHERS_CHARS) {
+        break;
+      }
+      out.append(line).append('\n');
+      shown++;
+    }
+    if (shown < others.size()) {
+      out.append("and ")
+          .append(others.size() - shown)
+          .append(" more: baton instances --workspace ")
+          .append(me.workspace())
+          .append('\n');
+    }
+    return out.toString();
   }
 
   private static Map<String, Object> additional(String event, String text) {
@@ -226,21 +290,10 @@ public final class ClaudeHookRoutes {
   }
 
   /**
-   * The instance's own last checkpoint when it has one (a resumed session), else the workspace's (a
-   * new session after others ended); null when there is none.
+   * Unread messages and handoffs to show the agent now (marked read), within {@code maxChars}, or
+   * empty.
    */
-  private String whereLeftOff(Instance me) {
-    boolean own = !checkpoints.list(null, me.id(), true, 1).isEmpty();
-    if (!own && checkpoints.list(me.workspace().toString(), null, true, 1).isEmpty()) {
-      return null;
-    }
-    return own
-        ? checkpoints.resume(null, me.id())
-        : checkpoints.resume(me.workspace().toString(), null);
-  }
-
-  /** Unread messages and handoffs to show the agent now (marked read), or empty. */
-  private java.util.Optional<String> news(String id) {
+  private java.util.Optional<String> news(String id, int maxChars) {
     List<InboxEntry> news = messages.news(id);
     if (news.isEmpty()) {
       return java.util.Optional.empty();
@@ -259,33 +312,61 @@ public final class ClaudeHookRoutes {
         text.append(" (acknowledge: inbox tool with ack [").append(e.message().id()).append("])");
       }
     }
+    if (text.length() > maxChars) {
+      String more = "… (the rest: inbox tool, or baton inbox " + id + ")";
+      return java.util.Optional.of(text.substring(0, maxChars - more.length()) + more);
+    }
     return java.util.Optional.of(text.toString());
   }
 
-  /** Heartbeats the instance, registering it first when the broker does not know it. */
-  private Instance ensureInstance(String id, String role, String cwd) {
-    try {
-      return instances.heartbeat(id).instance();
-    } catch (InstanceNotFoundException e) {
-      return instances
-          .register(new RegisterRequest(role == null ? DEFAULT_ROLE : role, cwd, id, "claude"))
-          .instance();
+  /**
+   * Who a hook call speaks for: {@code BATON_INSTANCE} when the launcher set it, else the instance
+   * of Claude Code's session ({@code claude-} and its first 8 hex digits); with the session id and
+   * the Claude Code process ({@code CLAUDE_PID}), which the MCP connection of the same session
+   * reports too.
+   */
+  private Session session(Exchange ex, ClaudeHookInput input) {
+    String named = blankToNull(ex.header("X-Baton-Instance"));
+    String sessionId = blankToNull(input.sessionId());
+    String id = named != null ? named : InstanceIds.forSession(CLIENT, sessionId);
+    AgentProcess agent = null;
+    String pid = blankToNull(ex.header("X-Baton-Agent-Pid"));
+    if (pid != null) {
+      try {
+        agent = instances.localProcess(Long.parseLong(pid)).orElse(null);
+      } catch (NumberFormatException e) {
+        LOG.debug("X-Baton-Agent-Pid '{}' is not a pid", pid);
+      }
     }
+    return new Session(id, blankToNull(ex.header("X-Baton-Role")), sessionId, agent);
   }
 
+  /** An agent session as its hooks name it. */
+  private record Session(String id, String role, String sessionId, AgentProcess agent) {}
+
   /**
-   * {@code BATON_INSTANCE} when the launcher set it, else {@code claude-} and the session's first 8
-   * hex digits.
+   * Heartbeats the session's instance, registering it first when the broker does not know it (or
+   * bringing it back when it was orphaned), and notes its process when that is new.
    */
-  static String instanceId(String header, String sessionId) {
-    if (header != null && !header.isBlank()) {
-      return header.trim();
+  private Instance ensureInstance(Session session, String cwd) {
+    try {
+      Instance known = instances.heartbeat(session.id()).instance();
+      if (session.agent() == null || session.agent().equals(known.agent())) {
+        return known;
+      }
+    } catch (InstanceNotFoundException e) {
+      // registered (or revived) below
     }
-    if (sessionId == null) {
-      return null;
-    }
-    String hex = sessionId.toLowerCase(Locale.ROOT).replaceAll("[^0-9a-f]", "");
-    return hex.length() < 8 ? null : "claude-" + hex.substring(0, 8);
+    return instances
+        .register(
+            new RegisterRequest(
+                session.role() == null ? DEFAULT_ROLE : session.role(),
+                cwd,
+                session.id(),
+                CLIENT,
+                session.sessionId(),
+                session.agent()))
+        .instance();
   }
 
   private static Map<String, Object> coordinationOff(String why) {

@@ -4,7 +4,10 @@ import dev.baton.registry.Instance;
 import java.nio.file.Path;
 import java.time.Instant;
 
-/** An instance on the wire. */
+/**
+ * An instance on the wire. {@code session} is the client's own session id, {@code agentPid} and
+ * {@code agentHost} the agent process whose life it follows; absent when unknown.
+ */
 public record InstanceJson(
     String id,
     String role,
@@ -14,7 +17,10 @@ public record InstanceJson(
     String branch,
     Instant createdAt,
     Instant lastHeartbeat,
-    Instant expiresAt) {
+    Instant expiresAt,
+    String session,
+    Long agentPid,
+    String agentHost) {
 
   public static InstanceJson from(Instance i) {
     return new InstanceJson(
@@ -26,6 +32,9 @@ public record InstanceJson(
         i.branch(),
         i.createdAt(),
         i.lastHeartbeat(),
-        i.expiresAt());
+        i.expiresAt(),
+        i.session(),
+        i.agentIfAny().map(a -> a.pid()).orElse(null),
+        i.agentIfAny().map(a -> a.host()).orElse(null));
   }
 }

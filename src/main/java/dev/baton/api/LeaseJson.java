@@ -3,7 +3,11 @@ package dev.baton.api;
 import dev.baton.leases.Lease;
 import java.time.Instant;
 
-/** A lease on the wire; {@code path} is relative to the workspace root. */
+/**
+ * A lease on the wire; {@code path} is relative to the workspace root. {@code provisional} (taken
+ * before the client's permission check), {@code follows} (renewed while its holder's agent lives)
+ * and {@code orphanedAt} (its holder ended without releasing it) are absent when false or unset.
+ */
 public record LeaseJson(
     String id,
     String workspace,
@@ -17,7 +21,10 @@ public record LeaseJson(
     long ttlMs,
     Instant acquiredAt,
     Instant renewedAt,
-    Instant expiresAt) {
+    Instant expiresAt,
+    Boolean provisional,
+    Boolean follows,
+    Instant orphanedAt) {
 
   public static LeaseJson from(Lease l) {
     return new LeaseJson(
@@ -33,6 +40,9 @@ public record LeaseJson(
         l.ttl().toMillis(),
         l.acquiredAt(),
         l.renewedAt(),
-        l.expiresAt());
+        l.expiresAt(),
+        l.provisional() ? Boolean.TRUE : null,
+        l.follows() ? Boolean.TRUE : null,
+        l.orphanedAt());
   }
 }

@@ -161,7 +161,8 @@ public final class ConfigLoader {
             .orElseGet(() -> StoreConfig.parse("sqlite", dataDir, poolSize));
 
     Map<String, RoleConfig> roles = roles(root.section("roles"));
-    RegistryConfig registry = registry(root.section("registry"), roles, warnings);
+    RegistryConfig registry =
+        registry(root.section("registry"), root.section("leases"), roles, warnings);
     GatewayConfig gateway =
         gateway(root.section("gateway"), root.section("servers"), root.section("roles"), roles);
 
@@ -241,7 +242,7 @@ public final class ConfigLoader {
   }
 
   private RegistryConfig registry(
-      Section section, Map<String, RoleConfig> roles, List<String> warnings) {
+      Section section, Section leases, Map<String, RoleConfig> roles, List<String> warnings) {
     section.allowOnly("instance-ttl", "heartbeat-interval", "sweep-interval");
     Duration ttl = positive(section, "instance-ttl", RegistryConfig.DEFAULT_TTL);
     if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -273,11 +274,13 @@ public final class ConfigLoader {
               + Units.formatDuration(sweep)
               + " is longer than the instance TTL: expiry will be late");
     }
-    return new RegistryConfig(ttl, heartbeat, sweep, List.copyOf(roles.keySet()));
+    Duration orphanGrace = positive(leases, "orphan-grace", RegistryConfig.DEFAULT_ORPHAN_GRACE);
+    return new RegistryConfig(ttl, heartbeat, sweep, List.copyOf(roles.keySet()), orphanGrace);
   }
 
   private static LeaseConfig leases(Section section) {
-    section.allowOnly("default-ttl", "max-ttl", "max-wait", "idle-ttl");
+    section.allowOnly(
+        "default-ttl", "max-ttl", "max-wait", "idle-ttl", "provisional-ttl", "orphan-grace");
     Duration ttl = positive(section, "default-ttl", LeaseConfig.DEFAULT_TTL);
     Duration max = positive(section, "max-ttl", LeaseConfig.DEFAULT_MAX_TTL);
     if (ttl.compareTo(max) > 0) {
@@ -289,7 +292,17 @@ public final class ConfigLoader {
     }
     Duration wait = positive(section, "max-wait", LeaseConfig.DEFAULT_MAX_WAIT);
     Duration idle = positive(section, "idle-ttl", LeaseConfig.DEFAULT_IDLE_TTL);
-    return new LeaseConfig(ttl, max, wait, idle);
+    Duration provisional =
+        positive(section, "provisional-ttl", LeaseConfig.DEFAULT_PROVISIONAL_TTL);
+    if (provisional.compareTo(Duration.ofSeconds(1)) < 0 || provisional.compareTo(max) > 0) {
+      throw section.error(
+          section.path("provisional-ttl"),
+          Units.formatDuration(provisional)
+              + " is outside 1s.."
+              + Units.formatDuration(max)
+              + " (leases.max-ttl)");
+    }
+    return new LeaseConfig(ttl, max, wait, idle, provisional);
   }
 
   private Map<String, RoleConfig> roles(Section section) {

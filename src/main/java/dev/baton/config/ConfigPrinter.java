@@ -53,6 +53,8 @@ public final class ConfigPrinter {
     leases.put("max-ttl", Units.formatDuration(config.leases().maxTtl()));
     leases.put("max-wait", Units.formatDuration(config.leases().maxWait()));
     leases.put("idle-ttl", Units.formatDuration(config.leases().idleTtl()));
+    leases.put("provisional-ttl", Units.formatDuration(config.leases().provisionalTtl()));
+    leases.put("orphan-grace", Units.formatDuration(config.registry().orphanGrace()));
     root.put("leases", leases);
     Map<String, Object> roles = new LinkedHashMap<>();
     config.roles().values().stream()

@@ -36,4 +36,13 @@ public interface CheckpointService {
    * @throws dev.baton.core.InvalidInputException when neither is given
    */
   String resume(String workspace, String instance);
+
+  /**
+   * "Where you left off" for an agent session that starts, within {@code maxChars}: its own newest
+   * checkpoint when it has one (a resumed session), else those of at most a few ended instances of
+   * its workspace that matter to it (handing work to it, on its branch or worktree, of its role),
+   * newest first, then "and N more: baton resume"; with the pending handoffs addressed to it or its
+   * role. Null when there is nothing to say.
+   */
+  String briefing(String instance, int maxChars);
 }

@@ -21,6 +21,7 @@ public final class ClaudeSettings {
   public static final Map<String, String> EVENTS = events();
 
   private static final int TIMEOUT_SECONDS = 10;
+  private static final String EDITS = "Edit|Write|MultiEdit|NotebookEdit";
 
   private ClaudeSettings() {}
 
@@ -28,7 +29,12 @@ public final class ClaudeSettings {
     Map<String, String> events = new LinkedHashMap<>();
     events.put("SessionStart", null);
     events.put("UserPromptSubmit", null); // new messages and handoffs reach the agent here
-    events.put("PreToolUse", "Edit|Write|MultiEdit|NotebookEdit");
+    // An edit leases its file provisionally; the lease stays only if the edit happens.
+    events.put("PreToolUse", EDITS);
+    events.put("PermissionRequest", EDITS); // held while the person decides
+    events.put("PostToolUse", EDITS); // the edit happened: the lease is the session's
+    events.put("PostToolUseFailure", EDITS);
+    events.put("PermissionDenied", EDITS);
     events.put("Stop", null);
     events.put("SessionEnd", null);
     return events;
@@ -98,6 +104,65 @@ public final class ClaudeSettings {
     approved.add(name);
     write(settings, root);
     return true;
+  }
+
+  /**
+   * Withdraws the approval of a {@code .mcp.json} server (an earlier setup's), keeping the rest.
+   *
+   * @return true when it was approved
+   */
+  public static boolean unapproveMcpServer(Path settings, String name) {
+    if (!java.nio.file.Files.exists(settings)) {
+      return false;
+    }
+    ObjectNode root = read(settings);
+    JsonNode approved = root.path("enabledMcpjsonServers");
+    if (!approved.isArray()) {
+      return false;
+    }
+    for (int i = approved.size() - 1; i >= 0; i--) {
+      if (name.equals(approved.get(i).asString(null))) {
+        ((ArrayNode) approved).remove(i);
+        write(settings, root);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Lets the agent call these tools without asking ({@code permissions.allow}), so that headless
+   * runs ({@code claude -p}) can use them; other permissions are kept.
+   *
+   * @return the rules added (those not there before)
+   */
+  public static List<String> allow(Path settings, List<String> rules) {
+    ObjectNode root = read(settings);
+    JsonNode permissions = root.path("permissions");
+    if (!permissions.isMissingNode() && !permissions.isObject()) {
+      throw new BatonException(
+          ErrorCode.INVALID_REQUEST,
+          settings + ": \"permissions\" is not an object; fix it by hand, then run setup again");
+    }
+    ObjectNode perms = root.withObjectProperty("permissions");
+    JsonNode existing = perms.path("allow");
+    if (!existing.isMissingNode() && !existing.isArray()) {
+      throw new BatonException(
+          ErrorCode.INVALID_REQUEST,
+          settings + ": \"permissions.allow\" is not a list; fix it by hand, then run setup again");
+    }
+    ArrayNode allow = existing.isArray() ? (ArrayNode) existing : perms.putArray("allow");
+    java.util.Set<String> present = new java.util.HashSet<>();
+    allow.forEach(n -> present.add(n.asString("")));
+    List<String> added = new ArrayList<>();
+    for (String rule : rules) {
+      if (present.add(rule)) {
+        allow.add(rule);
+        added.add(rule);
+      }
+    }
+    write(settings, root);
+    return added;
   }
 
   /** True for a hook command baton wrote. */

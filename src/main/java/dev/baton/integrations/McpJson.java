@@ -51,6 +51,35 @@ public final class McpJson {
     return created;
   }
 
+  /**
+   * Removes baton's entry (an earlier setup's), keeping the rest; a file left with no server and
+   * nothing else is deleted.
+   *
+   * @return true when there was one
+   */
+  public static boolean remove(Path file) {
+    if (!Files.exists(file)) {
+      return false;
+    }
+    ObjectNode root = read(file);
+    JsonNode servers = root.path("mcpServers");
+    if (!servers.isObject() || !servers.has(NAME)) {
+      return false;
+    }
+    ((ObjectNode) servers).remove(NAME);
+    try {
+      if (servers.isEmpty() && root.size() == 1) {
+        Files.delete(file);
+        return true;
+      }
+    } catch (java.io.IOException e) {
+      throw new BatonException(
+          ErrorCode.INTERNAL, "cannot delete " + file + ": " + e.getMessage(), e);
+    }
+    write(file, root);
+    return true;
+  }
+
   private static ObjectNode read(Path file) {
     return JsonFiles.readObject(file);
   }

@@ -13,6 +13,9 @@ import java.util.List;
  * @param ttl null for the configured default
  * @param waitFor how long to wait for conflicting leases to go; null or zero answers at once
  * @param reason shown to others in conflict answers; may be null
+ * @param provisional taken before the client's permission check (a hook's PreToolUse): it lasts
+ *     {@code leases.provisional-ttl} unless {@link LeaseService#confirm} makes it a lease like any
+ *     other; a path the instance already holds stays as it is (renewed)
  */
 public record AcquireRequest(
     String instance,
@@ -21,8 +24,20 @@ public record AcquireRequest(
     LeaseMode mode,
     Duration ttl,
     Duration waitFor,
-    String reason) {
+    String reason,
+    boolean provisional) {
   public AcquireRequest {
     paths = paths == null ? List.of() : List.copyOf(paths);
+  }
+
+  public AcquireRequest(
+      String instance,
+      List<String> paths,
+      boolean literal,
+      LeaseMode mode,
+      Duration ttl,
+      Duration waitFor,
+      String reason) {
+    this(instance, paths, literal, mode, ttl, waitFor, reason, false);
   }
 }

@@ -36,11 +36,19 @@ public record Holder(Lease lease, String requested, Duration expiresIn) {
     if (l.reason() != null && !l.reason().isBlank()) {
       out.append(", '").append(l.reason()).append('\'');
     }
-    out.append(") since ")
-        .append(CLOCK.format(l.acquiredAt()))
-        .append(", expires in ")
-        .append(expiresIn.toSeconds())
-        .append(" s");
+    out.append(") since ").append(CLOCK.format(l.acquiredAt()));
+    if (l.orphanedAt() != null) {
+      out.append(", orphaned since ")
+          .append(CLOCK.format(l.orphanedAt()))
+          .append(" (its session ended without releasing it; only that session, resumed, or a")
+          .append(" forced release takes it before it expires in ")
+          .append(expiresIn.toSeconds())
+          .append(" s)");
+    } else if (l.provisional()) {
+      out.append(", about to edit it (expires in ").append(expiresIn.toSeconds()).append(" s)");
+    } else {
+      out.append(", expires in ").append(expiresIn.toSeconds()).append(" s");
+    }
     return out.toString();
   }
 }

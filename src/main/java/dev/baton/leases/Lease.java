@@ -19,6 +19,11 @@ import java.time.Instant;
  * @param acquiredAt when it was granted (or upgraded)
  * @param renewedAt when it was last granted or renewed
  * @param expiresAt when the broker releases it unless it is renewed
+ * @param provisional taken by a hook before the client's permission check: it lasts the short
+ *     provisional TTL and goes when the edit is refused, unless the edit is confirmed
+ * @param follows asked for without a TTL: renewed for as long as the holder's agent process lives
+ * @param orphanedAt when its holder was orphaned, or null; an orphaned lease waits for the same
+ *     session until it expires, and only that session or a forced release takes it
  */
 public record Lease(
     String id,
@@ -32,7 +37,42 @@ public record Lease(
     Duration ttl,
     Instant acquiredAt,
     Instant renewedAt,
-    Instant expiresAt) {
+    Instant expiresAt,
+    boolean provisional,
+    boolean follows,
+    Instant orphanedAt) {
+
+  /** A lease with an explicit TTL, neither provisional nor orphaned. */
+  public Lease(
+      String id,
+      Path workspace,
+      String instance,
+      String role,
+      PathPattern pattern,
+      LeaseMode mode,
+      String reason,
+      long fencingToken,
+      Duration ttl,
+      Instant acquiredAt,
+      Instant renewedAt,
+      Instant expiresAt) {
+    this(
+        id,
+        workspace,
+        instance,
+        role,
+        pattern,
+        mode,
+        reason,
+        fencingToken,
+        ttl,
+        acquiredAt,
+        renewedAt,
+        expiresAt,
+        false,
+        false,
+        null);
+  }
 
   /**
    * True when this lease and a lease in {@code mode} on {@code other} by another instance clash.
@@ -43,14 +83,20 @@ public record Lease(
 
   /** The same lease expiring at another time. */
   public Lease expiringAt(Instant expiry) {
-    return with(ttl, renewedAt, expiry);
+    return with(ttl, renewedAt, expiry, provisional, follows);
   }
 
   public Lease renewedAt(Instant now, Duration newTtl) {
-    return with(newTtl, now, now.plus(newTtl));
+    return with(newTtl, now, now.plus(newTtl), provisional, follows);
   }
 
-  private Lease with(Duration newTtl, Instant renewed, Instant expiry) {
+  /** The edit it was taken for happened: a lease like any other from {@code now}. */
+  public Lease confirmedAt(Instant now, Duration newTtl, boolean following) {
+    return with(newTtl, now, now.plus(newTtl), false, following);
+  }
+
+  private Lease with(
+      Duration newTtl, Instant renewed, Instant expiry, boolean isProvisional, boolean following) {
     return new Lease(
         id,
         workspace,
@@ -63,6 +109,9 @@ public record Lease(
         newTtl,
         acquiredAt,
         renewed,
-        expiry);
+        expiry,
+        isProvisional,
+        following,
+        orphanedAt);
   }
 }

@@ -21,6 +21,12 @@ public final class LeaseEvents {
    */
   public static final String TRANSFERRED = "lease.transferred";
 
+  /**
+   * Its holder was orphaned (its agent ended without saying so): it stays held, waiting for the
+   * same session to come back, until it expires at the end of the orphan grace.
+   */
+  public static final String ORPHANED = "lease.orphaned";
+
   /** Not renewed within its TTL; released by the broker. */
   public static final String EXPIRED = "lease.expired";
 

@@ -1,6 +1,7 @@
 package dev.baton.leases;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -74,6 +75,42 @@ public interface LeaseService {
 
   /** Releases every lease past its TTL; returns them. */
   List<Lease> expireOverdue();
+
+  /**
+   * The edit a provisional lease was taken for happened (a hook's PostToolUse): the instance's
+   * provisional lease on the file becomes a lease like any other, for the default TTL, renewed
+   * while the agent lives.
+   *
+   * @return the confirmed leases (none when the instance holds no provisional lease on it)
+   */
+  List<Lease> confirm(String instance, String path);
+
+  /**
+   * The client asks a person whether the edit may happen (a hook's PermissionRequest): the
+   * provisional lease on the file lasts the default TTL while the person decides, still
+   * provisional.
+   */
+  List<Lease> holdProvisional(String instance, String path);
+
+  /**
+   * Releases the instance's provisional leases on {@code path} (null: all of them): the edit was
+   * refused, failed, or the step is over without it.
+   */
+  List<Lease> dropProvisional(String instance, String path, String cause);
+
+  /**
+   * Renews the leases that follow their holder for as long as its agent process lives (see {@link
+   * Lease#follows}); the janitor calls it after the registry's sweep.
+   *
+   * @return how many were renewed
+   */
+  int renewFollowing();
+
+  /**
+   * After a broker start: leases that expired while it was down, or expire within {@code grace},
+   * last {@code grace} from now, so that agents can come back first.
+   */
+  int restartGrace(Instant downSince, Duration grace);
 
   /** Shortens the instance's leases to expire within the idle TTL (the agent stopped). */
   List<Lease> markIdle(String instance);

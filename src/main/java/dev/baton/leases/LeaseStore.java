@@ -17,6 +17,23 @@ public interface LeaseStore {
   /** Leases in the workspace (null: any) held by the instance (null: any), ordered by id. */
   List<Lease> list(String workspace, String instance);
 
+  /**
+   * Renews, from {@code now} for their own TTL, the leases that follow their holder (asked for
+   * without a TTL, not provisional) of live instances with an agent process, when less than half
+   * their TTL is left. The registry orphans an instance whose agent died before this runs.
+   *
+   * @return how many were renewed
+   */
+  int renewFollowing(Instant now);
+
+  /**
+   * Restart grace: leases that expired while the broker was down (at or after {@code since}), or
+   * would expire before {@code until}, last until {@code until}.
+   *
+   * @return how many were extended
+   */
+  int extendLapsed(Instant since, Instant until);
+
   /** Releases every lease whose expiry is at or before {@code now}, appending their events. */
   List<Lease> expire(Instant now, Function<Lease, NewEvent> event);
 }

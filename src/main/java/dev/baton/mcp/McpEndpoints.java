@@ -54,6 +54,22 @@ public final class McpEndpoints implements AutoCloseable {
   private static final String SESSION_HEADER = "Mcp-Session-Id";
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(20);
 
+  /** The methods of the MCP protocol baton serves (within a session). */
+  private static final Set<String> KNOWN_METHODS =
+      Set.of(
+          "ping",
+          "tools/list",
+          "tools/call",
+          "resources/list",
+          "resources/read",
+          "resources/templates/list",
+          "resources/subscribe",
+          "resources/unsubscribe",
+          "prompts/list",
+          "prompts/get",
+          "logging/setLevel",
+          "completion/complete");
+
   /** The SDK transport's own limit of a request body. */
   private static final int MAX_BODY = 16 * 1024 * 1024;
 
@@ -70,7 +86,36 @@ public final class McpEndpoints implements AutoCloseable {
       JsonMapper.builder()
           .addMixIn(McpSchema.ElicitFormRequest.class, ModeIsTheTypeId.class)
           .addMixIn(McpSchema.ElicitUrlRequest.class, ModeIsTheTypeId.class)
+          .addModule(
+              new tools.jackson.databind.module.SimpleModule("baton-mcp-errors")
+                  .addSerializer(io.modelcontextprotocol.spec.McpError.class, new ErrorBody()))
           .build();
+
+  /**
+   * The SDK's transport writes an {@code McpError} as the body of an HTTP error (a request without
+   * a session, an unknown session): as a Java exception, with its stack trace. This writes it as
+   * the JSON-RPC error it stands for instead.
+   */
+  private static final class ErrorBody
+      extends tools.jackson.databind.ValueSerializer<io.modelcontextprotocol.spec.McpError> {
+    @Override
+    public void serialize(
+        io.modelcontextprotocol.spec.McpError error,
+        tools.jackson.core.JsonGenerator gen,
+        tools.jackson.databind.SerializationContext context) {
+      McpSchema.JSONRPCResponse.JSONRPCError rpc = error.getJsonRpcError();
+      gen.writeStartObject();
+      gen.writeStringProperty("jsonrpc", "2.0");
+      gen.writeNullProperty("id");
+      gen.writeName("error");
+      gen.writeStartObject();
+      gen.writeNumberProperty("code", rpc == null ? -32603 : rpc.code());
+      gen.writeStringProperty(
+          "message", rpc == null || rpc.message() == null ? error.getMessage() : rpc.message());
+      gen.writeEndObject();
+      gen.writeEndObject();
+    }
+  }
 
   /**
    * The SDK writes an elicitation's {@code mode} twice, as its type id and as a property, which
@@ -283,6 +328,9 @@ public final class McpEndpoints implements AutoCloseable {
     Map<String, Object> values = new HashMap<>();
     put(values, Callers.INSTANCE, request.getHeader("X-Baton-Instance"));
     put(values, Callers.WORKSPACE, request.getHeader("X-Baton-Workspace"));
+    put(values, Callers.SESSION, request.getHeader("X-Baton-Session"));
+    put(values, Callers.CLIENT, request.getHeader("X-Baton-Client"));
+    put(values, Callers.AGENT_PID, request.getHeader("X-Baton-Agent-Pid"));
     if (request.getAttribute(Callers.CANCELLATION) instanceof Cancellation c) {
       values.put(Callers.CANCELLATION, c);
     }
@@ -320,7 +368,7 @@ public final class McpEndpoints implements AutoCloseable {
         }
       }
       String named = request.getHeader("X-Baton-Instance");
-      String instance = callers.boundTo(session, named);
+      String instance = identify(request, session);
       if (instance != null && session != null) {
         sessionsOf
             .computeIfAbsent(instance, k -> ConcurrentHashMap.newKeySet())
@@ -330,7 +378,7 @@ public final class McpEndpoints implements AutoCloseable {
         try {
           instances.heartbeat(instance);
         } catch (InstanceNotFoundException e) {
-          if (named == null || named.isBlank()) {
+          if ((named == null || named.isBlank()) && request.getHeader("X-Baton-Session") == null) {
             callers.forget(session);
             LOG.info("MCP session of {} ended: the instance has gone", instance);
             gone(response, instance);
@@ -345,12 +393,77 @@ public final class McpEndpoints implements AutoCloseable {
         post(transport, request, response, session);
         return;
       }
+      if ("POST".equals(request.getMethod())) {
+        sessionless(transport, request, response);
+        return;
+      }
       transport.service(request, response);
       if ("DELETE".equals(request.getMethod()) && session != null) {
         if (instance != null && sessionsOf.containsKey(instance)) {
           sessionsOf.get(instance).remove(role + " " + session);
         }
         callers.forget(session); // the client ended its session
+      }
+    }
+
+    /**
+     * A POST without a session may only be {@code initialize}. Anything else, such as the {@code
+     * server/discover} probe of newer clients, is answered here with a JSON-RPC error that carries
+     * the request's id ({@code -32601} for a method baton does not have), so that the client falls
+     * back to {@code initialize} at once.
+     */
+    private void sessionless(
+        HttpServletStreamableServerTransportProvider transport,
+        HttpServletRequest request,
+        HttpServletResponse response)
+        throws IOException, jakarta.servlet.ServletException {
+      byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
+      if (body.length > MAX_BODY) {
+        write(
+            response,
+            413,
+            rpcError(-32600, "request body over the limit of " + MAX_BODY + " bytes"));
+        return;
+      }
+      tools.jackson.databind.JsonNode message;
+      try {
+        message = JSON.readTree(body);
+      } catch (RuntimeException e) {
+        write(response, 400, rpcError(-32700, "Parse error: the body is not JSON"));
+        return;
+      }
+      String method = message.path("method").asString("");
+      if (message.isObject() && !method.equals("initialize")) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("jsonrpc", "2.0");
+        error.put(
+            "id", message.has("id") ? JSON.treeToValue(message.get("id"), Object.class) : null);
+        boolean known = method.startsWith("notifications/") || KNOWN_METHODS.contains(method);
+        error.put(
+            "error",
+            Map.of(
+                "code",
+                known ? -32600 : -32601,
+                "message",
+                known
+                    ? "no MCP session: send initialize first, then '"
+                        + method
+                        + "' with its Mcp-Session-Id"
+                    : "Method not found: '" + method + "'; start with initialize"));
+        write(response, known ? 400 : 200, error);
+        return;
+      }
+      transport.service(new Replay(request, body), response);
+    }
+
+    /** The instance the request speaks for, when known without registering one; or null. */
+    private String identify(HttpServletRequest request, String session) {
+      try {
+        return callers.identify(
+            session, callers.caller(McpEndpoints.context(request), Callers.clientKindOf(null)));
+      } catch (RuntimeException e) {
+        LOG.debug("cannot tell which instance MCP session {} is: {}", session, e.getMessage());
+        return callers.boundTo(session, request.getHeader("X-Baton-Instance"));
       }
     }
 

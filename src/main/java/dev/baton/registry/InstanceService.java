@@ -2,6 +2,7 @@ package dev.baton.registry;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The instance registry: who is working where, and are they still alive. Thread-safe. */
 public interface InstanceService {
@@ -24,9 +25,15 @@ public interface InstanceService {
   Registration heartbeat(String id);
 
   /**
-   * @throws InstanceNotFoundException when it is not registered
+   * @throws InstanceNotFoundException when it is not registered (or is an orphan)
    */
   Instance get(String id);
+
+  /** The live instance whose agent is this process, if any. */
+  Optional<Instance> findByAgent(AgentProcess agent);
+
+  /** The process with this pid on this machine, as an agent to follow; empty when none runs. */
+  Optional<AgentProcess> localProcess(long pid);
 
   List<Instance> list(InstanceFilter filter);
 
@@ -46,7 +53,14 @@ public interface InstanceService {
    */
   Instance deregister(String id);
 
-  /** Expires every instance past its TTL, emitting {@code instance.expired}; returns them. */
+  /**
+   * Expires every instance whose agent process has ended, or that has been silent past its TTL (not
+   * within one TTL of the broker's start), emitting {@code instance.expired}: they become orphans,
+   * whose exclusive leases wait for their session until the orphan grace ends. Also keeps instances
+   * whose agent process lives from expiring, and removes orphans past the grace.
+   *
+   * @return the instances orphaned by this sweep
+   */
   List<Instance> expireOverdue();
 
   /** Live instance counts by role. */

@@ -32,6 +32,7 @@ import dev.baton.memory.internal.DefaultMemoryService;
 import dev.baton.registry.InstanceEvents;
 import dev.baton.registry.InstanceService;
 import dev.baton.registry.internal.DefaultInstanceService;
+import dev.baton.registry.internal.LocalProcesses;
 import dev.baton.store.Store;
 import dev.baton.store.internal.SqlStore;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -121,9 +122,14 @@ public final class Broker implements AutoCloseable {
     EventBus bus = new EventBus();
     store = SqlStore.open(config.store(), clock, bus::publish, metrics);
     resources.add(store);
+    Instant downSince = lastWrite(store.events());
     InstanceService instances =
         new DefaultInstanceService(
-            store.instances(), new GitWorkspaceResolver(), config.registry(), clock);
+            store.instances(),
+            new GitWorkspaceResolver(),
+            config.registry(),
+            clock,
+            new LocalProcesses());
     GaugeWithCallback.builder()
         .name("baton_registry_instances")
         .help("Live instances by role")
@@ -221,6 +227,13 @@ public final class Broker implements AutoCloseable {
                 Notices.of(e)
                     .ifPresent(n -> endpoints.notifyInstance(e.instance(), n.level(), n.text())));
     resources.add(notices::close);
+    // Before anyone can ask: agents that still run keep their instances and leases, and what
+    // lapsed while the broker was down waits one TTL for its holder to come back.
+    instances.expireOverdue();
+    leases.renewFollowing();
+    if (downSince != null) {
+      leases.restartGrace(downSince, config.registry().instanceTtl());
+    }
     startHttp(router, metrics);
     resources.add(
         new Janitor(
@@ -235,20 +248,38 @@ public final class Broker implements AutoCloseable {
             config.registry().sweepInterval(),
             config.events().retention(),
             clock));
-    store
-        .events()
-        .append(
-            new NewEvent(
-                "broker.started",
-                null,
-                null,
-                Map.of("version", Version.current(), "pid", ProcessHandle.current().pid())));
+    store.events().append(new NewEvent("broker.started", null, null, started(downSince)));
     LOG.info(
         "baton {} ready on unix:{}{} with store {}",
         Version.current(),
         socket,
         tcpAddress().map(a -> " and http://" + a).orElse(""),
         store.describe());
+  }
+
+  /**
+   * When the store was last written before this start (its newest event), or null for a new store:
+   * the broker was down (or another node wrote) since then.
+   */
+  private static Instant lastWrite(dev.baton.events.EventStore events) {
+    long last = events.lastId();
+    if (last == 0) {
+      return null;
+    }
+    List<dev.baton.events.Event> newest = events.after(last - 1, 1);
+    return newest.isEmpty() ? null : newest.get(0).at();
+  }
+
+  /** The {@code broker.started} event's data: version, pid, and the outage it ends. */
+  private Map<String, Object> started(Instant downSince) {
+    Map<String, Object> data = new java.util.LinkedHashMap<>();
+    data.put("version", Version.current());
+    data.put("pid", ProcessHandle.current().pid());
+    if (downSince != null) {
+      data.put("downSince", downSince.toString());
+      data.put("downForMs", Math.max(0, Duration.between(downSince, startedAt).toMillis()));
+    }
+    return data;
   }
 
   private void startHttp(Router router, PrometheusRegistry metrics) {

@@ -45,6 +45,7 @@ final class Janitor implements AutoCloseable {
     executor.scheduleWithFixedDelay(
         () -> {
           guarded("expiring instances", instances::expireOverdue);
+          guarded("renewing the leases of live agents", leases::renewFollowing);
           guarded("expiring leases", leases::expireOverdue);
           guarded("expiring handoffs", handoffs::expireOverdue);
         },

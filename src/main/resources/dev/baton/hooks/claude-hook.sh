@@ -4,12 +4,15 @@
 # broker's answer (Claude Code's hook JSON). When baton cannot be reached it allows the step and
 # says that coordination is off: it never blocks an edit because of baton.
 # Usage: claude-hook EVENT   (PreToolUse, SessionStart, Stop, SessionEnd, ...)
+# CLAUDE_PID, which Claude Code sets for its hooks, tells the broker which process the session is:
+# the session's instance lives as long as it does.
 event="${1:-}"
 socket="${BATON_SOCKET:-@BATON_SOCKET@}"
 answer=$(curl --silent --fail --max-time 4 --unix-socket "$socket" \
   -H 'Content-Type: application/json' \
   -H "X-Baton-Instance: ${BATON_INSTANCE:-}" \
   -H "X-Baton-Role: ${BATON_ROLE:-}" \
+  -H "X-Baton-Agent-Pid: ${CLAUDE_PID:-}" \
   --data-binary @- "http://localhost/v1/hooks/claude/$event" 2>/dev/null)
 status=$?
 if [ $status -eq 0 ] && [ -n "$answer" ]; then

@@ -64,7 +64,7 @@ class ClaudeCodeIT {
 
   @Test
   void claudeCodeConnectsToTheEndpointThatSetupWroteWithoutTheTokenInItsEnvironment() {
-    sandbox.expect(0, "setup", "claude", repo.toString(), "--role", "developer");
+    sandbox.expect(0, "setup", "claude", repo.toString(), "--role", "developer", "--http");
 
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HOME", home.toString());

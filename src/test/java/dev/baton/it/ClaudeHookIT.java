@@ -1,6 +1,7 @@
 package dev.baton.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.baton.api.Json;
 import dev.baton.api.LeaseJson;
@@ -40,7 +41,7 @@ class ClaudeHookIT {
   private static final String INSTANCE_B = "claude-5e6f7a8b";
   private static final String DENY_HOLDER =
       "src/app.py held exclusively by %s \\(%s, 'editing with %s'\\) since \\d\\d:\\d\\d:\\d\\d,"
-          + " expires in \\d+ s";
+          + " (about to edit it \\()?expires in \\d+ s";
 
   @TempDir Path tmp;
 
@@ -264,7 +265,8 @@ class ClaudeHookIT {
         .containsPattern(
             "src/app.py held exclusively by "
                 + INSTANCE_B
-                + " \\(research, 'editing with Edit'\\) since .*, expires in \\d+ s");
+                + " \\(research, 'editing with Edit'\\) since .*, (about to edit it \\()?expires"
+                + " in \\d+ s");
   }
 
   @Test
@@ -542,9 +544,48 @@ class ClaudeHookIT {
   }
 
   @Test
-  void stopLetsTheSessionsLeasesRunOutWithinTheIdleTtl() throws Exception {
+  void anEditThatHappenedKeepsItsLeaseAndOneThatDidNotLeavesNone() throws Exception {
     BrokerProcess broker = startAndSetUpBoth();
     hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("src/app.py")));
+    assertThat(leasesOf(broker, INSTANCE_A).get(0).expiresAt())
+        .as("provisional until the edit happens")
+        .isBefore(Instant.now().plus(Duration.ofMinutes(2)));
+    hook(repo, "PostToolUse", after("PostToolUse", SESSION_A, repo, repo.resolve("src/app.py")));
+    hook(repo, "PreToolUse", write(SESSION_A, repo, repo.resolve("src/refused.py")));
+    hook(repo, "PreToolUse", write(SESSION_A, repo, repo.resolve("src/failed.py")));
+    hook(repo, "PreToolUse", write(SESSION_A, repo, repo.resolve("src/abandoned.py")));
+    assertThat(leasesOf(broker, INSTANCE_A)).hasSize(4);
+
+    hook(
+        repo,
+        "PermissionDenied",
+        after("PermissionDenied", SESSION_A, repo, repo.resolve("src/refused.py")));
+    hook(
+        repo,
+        "PostToolUseFailure",
+        after("PostToolUseFailure", SESSION_A, repo, repo.resolve("src/failed.py")));
+    assertThat(leasesOf(broker, INSTANCE_A))
+        .extracting(LeaseJson::path)
+        .containsExactly("src/app.py", "src/abandoned.py");
+    hook(repo, "UserPromptSubmit", prompt(SESSION_A, repo, "next"));
+
+    assertThat(leasesOf(broker, INSTANCE_A))
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.path()).isEqualTo("src/app.py");
+              assertThat(l.expiresAt()).isAfter(Instant.now().plus(Duration.ofMinutes(9)));
+            });
+    assertAllowed(
+        hook(
+            worktree, "PreToolUse", edit(SESSION_B, worktree, worktree.resolve("src/refused.py"))));
+  }
+
+  @Test
+  void stopLetsTheLeasesOfASessionWithoutAKnownProcessRunOutWithinTheIdleTtl() throws Exception {
+    BrokerProcess broker = startAndSetUpBoth();
+    hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("src/app.py")));
+    hook(repo, "PostToolUse", after("PostToolUse", SESSION_A, repo, repo.resolve("src/app.py")));
     assertThat(leasesOf(broker, INSTANCE_A).get(0).expiresAt())
         .isAfter(Instant.now().plus(Duration.ofMinutes(5)));
 
@@ -557,6 +598,64 @@ class ClaudeHookIT {
             l ->
                 assertThat(l.expiresAt())
                     .isBetween(before.plusSeconds(29), Instant.now().plusSeconds(30)));
+  }
+
+  @Test
+  void aSessionWhoseProcessRunsKeepsItsLeasesAcrossStopAndLivesAsLongAsTheProcess()
+      throws Exception {
+    BrokerProcess broker = startAndSetUpBoth();
+    Process claude = new ProcessBuilder("sleep", "600").start();
+    try {
+      Map<String, String> env = Map.of("CLAUDE_PID", Long.toString(claude.pid()));
+      hook(repo, "SessionStart", sessionStart(SESSION_A, repo), env);
+      hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("src/app.py")), env);
+      hook(
+          repo,
+          "PostToolUse",
+          after("PostToolUse", SESSION_A, repo, repo.resolve("src/app.py")),
+          env);
+
+      hook(repo, "Stop", stop(SESSION_A, repo), env);
+
+      assertThat(leasesOf(broker, INSTANCE_A))
+          .singleElement()
+          .satisfies(
+              l -> assertThat(l.expiresAt()).isAfter(Instant.now().plus(Duration.ofMinutes(9))));
+      try (BrokerClient client = broker.unixClient()) {
+        assertThat(client.instance(INSTANCE_A).agentPid()).isEqualTo(claude.pid());
+        assertThat(client.instance(INSTANCE_A).session()).isEqualTo(SESSION_A);
+      }
+      claude.destroyForcibly();
+      claude.waitFor();
+      await("the session's instance ends with its process")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> instanceGone(broker, INSTANCE_A));
+      assertThat(
+              denyReason(
+                  hook(
+                      worktree,
+                      "PreToolUse",
+                      edit(SESSION_B, worktree, worktree.resolve("src/app.py")))))
+          .contains("orphaned since");
+    } finally {
+      claude.destroyForcibly();
+      claude.waitFor();
+    }
+  }
+
+  private static boolean instanceGone(BrokerProcess broker, String id) {
+    try (BrokerClient client = broker.unixClient()) {
+      return client.instances(null, null).instances().stream().noneMatch(i -> i.id().equals(id));
+    }
+  }
+
+  private static String after(String event, String session, Path cwd, Path file) {
+    Map<String, Object> doc = common(session, cwd, event);
+    doc.put("tool_name", "Edit");
+    doc.put(
+        "tool_input", Map.of("file_path", file.toString(), "old_string", "a", "new_string", "b"));
+    doc.put("tool_use_id", "toolu_01" + Integer.toHexString((session + file).hashCode()));
+    return Json.MAPPER.writeValueAsString(doc);
   }
 
   // ---- broker unreachable ----
@@ -605,6 +704,18 @@ class ClaudeHookIT {
 
   // ---- baton setup claude ----
 
+  private static final List<String> ALL_EVENTS =
+      List.of(
+          "SessionStart",
+          "UserPromptSubmit",
+          "PreToolUse",
+          "PermissionRequest",
+          "PostToolUse",
+          "PostToolUseFailure",
+          "PermissionDenied",
+          "Stop",
+          "SessionEnd");
+
   private static final String USER_SETTINGS =
       """
       {
@@ -639,8 +750,7 @@ class ClaudeHookIT {
     assertThat(Files.getPosixFilePermissions(script)).contains(PosixFilePermission.OWNER_EXECUTE);
     assertThat(Files.readString(script)).contains(sandbox.socket().toString());
     JsonNode settings = settings(repo);
-    for (String event :
-        List.of("SessionStart", "UserPromptSubmit", "PreToolUse", "Stop", "SessionEnd")) {
+    for (String event : ALL_EVENTS) {
       assertThat(ourCommands(settings, event))
           .singleElement()
           .satisfies(c -> assertThat(c).contains("BATON_ROLE='developer'").endsWith(" " + event));
@@ -658,12 +768,18 @@ class ClaudeHookIT {
     setup(repo, "developer");
 
     JsonNode merged = settings(repo);
-    assertThat(merged.path("permissions")).isEqualTo(user.path("permissions"));
+    assertThat(merged.path("permissions").path("deny"))
+        .isEqualTo(user.path("permissions").path("deny"));
+    assertThat(strings(merged.path("permissions").path("allow")))
+        .startsWith("Bash(npm run test:*)", "Read(~/.zshrc)")
+        .contains("mcp__baton__whoami", "mcp__baton__lease_acquire", "mcp__baton__inbox")
+        .doesNotContain("mcp__baton__call_tool");
     // The user's variables are kept, and baton adds none (no token in the settings).
     assertThat(merged.path("env")).isEqualTo(user.path("env"));
-    assertThat(merged.path("enabledMcpjsonServers").get(0).asString()).isEqualTo("baton");
+    assertThat(merged.has("enabledMcpjsonServers")).as("no .mcp.json server to approve").isFalse();
     assertThat(merged.path("hooks").path("PostToolUse"))
-        .isEqualTo(user.path("hooks").path("PostToolUse"));
+        .hasSize(2)
+        .contains(user.path("hooks").path("PostToolUse").get(0));
     JsonNode pre = merged.path("hooks").path("PreToolUse");
     assertThat(pre).contains(user.path("hooks").path("PreToolUse").get(0));
     assertThat(pre).hasSize(2);
@@ -683,8 +799,7 @@ class ClaudeHookIT {
     JsonNode reviewer = settings(repo);
 
     assertThat(twice).isEqualTo(once);
-    for (String event :
-        List.of("SessionStart", "UserPromptSubmit", "PreToolUse", "Stop", "SessionEnd")) {
+    for (String event : ALL_EVENTS) {
       assertThat(ourCommands(reviewer, event))
           .as(event)
           .singleElement()
@@ -695,8 +810,47 @@ class ClaudeHookIT {
         .hasSize(2)
         .contains(user.path("hooks").path("PreToolUse").get(0));
     assertThat(reviewer.path("hooks").path("PostToolUse"))
-        .isEqualTo(user.path("hooks").path("PostToolUse"));
-    assertThat(reviewer.path("permissions")).isEqualTo(user.path("permissions"));
+        .hasSize(2)
+        .contains(user.path("hooks").path("PostToolUse").get(0));
+    assertThat(reviewer.path("permissions")).isEqualTo(once.path("permissions"));
+  }
+
+  @Test
+  void setupPutsBatonsStdioServerInTheProjectsLocalScopeAndRemovesAnEarlierHttpEntry()
+      throws Exception {
+    Path mcpJson = repo.resolve(".mcp.json");
+    Files.writeString(
+        mcpJson,
+        "{\"mcpServers\": {\"baton\": {\"type\": \"http\", \"url\": \"http://127.0.0.1:1/mcp/x\"},"
+            + " \"other\": {\"command\": \"other-server\"}}}");
+    Path userFile = sandbox.home().resolve(".claude.json");
+    Files.writeString(
+        userFile,
+        "{\"numStartups\": 7, \"projects\": {\"/elsewhere\": {\"mcpServers\": {\"x\": {}}}}}");
+
+    Processes.Result r = setup(repo, "research");
+
+    JsonNode user = Json.MAPPER.readTree(Files.readString(userFile));
+    assertThat(user.path("numStartups").asInt()).isEqualTo(7);
+    assertThat(user.path("projects").path("/elsewhere").path("mcpServers").has("x")).isTrue();
+    JsonNode server =
+        user.path("projects").path(repo.toRealPath().toString()).path("mcpServers").path("baton");
+    assertThat(server.path("type").asString()).isEqualTo("stdio");
+    assertThat(server.path("command").asString()).isEqualTo(BrokerSandbox.launcher().toString());
+    assertThat(strings(server.path("args")))
+        .containsExactly("mcp", "--role", "research", "--socket", sandbox.socket().toString());
+    assertThat(Files.getPosixFilePermissions(userFile))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    JsonNode shared = Json.MAPPER.readTree(Files.readString(mcpJson));
+    assertThat(shared.path("mcpServers").has("baton")).isFalse();
+    assertThat(shared.path("mcpServers").has("other")).isTrue();
+    assertThat(r.stdout()).contains("removed the 'baton' HTTP server of an earlier setup");
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asString()));
+    return out;
   }
 
   @Test

@@ -78,7 +78,7 @@ class McpEndpointIT {
     Files.writeString(
         repo.resolve(".claude/settings.local.json"),
         "{\"env\": {\"MINE\": \"kept\"}, \"model\": \"opus\"}");
-    sandbox.expect(0, "setup", "claude", repo.toString(), "--role", "developer");
+    sandbox.expect(0, "setup", "claude", repo.toString(), "--role", "developer", "--http");
     JsonNode file = JSON.readTree(Files.readString(repo.resolve(".mcp.json")));
     assertThat(file.path("x").asInt()).isEqualTo(1);
     assertThat(file.path("mcpServers").path("memory").path("command").asString()).isEqualTo("npx");

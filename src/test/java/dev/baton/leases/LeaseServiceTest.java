@@ -10,11 +10,13 @@ import dev.baton.events.Event;
 import dev.baton.events.internal.DefaultEventService;
 import dev.baton.events.internal.EventBus;
 import dev.baton.leases.internal.DefaultLeaseService;
+import dev.baton.registry.AgentProcess;
 import dev.baton.registry.InstanceNotFoundException;
 import dev.baton.registry.InstanceService;
 import dev.baton.registry.RegisterRequest;
 import dev.baton.registry.RegistryConfig;
 import dev.baton.registry.internal.DefaultInstanceService;
+import dev.baton.registry.internal.LocalProcesses;
 import dev.baton.server.GitPathResolver;
 import dev.baton.server.GitWorkspaceResolver;
 import dev.baton.store.Store;
@@ -58,6 +60,8 @@ class LeaseServiceTest {
   private Store store;
   private EventBus bus;
   private InstanceService instances;
+  private final LocalProcesses processes = new LocalProcesses();
+  private final List<Process> started = new java.util.ArrayList<>();
   private DefaultLeaseService leases;
   private Path repo;
 
@@ -79,7 +83,8 @@ class LeaseServiceTest {
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(1),
                 RegistryConfig.BUILT_IN_ROLES),
-            clock);
+            clock,
+            processes);
     leases =
         new DefaultLeaseService(
             store.leases(),
@@ -97,6 +102,7 @@ class LeaseServiceTest {
 
   @AfterEach
   void tearDown() {
+    started.forEach(Process::destroyForcibly);
     if (leases != null) {
       leases.close();
     }
@@ -113,6 +119,25 @@ class LeaseServiceTest {
 
   private static AcquireRequest exclusive(String instance, String... paths) {
     return request(instance, LeaseMode.EXCLUSIVE, null, null, null, paths);
+  }
+
+  private static AcquireRequest provisional(String instance, String path) {
+    return new AcquireRequest(
+        instance, List.of(path), true, LeaseMode.EXCLUSIVE, null, null, "editing with Edit", true);
+  }
+
+  private LeaseConflictException conflictOf(AcquireRequest request) {
+    try {
+      leases.acquire(request).get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof LeaseConflictException c) {
+        return c;
+      }
+      throw new AssertionError("expected a lease conflict", e.getCause());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("expected a lease conflict, but it was granted");
   }
 
   private static AcquireRequest shared(String instance, String... paths) {
@@ -593,19 +618,168 @@ class LeaseServiceTest {
   }
 
   @Test
-  void anExpiredInstanceLosesItsLeases() {
-    grantOne(exclusive("dev-1", "src/app.py"));
+  void anExpiredInstancesExclusiveLeaseWaitsForTheOrphanGraceAndItsSharedLeaseGoesAtOnce() {
+    Lease kept = grantOne(exclusive("dev-1", "src/app.py"));
+    grantOne(shared("dev-1", "docs/**"));
     clock.advance(Duration.ofSeconds(25));
     instances.heartbeat("res-1");
     clock.advance(Duration.ofSeconds(10));
 
     instances.expireOverdue();
 
-    assertThat(held("dev-1")).isEmpty();
+    assertThat(held("dev-1")).extracting(Lease::id).containsExactly(kept.id());
+    assertThat(held("dev-1").get(0).orphanedAt()).isEqualTo(clock.instant());
     assertThat(events(LeaseEvents.RELEASED))
         .singleElement()
         .satisfies(e -> assertThat(e.data()).containsEntry("cause", "instance expired"));
+    LeaseConflictException conflict = conflictOf(exclusive("res-1", "src/app.py"));
+    assertThat(conflict.holders().get(0).describe())
+        .contains("held exclusively by dev-1")
+        .contains("orphaned since")
+        .contains("only that session, resumed, or a forced release takes it");
+    assertThat(grant(exclusive("res-1", "docs/readme.md"))).hasSize(1);
+
+    clock.advance(RegistryConfig.DEFAULT_ORPHAN_GRACE);
+    instances.heartbeat("res-1");
+    instances.expireOverdue();
+
+    assertThat(held("dev-1")).isEmpty();
+    assertThat(events(LeaseEvents.RELEASED))
+        .anySatisfy(e -> assertThat(e.data()).containsEntry("cause", "orphan grace ended"));
     assertThat(grant(exclusive("res-1", "src/app.py"))).hasSize(1);
+  }
+
+  @Test
+  void aSessionThatComesBackWithinTheOrphanGraceHasItsLeasesAgain() {
+    String me =
+        instances
+            .register(
+                new RegisterRequest(
+                    "developer", repo.toString(), null, "claude", "5e55104a-0000-4000", null))
+            .instance()
+            .id();
+    assertThat(me).isEqualTo("claude-5e55104a");
+    Lease mine = grantOne(exclusive(me, "src/app.py"));
+    clock.advance(Duration.ofSeconds(35));
+    instances.heartbeat("res-1");
+    instances.expireOverdue();
+    assertThatThrownBy(() -> instances.get(me)).isInstanceOf(InstanceNotFoundException.class);
+    clock.advance(Duration.ofMinutes(5));
+
+    var back =
+        instances.register(
+            new RegisterRequest(
+                "research", repo.toString(), null, "claude", "5e55104a-0000-4000", null));
+
+    assertThat(back.instance().id()).isEqualTo(me);
+    assertThat(back.instance().role())
+        .as("the session's instance, as it was")
+        .isEqualTo("developer");
+    assertThat(held(me))
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.id()).isEqualTo(mine.id());
+              assertThat(l.orphanedAt()).isNull();
+              assertThat(l.expiresAt()).isEqualTo(clock.instant().plus(mine.ttl()));
+            });
+    assertThat(events("instance.registered"))
+        .last()
+        .satisfies(e -> assertThat(e.data()).containsEntry("resumed", true));
+  }
+
+  @Test
+  void aProvisionalLeaseLastsTheProvisionalTtlUnlessTheEditIsConfirmed() {
+    Lease provisional = grantOne(provisional("dev-1", "src/a.py"));
+    grantOne(provisional("dev-1", "src/b.py"));
+    assertThat(provisional.provisional()).isTrue();
+    assertThat(provisional.expiresAt()).isEqualTo(t0.plus(LeaseConfig.DEFAULT_PROVISIONAL_TTL));
+    assertThat(conflictOf(exclusive("res-1", "src/a.py")).holders().get(0).describe())
+        .contains("about to edit it");
+
+    List<Lease> confirmed = leases.confirm("dev-1", repo.resolve("src/a.py").toString());
+
+    assertThat(confirmed)
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.provisional()).isFalse();
+              assertThat(l.follows()).isTrue();
+              assertThat(l.expiresAt()).isEqualTo(t0.plus(LeaseConfig.DEFAULT_TTL));
+            });
+    clock.advance(LeaseConfig.DEFAULT_PROVISIONAL_TTL.plusSeconds(1));
+    leases.expireOverdue();
+    assertThat(held("dev-1")).extracting(l -> l.pattern().text()).containsExactly("src/a.py");
+    assertThat(leases.confirm("dev-1", "src/a.py")).as("nothing provisional left").isEmpty();
+  }
+
+  @Test
+  void aRefusedEditDropsOnlyItsProvisionalLease() {
+    Lease held = grantOne(exclusive("dev-1", "src/held.py"));
+    grantOne(provisional("dev-1", "src/refused.py"));
+    grantOne(provisional("dev-1", "src/other.py"));
+
+    Lease again = grantOne(provisional("dev-1", "src/held.py"));
+    assertThat(again.provisional()).as("an edit of a file it holds keeps it as it is").isFalse();
+    assertThat(leases.dropProvisional("dev-1", "src/refused.py", "edit not made"))
+        .extracting(l -> l.pattern().text())
+        .containsExactly("src/refused.py");
+    assertThat(held("dev-1"))
+        .extracting(l -> l.pattern().text())
+        .containsExactly("src/held.py", "src/other.py");
+
+    leases.holdProvisional("dev-1", "src/other.py");
+    assertThat(held("dev-1").get(1).expiresAt()).isEqualTo(t0.plus(LeaseConfig.DEFAULT_TTL));
+    assertThat(leases.dropProvisional("dev-1", null, "edit not made")).hasSize(1);
+    assertThat(held("dev-1")).extracting(Lease::id).containsExactly(held.id());
+    assertThat(events(LeaseEvents.RELEASED))
+        .allSatisfy(e -> assertThat(e.data()).containsEntry("cause", "edit not made"));
+  }
+
+  @Test
+  void theLeasesOfALiveAgentProcessOutliveTheirTtlAndGoWithTheProcess() throws Exception {
+    Process agent = new ProcessBuilder("sleep", "600").start();
+    started.add(agent);
+    AgentProcess process = processes.find(agent.pid()).orElseThrow();
+    instances.register(
+        new RegisterRequest(
+            "developer", repo.toString(), "claude-a9e47000", "claude", null, process));
+    Lease follows = grantOne(exclusive("claude-a9e47000", "src/app.py"));
+    Lease timed =
+        grantOne(
+            request(
+                "claude-a9e47000",
+                LeaseMode.EXCLUSIVE,
+                Duration.ofMinutes(2),
+                null,
+                null,
+                "src/timed.py"));
+    assertThat(follows.follows()).isTrue();
+    assertThat(timed.follows()).isFalse();
+
+    for (int minute = 0; minute < 60; minute++) { // an hour without a word from the agent
+      clock.advance(Duration.ofMinutes(1));
+      instances.heartbeat("res-1");
+      instances.expireOverdue();
+      leases.renewFollowing();
+      leases.expireOverdue();
+    }
+    assertThat(held("claude-a9e47000")).extracting(Lease::id).containsExactly(follows.id());
+    assertThat(instances.get("claude-a9e47000").agent()).isEqualTo(process);
+
+    agent.destroyForcibly();
+    agent.waitFor(10, TimeUnit.SECONDS);
+    instances.expireOverdue();
+    assertThatThrownBy(() -> instances.get("claude-a9e47000"))
+        .isInstanceOf(InstanceNotFoundException.class);
+    assertThat(events("instance.expired"))
+        .last()
+        .satisfies(e -> assertThat(e.data()).containsEntry("cause", "its agent process ended"));
+    assertThat(held("claude-a9e47000").get(0).orphanedAt()).isEqualTo(clock.instant());
+    clock.advance(RegistryConfig.DEFAULT_ORPHAN_GRACE);
+    instances.heartbeat("res-1");
+    instances.expireOverdue();
+    assertThat(held("claude-a9e47000")).isEmpty();
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.baton.leases.LeaseEvents;
 import dev.baton.leases.LeaseMode;
 import dev.baton.leases.LeaseStore;
 import dev.baton.leases.PathPattern;
+import dev.baton.registry.AgentProcess;
 import dev.baton.registry.Instance;
 import dev.baton.registry.InstanceNotFoundException;
 import dev.baton.store.internal.SqlStore;
@@ -557,27 +558,152 @@ public abstract class LeaseStoreContract {
   }
 
   @Test
-  void expiringAnInstanceReleasesItsLeasesInTheSameTransactionWithReleasedEvents() {
+  void orphaningAnInstanceReleasesItsSharedLeasesAndKeepsItsExclusiveOnesForTheGrace() {
     register("old-1", REPO, clock.instant().minusSeconds(1));
-    Lease old = insert(REPO, "old-1", "src/old.py");
+    Lease exclusive = insert(REPO, "old-1", "src/old.py");
+    Lease shared = insert(REPO, draft("old-1", "docs/**", LeaseMode.SHARED, TTL));
     Lease keep = insert(REPO, "a-1", "src/a.py");
     startRecording();
+    Instant graceEnd = clock.instant().plusSeconds(120);
 
     List<Instance> gone =
         store
             .instances()
-            .expire(clock.instant(), i -> new NewEvent("instance.expired", null, i.id(), Map.of()));
+            .orphan(
+                null,
+                clock.instant(),
+                graceEnd,
+                i -> new NewEvent("instance.expired", null, i.id(), Map.of()));
 
     assertThat(gone).extracting(Instance::id).containsExactly("old-1");
-    assertThat(leases.list(null, null)).containsExactly(keep);
+    assertThat(leases.list(null, null))
+        .extracting(Lease::id)
+        .containsExactly(exclusive.id(), keep.id());
+    Lease orphaned = leases.find(exclusive.id()).orElseThrow();
+    assertThat(orphaned.orphanedAt()).isEqualTo(clock.instant());
+    assertThat(orphaned.expiresAt()).isEqualTo(graceEnd);
     assertThat(published)
         .extracting(Event::type)
-        .containsExactly(LeaseEvents.RELEASED, "instance.expired");
+        .containsExactly(LeaseEvents.RELEASED, LeaseEvents.ORPHANED, "instance.expired");
     assertThat(published.get(0).data())
-        .containsEntry("lease", old.id())
+        .containsEntry("lease", shared.id())
         .containsEntry("cause", "instance expired")
         .containsEntry("forced", false);
     assertPublishedAsStored();
+    assertThatThrownBy(() -> insert(REPO, "old-1", "src/new.py"))
+        .isInstanceOf(InstanceNotFoundException.class);
+
+    clock.advance(Duration.ofSeconds(30));
+    store
+        .instances()
+        .revive(
+            "old-1",
+            clock.instant(),
+            clock.instant().plusSeconds(30),
+            null,
+            null,
+            i -> new NewEvent("instance.registered", null, i.id(), Map.of()));
+    Lease back = leases.find(exclusive.id()).orElseThrow();
+    assertThat(back.orphanedAt()).isNull();
+    assertThat(back.expiresAt()).isEqualTo(clock.instant().plus(TTL));
+
+    store
+        .instances()
+        .orphan(
+            List.of("old-1"),
+            clock.instant(),
+            clock.instant().plusSeconds(5),
+            i -> new NewEvent("instance.expired", null, i.id(), Map.of()));
+    startRecording();
+    assertThat(store.instances().endOrphans(clock.instant()))
+        .extracting(Instance::id)
+        .containsExactly("old-1");
+    assertThat(leases.list(null, "old-1")).isEmpty();
+    assertThat(published).extracting(Event::type).containsExactly(LeaseEvents.RELEASED);
+    assertThat(published.get(0).data()).containsEntry("cause", "orphan grace ended");
+  }
+
+  @Test
+  void leasesThatFollowALiveAgentAreRenewedWhenHalfTheirTtlIsGone() {
+    Instant now = clock.instant();
+    Instance agent =
+        new Instance(
+            "claude-0000bbbb",
+            "developer",
+            "claude",
+            REPO,
+            null,
+            "main",
+            now,
+            now,
+            now.plusSeconds(30),
+            null,
+            new AgentProcess("host-a", 99, now.minusSeconds(10)),
+            null);
+    store
+        .instances()
+        .insert(agent, new NewEvent("instance.registered", null, agent.id(), Map.of()));
+    Lease follows =
+        insert(
+            REPO, withFlags(draft(agent.id(), "src/f.py", LeaseMode.EXCLUSIVE, TTL), false, true));
+    Lease explicit = insert(REPO, draft(agent.id(), "src/e.py", LeaseMode.EXCLUSIVE, TTL));
+    Lease provisional =
+        insert(
+            REPO, withFlags(draft(agent.id(), "src/p.py", LeaseMode.EXCLUSIVE, TTL), true, false));
+    Lease noAgent =
+        insert(REPO, withFlags(draft("a-1", "src/a.py", LeaseMode.EXCLUSIVE, TTL), false, true));
+    assertThat(follows.follows()).isTrue();
+    assertThat(provisional.provisional()).isTrue();
+
+    clock.advance(Duration.ofMinutes(4));
+    assertThat(leases.renewFollowing(clock.instant()))
+        .as("more than half the TTL is left")
+        .isZero();
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(leases.renewFollowing(clock.instant())).isEqualTo(1);
+
+    assertThat(leases.find(follows.id()).orElseThrow().expiresAt())
+        .isEqualTo(clock.instant().plus(TTL));
+    assertThat(leases.find(explicit.id()).orElseThrow().expiresAt())
+        .isEqualTo(explicit.expiresAt());
+    assertThat(leases.find(provisional.id()).orElseThrow().expiresAt())
+        .isEqualTo(provisional.expiresAt());
+    assertThat(leases.find(noAgent.id()).orElseThrow().expiresAt()).isEqualTo(noAgent.expiresAt());
+  }
+
+  @Test
+  void leasesThatLapsedWhileTheBrokerWasDownLastTheRestartGrace() {
+    Instant down = clock.instant();
+    Lease before = insertExpiringAt("a-1", "src/before.py", down.minusSeconds(5));
+    Lease during = insertExpiringAt("a-1", "src/during.py", down.plusSeconds(20));
+    Lease later = insertExpiringAt("a-1", "src/later.py", down.plusSeconds(600));
+    clock.advance(Duration.ofSeconds(60));
+    Instant until = clock.instant().plusSeconds(30);
+
+    assertThat(leases.extendLapsed(down, until)).isEqualTo(1);
+
+    assertThat(leases.find(before.id()).orElseThrow().expiresAt()).isEqualTo(before.expiresAt());
+    assertThat(leases.find(during.id()).orElseThrow().expiresAt()).isEqualTo(until);
+    assertThat(leases.find(later.id()).orElseThrow().expiresAt()).isEqualTo(later.expiresAt());
+  }
+
+  private static Lease withFlags(Lease l, boolean provisional, boolean follows) {
+    return new Lease(
+        l.id(),
+        l.workspace(),
+        l.instance(),
+        l.role(),
+        l.pattern(),
+        l.mode(),
+        l.reason(),
+        l.fencingToken(),
+        l.ttl(),
+        l.acquiredAt(),
+        l.renewedAt(),
+        l.expiresAt(),
+        provisional,
+        follows,
+        null);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.events.Event;
 import dev.baton.events.NewEvent;
+import dev.baton.registry.AgentProcess;
 import dev.baton.registry.Instance;
 import dev.baton.store.internal.SqlStore;
 import dev.baton.testing.MutableClock;
@@ -209,7 +210,7 @@ public abstract class StoreContract {
   }
 
   @Test
-  void expireRemovesOnlyOverdueInstancesWithOneEventEach() {
+  void orphaningOverdueInstancesHidesOnlyThemWithOneEventEach() {
     Instant now = clock.instant();
     for (String[] row : new String[][] {{"old-1", "-5"}, {"old-2", "-1"}, {"live", "10"}}) {
       Instance i = instance(row[0], "developer", "/repo", now.plusSeconds(Long.parseLong(row[1])));
@@ -219,14 +220,119 @@ public abstract class StoreContract {
     List<Instance> gone =
         store
             .instances()
-            .expire(now, x -> new NewEvent("instance.expired", null, x.id(), Map.of()));
+            .orphan(
+                null,
+                now,
+                now.plusSeconds(600),
+                x -> new NewEvent("instance.expired", null, x.id(), Map.of()));
 
     assertThat(gone).extracting(Instance::id).containsExactly("old-1", "old-2");
+    assertThat(gone).allSatisfy(i -> assertThat(i.orphanedAt()).isEqualTo(now));
     assertThat(store.instances().list(null, null)).extracting(Instance::id).containsExactly("live");
+    assertThat(store.instances().find("old-1")).isEmpty();
+    assertThat(store.instances().findAny("old-1"))
+        .get()
+        .extracting(Instance::orphaned)
+        .isEqualTo(true);
+    assertThat(store.instances().countByRole()).isEqualTo(Map.of("developer", 1L));
+    assertThat(store.instances().touch("old-1", now, now.plusSeconds(30))).isEmpty();
     assertThat(store.events().after(0, 100))
         .filteredOn(e -> e.type().equals("instance.expired"))
         .extracting(Event::instance)
         .containsExactly("old-1", "old-2");
+  }
+
+  @Test
+  void anOrphanComesBackForItsSessionAndIsRemovedWhenItsGraceEnds() {
+    Instant now = clock.instant();
+    AgentProcess first = new AgentProcess("host-a", 4242, now.minusSeconds(60));
+    AgentProcess second = new AgentProcess("host-a", 5151, now.minusSeconds(1));
+    Instance i =
+        new Instance(
+            "claude-0000aaaa",
+            "developer",
+            "claude",
+            Path.of("/repo"),
+            null,
+            "main",
+            now,
+            now,
+            now.plusSeconds(30),
+            "0000aaaa-session",
+            first,
+            null);
+    store.instances().insert(i, registered(i));
+    Instance b = instance("other-1", "developer", "/repo", now.plusSeconds(30));
+    store.instances().insert(b, registered(b));
+    assertThat(store.instances().findByAgent("host-a", 4242)).get().isEqualTo(i);
+    assertThat(store.instances().withAgentsOn("host-a")).containsExactly(i);
+    assertThat(store.instances().withAgentsOn("host-b")).isEmpty();
+
+    store
+        .instances()
+        .orphan(
+            List.of("claude-0000aaaa"),
+            now,
+            now.plusSeconds(600),
+            x -> new NewEvent("instance.expired", null, x.id(), Map.of()));
+    assertThat(store.instances().findByAgent("host-a", 4242)).isEmpty();
+    assertThat(store.instances().revive("other-1", now, now, null, second, x -> null)).isEmpty();
+
+    Instant later = now.plusSeconds(90);
+    Instance back =
+        store
+            .instances()
+            .revive(
+                "claude-0000aaaa",
+                later,
+                later.plusSeconds(30),
+                null,
+                second,
+                x -> new NewEvent("instance.registered", null, x.id(), Map.of("resumed", true)))
+            .orElseThrow();
+    assertThat(back.orphaned()).isFalse();
+    assertThat(back.agent()).isEqualTo(second);
+    assertThat(back.session()).isEqualTo("0000aaaa-session");
+    assertThat(back.expiresAt()).isEqualTo(later.plusSeconds(30));
+    assertThat(store.instances().find("claude-0000aaaa")).contains(back);
+
+    store
+        .instances()
+        .orphan(
+            List.of("claude-0000aaaa"),
+            later,
+            later.plusSeconds(600),
+            x -> new NewEvent("instance.expired", null, x.id(), Map.of()));
+    assertThat(store.instances().endOrphans(later.minusSeconds(1))).isEmpty();
+    assertThat(store.instances().endOrphans(later))
+        .extracting(Instance::id)
+        .containsExactly("claude-0000aaaa");
+    assertThat(store.instances().findAny("claude-0000aaaa")).isEmpty();
+    assertThat(store.instances().list(null, null))
+        .extracting(Instance::id)
+        .containsExactly("other-1");
+  }
+
+  @Test
+  void attachRecordsTheSessionAndProcessAndExtendMovesOnlyTheExpiry() {
+    Instant now = clock.instant();
+    Instance i = instance("cli-1", "developer", "/repo", now.plusSeconds(30));
+    store.instances().insert(i, registered(i));
+    AgentProcess agent = new AgentProcess("host-a", 77, now.minusSeconds(5));
+
+    Instance attached = store.instances().attach("cli-1", "s-1", agent).orElseThrow();
+    assertThat(attached.session()).isEqualTo("s-1");
+    assertThat(attached.agent()).isEqualTo(agent);
+    assertThat(store.instances().attach("cli-1", null, null).orElseThrow()).isEqualTo(attached);
+    assertThat(store.instances().attach("nobody", "s", agent)).isEmpty();
+
+    store.instances().extend(List.of("cli-1", "nobody"), now.plusSeconds(300));
+    Instance extended = store.instances().find("cli-1").orElseThrow();
+    assertThat(extended.expiresAt()).isEqualTo(now.plusSeconds(300));
+    assertThat(extended.lastHeartbeat()).isEqualTo(i.lastHeartbeat());
+    store.instances().extend(List.of("cli-1"), now.plusSeconds(100)); // never shortens
+    assertThat(store.instances().find("cli-1").orElseThrow().expiresAt())
+        .isEqualTo(now.plusSeconds(300));
   }
 
   @Test

@@ -273,6 +273,73 @@ public final class DefaultCheckpointService implements CheckpointService, AutoCl
     return Resume.render(checkpoints, pending, this::liveness, now());
   }
 
+  @Override
+  public String briefing(String instanceId, int maxChars) {
+    Instance me = instances.get(instanceId);
+    String ws = me.workspace().toString();
+    List<Handoff> pending =
+        store.handoffs(ws, null, HandoffStatus.PENDING, 50).stream()
+            .filter(h -> me.id().equals(h.to()) || (h.to() == null && me.role().equals(h.toRole())))
+            .toList();
+    List<Checkpoint> own = store.checkpoints(null, me.id(), true, 1);
+    List<Checkpoint> chosen;
+    int more = 0;
+    if (!own.isEmpty()) {
+      chosen = own;
+    } else {
+      java.util.Set<String> handing =
+          pending.stream().map(Handoff::from).collect(java.util.stream.Collectors.toSet());
+      List<Checkpoint> ended =
+          store.checkpoints(ws, null, true, 200).stream()
+              .filter(c -> !c.instance().equals(me.id()) && "ended".equals(liveness(c.instance())))
+              .sorted(
+                  java.util.Comparator.comparingInt((Checkpoint c) -> -relevance(c, me, handing))
+                      .thenComparing(Checkpoint::createdAt, java.util.Comparator.reverseOrder()))
+              .toList();
+      chosen = new ArrayList<>();
+      for (Checkpoint c : ended) {
+        if (chosen.size() < BRIEFING_INSTANCES
+            && relevance(c, me, handing) > 0
+            && Resume.render(append(chosen, c), pending, this::liveness, now()).length()
+                <= maxChars) {
+          chosen.add(c);
+        } else {
+          more++;
+        }
+      }
+    }
+    if (chosen.isEmpty() && pending.isEmpty()) {
+      return more == 0
+          ? null
+          : more + " ended instance(s) of this repository left checkpoints: baton resume";
+    }
+    String text = Resume.render(chosen, pending, this::liveness, now());
+    if (more > 0) {
+      text += "\n\nand " + more + " more: baton resume";
+    }
+    return Texts.cut(text, maxChars);
+  }
+
+  /** The most instances a briefing describes. */
+  private static final int BRIEFING_INSTANCES = 3;
+
+  /** How much an ended instance's checkpoint matters to {@code me}: 0 not at all, up to 3. */
+  private static int relevance(Checkpoint c, Instance me, java.util.Set<String> handing) {
+    if (handing.contains(c.instance())) {
+      return 3;
+    }
+    if (c.branch() != null && c.branch().equals(me.branch())) {
+      return 2; // the same branch, and so the same worktree when each instance has its own
+    }
+    return c.role().equals(me.role()) ? 1 : 0;
+  }
+
+  private static List<Checkpoint> append(List<Checkpoint> list, Checkpoint c) {
+    List<Checkpoint> out = new ArrayList<>(list);
+    out.add(c);
+    return out;
+  }
+
   /** "working now" or "gone" for an instance id. */
   private String liveness(String id) {
     try {

@@ -160,12 +160,12 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
   private Lease grant(LeaseTx tx, Plan plan, PathPattern pattern, List<Lease> live, Instant now) {
     for (Lease own : live) {
       if (own.instance().equals(plan.instance()) && own.pattern().equals(pattern)) {
+        Lease renewed = renewal(own, plan, now);
         if (own.mode() == LeaseMode.SHARED && plan.mode() == LeaseMode.EXCLUSIVE) {
-          Lease upgraded = tx.upgrade(own.renewedAt(now, plan.ttl()), now);
+          Lease upgraded = tx.upgrade(renewed, now);
           tx.emit(event(LeaseEvents.ACQUIRED, upgraded, Map.of("upgraded", true)));
           return upgraded;
         }
-        Lease renewed = own.renewedAt(now, plan.ttl());
         tx.renew(renewed);
         return renewed;
       }
@@ -183,10 +183,26 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
             plan.ttl(),
             now,
             now,
-            now.plus(plan.ttl()));
+            now.plus(plan.ttl()),
+            plan.provisional(),
+            plan.follows(),
+            null);
     Lease stored = tx.insert(draft);
     tx.emit(event(LeaseEvents.ACQUIRED, stored, Map.of()));
     return stored;
+  }
+
+  /**
+   * A lease the instance holds, asked for again: a provisional request (a hook before an edit)
+   * renews it as it is; any other request makes a provisional one a lease like any other.
+   */
+  private static Lease renewal(Lease own, Plan plan, Instant now) {
+    if (plan.provisional()) {
+      return own.provisional()
+          ? own.renewedAt(now, plan.ttl())
+          : own.renewedAt(now, own.ttl().compareTo(plan.ttl()) > 0 ? own.ttl() : plan.ttl());
+    }
+    return own.confirmedAt(now, plan.ttl(), plan.follows());
   }
 
   private record Attempt(List<Lease> granted, List<Holder> holders) {}
@@ -487,6 +503,90 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
   }
 
   @Override
+  public List<Lease> confirm(String instanceId, String path) {
+    return provisional(
+        instanceId,
+        path,
+        (tx, l, now) -> {
+          Lease confirmed = l.confirmedAt(now, config.defaultTtl(), true);
+          tx.renew(confirmed);
+          return confirmed;
+        });
+  }
+
+  @Override
+  public List<Lease> holdProvisional(String instanceId, String path) {
+    return provisional(
+        instanceId,
+        path,
+        (tx, l, now) -> {
+          Lease held = l.renewedAt(now, config.defaultTtl());
+          tx.renew(held);
+          return held;
+        });
+  }
+
+  @Override
+  public List<Lease> dropProvisional(String instanceId, String path, String cause) {
+    return provisional(
+        instanceId,
+        path,
+        (tx, l, now) -> {
+          tx.delete(l);
+          tx.emit(event(LeaseEvents.RELEASED, l, Map.of("forced", false, "cause", cause)));
+          return l;
+        });
+  }
+
+  /** What to do with one provisional lease, inside the workspace's transaction. */
+  private interface ProvisionalChange {
+    Lease apply(LeaseTx tx, Lease lease, Instant now);
+  }
+
+  /** Applies the change to the instance's provisional leases on {@code path} (null: all). */
+  private List<Lease> provisional(String instanceId, String path, ProvisionalChange change) {
+    Instance instance = instances.get(instanceId);
+    PathPattern wanted =
+        path == null || path.isBlank() ? null : paths.resolve(instance.workspace(), path, true);
+    List<Lease> changed =
+        store.inWorkspace(
+            instance.workspace(),
+            tx -> {
+              Instant now = now();
+              List<Lease> out = new ArrayList<>();
+              for (Lease l : tx.live(now, x -> event(LeaseEvents.EXPIRED, x, Map.of()))) {
+                if (l.instance().equals(instanceId)
+                    && l.provisional()
+                    && (wanted == null || l.pattern().equals(wanted))) {
+                  out.add(change.apply(tx, l, now));
+                }
+              }
+              return out;
+            });
+    return changed;
+  }
+
+  @Override
+  public int renewFollowing() {
+    return store.renewFollowing(now());
+  }
+
+  @Override
+  public int restartGrace(Instant downSince, Duration grace) {
+    Instant now = now();
+    int extended = store.extendLapsed(downSince, now.plus(grace));
+    if (extended > 0) {
+      LOG.info(
+          "{} leases that expired while the broker was down (since {}) or were about to last {}"
+              + " more",
+          extended,
+          downSince,
+          grace);
+    }
+    return extended;
+  }
+
+  @Override
   public List<Lease> markIdle(String instanceId) {
     Instance instance = instances.get(instanceId);
     return store.inWorkspace(
@@ -533,7 +633,10 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
       }
       patterns.add(paths.resolve(holder.workspace(), p, request.literal()));
     }
-    Duration ttl = request.ttl() == null ? config.defaultTtl() : checkedTtl(request.ttl());
+    Duration ttl =
+        request.provisional()
+            ? config.provisionalTtl()
+            : request.ttl() == null ? config.defaultTtl() : checkedTtl(request.ttl());
     Duration wait = request.waitFor() == null ? Duration.ZERO : request.waitFor();
     if (wait.isNegative() || wait.compareTo(config.maxWait()) > 0) {
       throw new InvalidInputException(
@@ -558,7 +661,9 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
         mode,
         ttl,
         wait,
-        reason);
+        reason,
+        request.provisional(),
+        !request.provisional() && request.ttl() == null);
   }
 
   private Duration checkedTtl(Duration ttl) {

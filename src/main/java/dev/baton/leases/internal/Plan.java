@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** A validated acquire request: who, where, what, how long. Immutable. */
+/**
+ * A validated acquire request: who, where, what, how long. {@code follows}: no TTL was asked for,
+ * so the grant is renewed while the holder's agent lives. Immutable.
+ */
 record Plan(
     String instance,
     String role,
@@ -16,7 +19,9 @@ record Plan(
     LeaseMode mode,
     Duration ttl,
     Duration waitFor,
-    String reason) {
+    String reason,
+    boolean provisional,
+    boolean follows) {
 
   String requested() {
     return patterns.stream().map(PathPattern::text).collect(Collectors.joining(", "));

@@ -2,10 +2,13 @@ package dev.baton.registry.internal;
 
 import dev.baton.core.InvalidInputException;
 import dev.baton.events.NewEvent;
+import dev.baton.registry.AgentProcess;
+import dev.baton.registry.AgentProcesses;
 import dev.baton.registry.Instance;
 import dev.baton.registry.InstanceEvents;
 import dev.baton.registry.InstanceExistsException;
 import dev.baton.registry.InstanceFilter;
+import dev.baton.registry.InstanceIds;
 import dev.baton.registry.InstanceNotFoundException;
 import dev.baton.registry.InstanceService;
 import dev.baton.registry.InstanceStore;
@@ -20,8 +23,10 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,14 +48,29 @@ public final class DefaultInstanceService implements InstanceService {
   private final WorkspaceResolver workspaces;
   private final RegistryConfig config;
   private final Clock clock;
+  private final AgentProcesses processes;
   private final SecureRandom random = new SecureRandom();
+
+  /** Nothing expires by silence before this: after a start, clients get one TTL to heartbeat. */
+  private final Instant graceEnd;
 
   public DefaultInstanceService(
       InstanceStore store, WorkspaceResolver workspaces, RegistryConfig config, Clock clock) {
+    this(store, workspaces, config, clock, AgentProcesses.none());
+  }
+
+  public DefaultInstanceService(
+      InstanceStore store,
+      WorkspaceResolver workspaces,
+      RegistryConfig config,
+      Clock clock,
+      AgentProcesses processes) {
     this.store = store;
     this.workspaces = workspaces;
     this.config = config;
     this.clock = clock;
+    this.processes = processes;
+    this.graceEnd = clock.instant().plus(config.instanceTtl());
   }
 
   @Override
@@ -68,18 +88,22 @@ public final class DefaultInstanceService implements InstanceService {
               + "' is not valid; use 1-16 lower-case letters, digits or '-', starting with a letter",
           Map.of("field", "client"));
     }
-    if (request.id() != null && !ID.matcher(request.id()).matches()) {
+    String id = request.id();
+    if (id == null && request.session() != null) {
+      id = InstanceIds.forSession(client, request.session());
+    }
+    if (id != null && !ID.matcher(id).matches()) {
       throw new InvalidInputException(
           "id '"
-              + request.id()
+              + id
               + "' is not valid; use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
           Map.of("field", "id"));
     }
-    Workspace workspace = workspaces.resolve(directory(required(request.workspace(), "workspace")));
     Instant now = now();
-    if (request.id() != null) {
-      return registerWithId(request.id(), role, client, workspace, now);
+    if (id != null) {
+      return registerWithId(id, role, client, request, now);
     }
+    Workspace workspace = workspaces.resolve(directory(required(request.workspace(), "workspace")));
     for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
       Instance instance =
           newInstance(
@@ -87,6 +111,7 @@ public final class DefaultInstanceService implements InstanceService {
               role,
               client,
               workspace,
+              request,
               now);
       if (store.insert(instance, registered(instance))) {
         LOG.info("registered {} ({}) in {}", instance.id(), role, workspace.root());
@@ -97,25 +122,107 @@ public final class DefaultInstanceService implements InstanceService {
         "could not generate a free instance id in " + ID_ATTEMPTS + " attempts");
   }
 
+  /**
+   * Registers under a chosen id. An agent session making contact ({@link RegisterRequest#joins})
+   * joins the instance of that id as it is, whatever its role and workspace, and brings an orphan
+   * back; a plain registration of an existing id must name the same role and workspace.
+   */
   private Registration registerWithId(
-      String id, String role, String client, Workspace workspace, Instant now) {
-    Instance instance = newInstance(id, role, client, workspace, now);
+      String id, String role, String client, RegisterRequest request, Instant now) {
+    if (request.joins()) {
+      Optional<Registration> joined = join(id, request, now);
+      if (joined.isPresent()) {
+        return joined.get();
+      }
+    }
+    Workspace workspace = workspaces.resolve(directory(required(request.workspace(), "workspace")));
+    Instance instance = newInstance(id, role, client, workspace, request, now);
     if (store.insert(instance, registered(instance))) {
-      LOG.info("registered {} ({}) in {}", id, role, workspace.root());
+      LOG.info(
+          "registered {} ({}) in {}{}",
+          id,
+          role,
+          workspace.root(),
+          instance.agentIfAny().map(a -> " for process " + a.describe()).orElse(""));
       return registration(instance, true);
     }
-    Instance existing = store.find(id).orElse(null);
+    Instance existing = store.findAny(id).orElse(null);
     if (existing == null) {
-      // Expired or deregistered between the insert and the lookup: try once more.
+      // Deleted between the insert and the lookup: try once more.
       if (store.insert(instance, registered(instance))) {
         return registration(instance, true);
       }
-      existing = store.find(id).orElseThrow(() -> new InstanceNotFoundException(id));
+      existing = store.findAny(id).orElseThrow(() -> new InstanceNotFoundException(id));
     }
-    if (!existing.role().equals(role) || !existing.workspace().equals(workspace.root())) {
+    if (!request.joins()
+        && (!existing.role().equals(role) || !existing.workspace().equals(workspace.root()))) {
       throw new InstanceExistsException(existing, role, workspace.root().toString());
     }
-    return registration(touch(id), false);
+    if (existing.orphaned()) {
+      return revive(existing, request, now).orElseGet(() -> registration(touch(id), false));
+    }
+    return registration(attachAndTouch(existing, request), false);
+  }
+
+  /** The live instance of the id, joined, or the orphan of the id, revived; empty when neither. */
+  private Optional<Registration> join(String id, RegisterRequest request, Instant now) {
+    Optional<Instance> live = store.find(id);
+    if (live.isPresent()) {
+      return Optional.of(registration(attachAndTouch(live.get(), request), false));
+    }
+    Optional<Instance> orphan = store.findAny(id).filter(Instance::orphaned);
+    return orphan.flatMap(o -> revive(o, request, now));
+  }
+
+  private Optional<Registration> revive(Instance orphan, RegisterRequest request, Instant now) {
+    Optional<Instance> back =
+        store.revive(
+            orphan.id(),
+            now,
+            now.plus(config.instanceTtl()),
+            blankToNull(request.session()),
+            request.agent(),
+            i -> {
+              NewEvent e = registered(i);
+              Map<String, Object> data = new LinkedHashMap<>(e.data());
+              data.put("resumed", true);
+              data.put("orphanedAt", orphan.orphanedAt().toString());
+              return new NewEvent(e.type(), e.workspace(), e.instance(), data);
+            });
+    back.ifPresent(
+        i ->
+            LOG.info(
+                "{} ({}) came back {} after it was orphaned; its leases are its own again",
+                i.id(),
+                i.role(),
+                Duration.between(orphan.orphanedAt(), now)));
+    return back.map(i -> registration(i, false));
+  }
+
+  /** Records a session or process the instance did not have yet, then heartbeats it. */
+  private Instance attachAndTouch(Instance existing, RegisterRequest request) {
+    String session = blankToNull(request.session());
+    boolean newSession = session != null && !session.equals(existing.session());
+    boolean newAgent = request.agent() != null && !request.agent().equals(existing.agent());
+    if (newSession || newAgent) {
+      store.attach(existing.id(), newSession ? session : null, newAgent ? request.agent() : null);
+      if (newAgent) {
+        LOG.info("{} follows process {} now", existing.id(), request.agent().describe());
+      }
+    }
+    return touch(existing.id());
+  }
+
+  @Override
+  public Optional<Instance> findByAgent(AgentProcess agent) {
+    return store
+        .findByAgent(agent.host(), agent.pid())
+        .filter(i -> agent.equals(i.agent()) || processes.alive(i.agent()));
+  }
+
+  @Override
+  public Optional<AgentProcess> localProcess(long pid) {
+    return pid <= 0 ? Optional.empty() : processes.find(pid);
   }
 
   @Override
@@ -186,13 +293,55 @@ public final class DefaultInstanceService implements InstanceService {
     return gone;
   }
 
+  /**
+   * The registry's sweep. Instances whose agent process runs on this machine live while it does:
+   * alive, their expiry moves on; gone, they are orphaned at once. Others are orphaned when silent
+   * past their TTL, but not within one TTL of the broker's start. Orphans past the grace are
+   * removed with what they still hold.
+   */
   @Override
   public List<Instance> expireOverdue() {
-    List<Instance> expired = store.expire(now(), i -> event(InstanceEvents.EXPIRED, i));
-    for (Instance i : expired) {
-      LOG.info("expired {} ({}): no heartbeat since {}", i.id(), i.role(), i.lastHeartbeat());
+    Instant now = now();
+    Instant orphanLeasesUntil = now.plus(config.orphanGrace());
+    List<String> extend = new ArrayList<>();
+    List<String> dead = new ArrayList<>();
+    for (Instance i : store.withAgentsOn(processes.host())) {
+      if (processes.alive(i.agent())) {
+        if (i.expiresAt().isBefore(now.plus(config.instanceTtl().dividedBy(2)))) {
+          extend.add(i.id());
+        }
+      } else {
+        dead.add(i.id());
+      }
     }
-    return expired;
+    store.extend(extend, now.plus(config.instanceTtl()));
+    List<Instance> orphaned =
+        new ArrayList<>(
+            store.orphan(dead, now, orphanLeasesUntil, i -> expired(i, "its agent process ended")));
+    if (!now.isBefore(graceEnd)) {
+      orphaned.addAll(store.orphan(null, now, orphanLeasesUntil, i -> expired(i, "no heartbeat")));
+    }
+    for (Instance i : orphaned) {
+      LOG.info(
+          "expired {} ({}): {}; its exclusive leases wait {} for it to come back",
+          i.id(),
+          i.role(),
+          dead.contains(i.id())
+              ? "process " + i.agent().describe() + " ended"
+              : "no heartbeat since " + i.lastHeartbeat(),
+          config.orphanGrace());
+    }
+    for (Instance i : store.endOrphans(now.minus(config.orphanGrace()))) {
+      LOG.info("{} ({}) did not come back; what it held is released", i.id(), i.role());
+    }
+    return orphaned;
+  }
+
+  private static NewEvent expired(Instance i, String cause) {
+    NewEvent e = event(InstanceEvents.EXPIRED, i);
+    Map<String, Object> data = new LinkedHashMap<>(e.data());
+    data.put("cause", cause);
+    return new NewEvent(e.type(), e.workspace(), e.instance(), data);
   }
 
   /** Now, at the millisecond precision the store keeps, so answers equal what is stored. */
@@ -211,7 +360,12 @@ public final class DefaultInstanceService implements InstanceService {
   }
 
   private Instance newInstance(
-      String id, String role, String client, Workspace workspace, Instant now) {
+      String id,
+      String role,
+      String client,
+      Workspace workspace,
+      RegisterRequest request,
+      Instant now) {
     return new Instance(
         id,
         role,
@@ -221,7 +375,14 @@ public final class DefaultInstanceService implements InstanceService {
         workspace.branch(),
         now,
         now,
-        now.plus(config.instanceTtl()));
+        now.plus(config.instanceTtl()),
+        blankToNull(request.session()),
+        request.agent(),
+        null);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
   }
 
   private Registration registration(Instance instance, boolean created) {
@@ -237,6 +398,7 @@ public final class DefaultInstanceService implements InstanceService {
     data.put("role", i.role());
     data.put("client", i.client());
     i.worktreeIfAny().ifPresent(w -> data.put("worktree", w.toString()));
+    i.agentIfAny().ifPresent(a -> data.put("agentPid", a.pid()));
     Optional.ofNullable(i.branch()).ifPresent(b -> data.put("branch", b));
     if (!type.equals(InstanceEvents.REGISTERED)) {
       data.put("lastHeartbeat", i.lastHeartbeat().toString());

@@ -24,7 +24,8 @@ import java.util.function.Function;
 /** The leases capability's store on SQLite or PostgreSQL (the SQL is the same). Thread-safe. */
 final class SqlLeaseStore implements LeaseStore {
   private static final String COLUMNS =
-      "id, workspace, instance_id, role, pattern, glob, mode, reason, fencing_token, ttl_ms, acquired_at, renewed_at, expires_at";
+      "id, workspace, instance_id, role, pattern, glob, mode, reason, fencing_token, ttl_ms, acquired_at, renewed_at, expires_at,"
+          + " provisional, follows, orphaned_at";
 
   private final Database db;
 
@@ -96,6 +97,99 @@ final class SqlLeaseStore implements LeaseStore {
         });
   }
 
+  @Override
+  public int renewFollowing(Instant now) {
+    return db.write(
+        "leases.follow",
+        tx -> {
+          try (PreparedStatement ps =
+              tx.connection()
+                  .prepareStatement(
+                      "UPDATE leases SET renewed_at = ?, expires_at = ? + ttl_ms"
+                          + " WHERE follows = 1 AND provisional = 0 AND orphaned_at IS NULL"
+                          + " AND expires_at < ? + ttl_ms / 2 AND instance_id IN (SELECT id FROM instances"
+                          + " WHERE agent_pid IS NOT NULL AND orphaned_at IS NULL)")) {
+            ps.setLong(1, now.toEpochMilli());
+            ps.setLong(2, now.toEpochMilli());
+            ps.setLong(3, now.toEpochMilli());
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public int extendLapsed(Instant since, Instant until) {
+    return db.write(
+        "leases.restart_grace",
+        tx -> {
+          try (PreparedStatement ps =
+              tx.connection()
+                  .prepareStatement(
+                      "UPDATE leases SET expires_at = ? WHERE expires_at >= ? AND expires_at < ?")) {
+            ps.setLong(1, until.toEpochMilli());
+            ps.setLong(2, since.toEpochMilli());
+            ps.setLong(3, until.toEpochMilli());
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  /**
+   * Orphans the leases of an instance inside the transaction that orphans it: shared and
+   * provisional ones are released (an event each); exclusive ones stay, marked orphaned, until
+   * {@code until} at the latest (a lease with a TTL of its own that ends sooner keeps it).
+   */
+  static void orphanLeasesOf(Tx tx, String instance, Instant now, Instant until)
+      throws SQLException {
+    List<Lease> gone;
+    try (PreparedStatement ps =
+        tx.connection()
+            .prepareStatement(
+                "DELETE FROM leases WHERE instance_id = ? AND (mode = 'shared' OR provisional = 1)"
+                    + " RETURNING "
+                    + COLUMNS)) {
+      ps.setString(1, instance);
+      gone = all(ps);
+    }
+    gone.sort(java.util.Comparator.comparingLong(l -> key(l.id())));
+    for (Lease l : gone) {
+      tx.emit(
+          LeaseEvents.of(
+              LeaseEvents.RELEASED, l, Map.of("forced", false, "cause", "instance expired")));
+    }
+    List<Lease> kept;
+    try (PreparedStatement ps =
+        tx.connection()
+            .prepareStatement(
+                "UPDATE leases SET orphaned_at = ?, expires_at = CASE WHEN follows = 1 OR expires_at > ?"
+                    + " THEN ? ELSE expires_at END WHERE instance_id = ? RETURNING "
+                    + COLUMNS)) {
+      ps.setLong(1, now.toEpochMilli());
+      ps.setLong(2, until.toEpochMilli());
+      ps.setLong(3, until.toEpochMilli());
+      ps.setString(4, instance);
+      kept = all(ps);
+    }
+    kept.sort(java.util.Comparator.comparingLong(l -> key(l.id())));
+    for (Lease l : kept) {
+      tx.emit(LeaseEvents.of(LeaseEvents.ORPHANED, l, Map.of()));
+    }
+  }
+
+  /** Gives an orphan's leases back to it, come back to life, each renewed for its own TTL. */
+  static void reviveLeasesOf(Tx tx, String instance, Instant now) throws SQLException {
+    try (PreparedStatement ps =
+        tx.connection()
+            .prepareStatement(
+                "UPDATE leases SET orphaned_at = NULL, renewed_at = ?, expires_at = ? + ttl_ms"
+                    + " WHERE instance_id = ?")) {
+      ps.setLong(1, now.toEpochMilli());
+      ps.setLong(2, now.toEpochMilli());
+      ps.setString(3, instance);
+      ps.executeUpdate();
+    }
+  }
+
   /**
    * Releases every lease of an instance inside the transaction that ends the instance, one {@code
    * lease.released} event each.
@@ -118,7 +212,8 @@ final class SqlLeaseStore implements LeaseStore {
     /** Fails unless the instance is registered; locks its row against deletion meanwhile. */
     private void requireInstance(Connection c, String instance) throws SQLException {
       try (PreparedStatement ps =
-          c.prepareStatement("SELECT 1 FROM instances WHERE id = ?" + db.rowLock(false))) {
+          c.prepareStatement(
+              "SELECT 1 FROM instances WHERE id = ? AND orphaned_at IS NULL" + db.rowLock(false))) {
         ps.setString(1, instance);
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
@@ -172,7 +267,8 @@ final class SqlLeaseStore implements LeaseStore {
             try (PreparedStatement ps =
                 c.prepareStatement(
                     "INSERT INTO leases (workspace, instance_id, role, pattern, glob, mode, reason, fencing_token, ttl_ms,"
-                        + " acquired_at, renewed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+                        + " acquired_at, renewed_at, expires_at, provisional, follows)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
               ps.setString(1, workspace.toString());
               ps.setString(2, draft.instance());
               ps.setString(3, draft.role());
@@ -185,6 +281,8 @@ final class SqlLeaseStore implements LeaseStore {
               ps.setLong(10, draft.acquiredAt().toEpochMilli());
               ps.setLong(11, draft.renewedAt().toEpochMilli());
               ps.setLong(12, draft.expiresAt().toEpochMilli());
+              ps.setInt(13, draft.provisional() ? 1 : 0);
+              ps.setInt(14, draft.follows() ? 1 : 0);
               try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new Lease(
@@ -199,7 +297,10 @@ final class SqlLeaseStore implements LeaseStore {
                     draft.ttl(),
                     draft.acquiredAt(),
                     draft.renewedAt(),
-                    draft.expiresAt());
+                    draft.expiresAt(),
+                    draft.provisional(),
+                    draft.follows(),
+                    null);
               }
             }
           });
@@ -212,11 +313,14 @@ final class SqlLeaseStore implements LeaseStore {
             try (PreparedStatement ps =
                 tx.connection()
                     .prepareStatement(
-                        "UPDATE leases SET ttl_ms = ?, renewed_at = ?, expires_at = ? WHERE id = ?")) {
+                        "UPDATE leases SET ttl_ms = ?, renewed_at = ?, expires_at = ?, provisional = ?,"
+                            + " follows = ? WHERE id = ?")) {
               ps.setLong(1, lease.ttl().toMillis());
               ps.setLong(2, lease.renewedAt().toEpochMilli());
               ps.setLong(3, lease.expiresAt().toEpochMilli());
-              ps.setLong(4, key(lease.id()));
+              ps.setInt(4, lease.provisional() ? 1 : 0);
+              ps.setInt(5, lease.follows() ? 1 : 0);
+              ps.setLong(6, key(lease.id()));
               ps.executeUpdate();
             }
             return null;
@@ -232,13 +336,15 @@ final class SqlLeaseStore implements LeaseStore {
                 tx.connection()
                     .prepareStatement(
                         "UPDATE leases SET mode = 'exclusive', fencing_token = ?, acquired_at = ?, renewed_at = ?,"
-                            + " expires_at = ?, ttl_ms = ? WHERE id = ?")) {
+                            + " expires_at = ?, ttl_ms = ?, provisional = ?, follows = ? WHERE id = ?")) {
               ps.setLong(1, token);
               ps.setLong(2, now.toEpochMilli());
               ps.setLong(3, lease.renewedAt().toEpochMilli());
               ps.setLong(4, lease.expiresAt().toEpochMilli());
               ps.setLong(5, lease.ttl().toMillis());
-              ps.setLong(6, key(lease.id()));
+              ps.setInt(6, lease.provisional() ? 1 : 0);
+              ps.setInt(7, lease.follows() ? 1 : 0);
+              ps.setLong(8, key(lease.id()));
               ps.executeUpdate();
             }
             return new Lease(
@@ -253,7 +359,10 @@ final class SqlLeaseStore implements LeaseStore {
                 lease.ttl(),
                 now,
                 lease.renewedAt(),
-                lease.expiresAt());
+                lease.expiresAt(),
+                lease.provisional(),
+                lease.follows(),
+                lease.orphanedAt());
           });
     }
 
@@ -290,7 +399,10 @@ final class SqlLeaseStore implements LeaseStore {
                 lease.ttl(),
                 now,
                 now,
-                expiry);
+                expiry,
+                lease.provisional(),
+                lease.follows(),
+                null);
           });
     }
 
@@ -388,6 +500,13 @@ final class SqlLeaseStore implements LeaseStore {
         Duration.ofMillis(rs.getLong(10)),
         Instant.ofEpochMilli(rs.getLong(11)),
         Instant.ofEpochMilli(rs.getLong(12)),
-        Instant.ofEpochMilli(rs.getLong(13)));
+        Instant.ofEpochMilli(rs.getLong(13)),
+        rs.getInt(14) != 0,
+        rs.getInt(15) != 0,
+        orphanedAt(rs.getLong(16), rs.wasNull()));
+  }
+
+  private static Instant orphanedAt(long millis, boolean isNull) {
+    return isNull ? null : Instant.ofEpochMilli(millis);
   }
 }
