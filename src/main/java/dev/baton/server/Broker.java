@@ -175,7 +175,12 @@ public final class Broker implements AutoCloseable {
     resources.add(handoffs);
     MessageService messages =
         new DefaultMessageService(
-            store.handoffs(), instances, new GitWorkspaceResolver(), config.handoff(), clock);
+            store.handoffs(),
+            instances,
+            new GitWorkspaceResolver(),
+            config.handoff(),
+            clock,
+            leases);
 
     Router router = new Router();
     new ApiRoutes(instances, streams, metrics, this::info, clock).addTo(router);

@@ -137,7 +137,7 @@ public abstract class HandoffContract {
     handoffs = h;
     messages =
         new DefaultMessageService(
-            store.handoffs(), instances, new GitWorkspaceResolver(), handoffConfig, clock);
+            store.handoffs(), instances, new GitWorkspaceResolver(), handoffConfig, clock, leases);
     open.add(h);
     open.add(c);
     open.add(leases);
@@ -191,7 +191,14 @@ public abstract class HandoffContract {
     List<InboxEntry> inbox = messages.inbox("dbg-1", true, false, 10);
     assertThat(inbox).hasSize(1);
     assertThat(inbox.get(0).message().handoffId()).isEqualTo(h.id());
-    assertThat(inbox.get(0).message().text()).contains("NPE in the parser", "handoff_accept");
+    assertThat(inbox.get(0).message().text())
+        .contains("NPE in the parser", "handoff_accept")
+        .contains("(Now: handoff #" + h.id() + " pending; still yours: " + h.leases().get(0));
+    leases.release(h.leases().get(0), "dbg-1", false);
+    assertThat(messages.inbox("dbg-1", false, false, 10).get(0).message().text())
+        .as("the message says what is true now")
+        .contains("still yours: " + h.leases().get(1))
+        .contains("no longer yours: " + h.leases().get(0) + " (released or expired");
     assertThat(published)
         .filteredOn(e -> e.type().equals(HandoffEvents.SENT))
         .singleElement()

@@ -2,6 +2,7 @@ package dev.baton.handoff.internal;
 
 import dev.baton.core.InvalidInputException;
 import dev.baton.events.NewEvent;
+import dev.baton.handoff.Handoff;
 import dev.baton.handoff.HandoffConfig;
 import dev.baton.handoff.HandoffEvents;
 import dev.baton.handoff.HandoffStore;
@@ -10,6 +11,7 @@ import dev.baton.handoff.InboxEntry;
 import dev.baton.handoff.Message;
 import dev.baton.handoff.MessageRequest;
 import dev.baton.handoff.MessageService;
+import dev.baton.leases.LeaseService;
 import dev.baton.registry.Instance;
 import dev.baton.registry.InstanceFilter;
 import dev.baton.registry.InstanceNotFoundException;
@@ -35,6 +37,7 @@ public final class DefaultMessageService implements MessageService {
   private final WorkspaceResolver workspaces;
   private final HandoffConfig config;
   private final Clock clock;
+  private final LeaseService leases;
 
   /** When each instance was last shown its low-importance messages (a digest). */
   private final Map<String, Instant> lastDigest = new ConcurrentHashMap<>();
@@ -45,6 +48,21 @@ public final class DefaultMessageService implements MessageService {
       WorkspaceResolver workspaces,
       HandoffConfig config,
       Clock clock) {
+    this(store, instances, workspaces, config, clock, null);
+  }
+
+  /**
+   * @param leases tells the current state of the leases a handoff moved, added to its message
+   *     whenever it is shown; null leaves messages as they were sent
+   */
+  public DefaultMessageService(
+      HandoffStore store,
+      InstanceService instances,
+      WorkspaceResolver workspaces,
+      HandoffConfig config,
+      Clock clock,
+      LeaseService leases) {
+    this.leases = leases;
     this.store = store;
     this.instances = instances;
     this.workspaces = workspaces;
@@ -142,7 +160,7 @@ public final class DefaultMessageService implements MessageService {
     if (markRead) {
       store.markRead(id, unread(entries), now());
     }
-    return entries;
+    return entries.stream().map(this::withState).toList();
   }
 
   @Override
@@ -186,7 +204,56 @@ public final class DefaultMessageService implements MessageService {
       lastDigest.put(instance, now);
     }
     store.markRead(instance, unread(shown), now);
-    return shown;
+    return shown.stream().map(this::withState).toList();
+  }
+
+  /**
+   * A handoff's message as the recipient should read it now: what it said when it was sent, and
+   * what is true now (the handoff's answer; the leases it moved, still the recipient's or gone).
+   */
+  private InboxEntry withState(InboxEntry e) {
+    Message m = e.message();
+    if (m.handoffId() == null || leases == null) {
+      return e;
+    }
+    Handoff h = store.findHandoff(m.handoffId()).orElse(null);
+    if (h == null || h.leases().isEmpty() || !e.recipient().equals(h.to())) {
+      return e;
+    }
+    List<String> held = new ArrayList<>();
+    List<String> gone = new ArrayList<>();
+    for (String id : h.leases()) {
+      boolean mine;
+      try {
+        mine = leases.get(id).instance().equals(e.recipient());
+      } catch (dev.baton.leases.LeaseNotFoundException x) {
+        mine = false;
+      }
+      (mine ? held : gone).add(id);
+    }
+    StringBuilder now = new StringBuilder("\n(Now: handoff #").append(h.id()).append(' ');
+    now.append(h.status().wireName());
+    if (!held.isEmpty()) {
+      now.append("; still yours: ").append(String.join(", ", held));
+    }
+    if (!gone.isEmpty()) {
+      now.append("; no longer yours: ")
+          .append(String.join(", ", gone))
+          .append(" (released or expired; lease the files again before you edit them)");
+    }
+    now.append(')');
+    Message shown =
+        new Message(
+            m.id(),
+            m.workspace(),
+            m.from(),
+            m.address(),
+            m.importance(),
+            m.text() + now,
+            m.ackRequested(),
+            m.handoffId(),
+            m.createdAt());
+    return new InboxEntry(shown, e.recipient(), e.readAt(), e.ackedAt());
   }
 
   @Override
