@@ -123,6 +123,12 @@ public final class ClaudeHookRoutes {
           leases.dropProvisional(session.id(), file, "edit not made");
         }
         return Map.of();
+      case "PostToolBatch":
+        // Every tool of the step has run: a provisional lease whose edit was refused (in -p, a
+        // refusal fires no PermissionDenied) or never happened goes now.
+        ensureInstance(session, input.cwd());
+        leases.dropProvisional(session.id(), null, "edit not made");
+        return Map.of();
       case "SessionStart":
         return sessionStart(session, input);
       case "UserPromptSubmit":

@@ -35,6 +35,7 @@ public final class ClaudeSettings {
     events.put("PostToolUse", EDITS); // the edit happened: the lease is the session's
     events.put("PostToolUseFailure", EDITS);
     events.put("PermissionDenied", EDITS);
+    events.put("PostToolBatch", null); // the step is over: an edit not made by now never will be
     events.put("Stop", null);
     events.put("SessionEnd", null);
     return events;

@@ -69,7 +69,13 @@ import org.slf4j.LoggerFactory;
 public final class Broker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
   private static final Duration EVENT_PING = Duration.ofSeconds(15);
-  private static final long SHUTDOWN_IDLE_TIMEOUT_MS = 250;
+
+  /**
+   * During shutdown, how long a connection may stay silent: idle kept-alive connections close after
+   * this instead of Jetty's 1 s, and a client in the middle of sending a request body has this long
+   * between two of its writes.
+   */
+  private static final long SHUTDOWN_IDLE_TIMEOUT_MS = 500;
 
   private final BatonConfig config;
   private final List<AutoCloseable> resources = new ArrayList<>();
@@ -318,7 +324,6 @@ public final class Broker implements AutoCloseable {
         new RequestGuard(
             routes, token, connector -> connector == tcp, config.server().maxBodyBytes());
     graceful = new GracefulHandler(guard);
-    // Idle kept-alive connections are closed at once on shutdown instead of after Jetty's 1 s.
     graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
     server.setHandler(graceful);
     GaugeWithCallback.builder()

@@ -713,6 +713,7 @@ class ClaudeHookIT {
           "PostToolUse",
           "PostToolUseFailure",
           "PermissionDenied",
+          "PostToolBatch",
           "Stop",
           "SessionEnd");
 
