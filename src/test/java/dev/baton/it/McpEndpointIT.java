@@ -292,6 +292,74 @@ class McpEndpointIT {
   }
 
   @Test
+  void unknownMethodsAndRequestsWithoutASessionGetJsonRpcErrorsWithoutStackTraces()
+      throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String endpoint = "http://127.0.0.1:" + broker.tcpPort() + "/mcp/developer";
+    java.util.function.Function<String, HttpResponse<String>> post =
+        body -> {
+          try {
+            return http.send(
+                HttpRequest.newBuilder(URI.create(endpoint))
+                    .header("Authorization", "Bearer " + broker.token())
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        };
+    // Claude Code's first request (protocol 2026-07-28), before it falls back to initialize.
+    HttpResponse<String> discover =
+        post.apply("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{}}");
+    assertThat(discover.statusCode()).isEqualTo(200);
+    JsonNode d = JSON.readTree(discover.body());
+    assertThat(d.path("id").asInt()).isEqualTo(1);
+    assertThat(d.path("error").path("code").asInt()).isEqualTo(-32601);
+    assertThat(d.path("error").path("message").asString()).contains("server/discover");
+
+    HttpResponse<String> unknown =
+        post.apply("{\"jsonrpc\":\"2.0\",\"id\":\"x-7\",\"method\":\"wizardry/cast\"}");
+    assertThat(JSON.readTree(unknown.body()).path("id").asString()).isEqualTo("x-7");
+    assertThat(JSON.readTree(unknown.body()).path("error").path("code").asInt()).isEqualTo(-32601);
+
+    HttpResponse<String> noSession =
+        post.apply("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+    assertThat(noSession.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(noSession.body()).path("error").path("message").asString())
+        .contains("send initialize first");
+
+    HttpResponse<String> unknownSession =
+        http.send(
+            HttpRequest.newBuilder(URI.create(endpoint))
+                .header("Authorization", "Bearer " + broker.token())
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Mcp-Session-Id", "no-such-session")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(unknownSession.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(unknownSession.body()).path("error").path("code").isNumber())
+        .as(unknownSession.body())
+        .isTrue();
+
+    McpSyncClient agent = connect("developer", Map.of("X-Baton-Workspace", repo.toString()));
+    assertThat(agent.listTools().tools()).isNotEmpty(); // a real session still works
+    for (HttpResponse<String> r : List.of(discover, unknown, noSession, unknownSession)) {
+      assertThat(r.body())
+          .as("answer %d", r.statusCode())
+          .doesNotContain("stackTrace")
+          .doesNotContain("java.")
+          .doesNotContain("Exception");
+    }
+  }
+
+  @Test
   void theStoredInstanceOfAnotherRoleIsNotTakenOverByAHeader() throws Exception {
     try (BrokerClient c = broker.unixClient()) {
       c.register(new RegisterBody("research", repo.toString(), "claude-99999999", "claude"));
