@@ -38,6 +38,12 @@ import tools.jackson.databind.JsonNode;
       MemoryCommand.ImportMarkdown.class
     })
 final class MemoryCommand implements Runnable {
+  /**
+   * How long an import or export may take: 40,000 items take longer than a request's usual 10 s on
+   * a busy machine, and the broker answers only when all of it is stored.
+   */
+  static final java.time.Duration BULK = java.time.Duration.ofMinutes(10);
+
   @Spec CommandSpec spec;
 
   @Override
@@ -375,7 +381,7 @@ final class MemoryCommand implements Runnable {
       who.into(body);
       body.put("path", file.toAbsolutePath().normalize().toString());
       PrintWriter out = spec.commandLine().getOut();
-      try (BrokerClient broker = client.client()) {
+      try (BrokerClient broker = client.client(BULK)) {
         printImport(out, broker.call("POST", "/v1/memory/import-conport", body, JsonNode.class));
       }
       out.flush();
@@ -406,7 +412,7 @@ final class MemoryCommand implements Runnable {
         body.put("path", dir.toAbsolutePath().normalize().toString());
       }
       PrintWriter out = spec.commandLine().getOut();
-      try (BrokerClient broker = client.client()) {
+      try (BrokerClient broker = client.client(BULK)) {
         JsonNode s = broker.call("POST", "/v1/memory/export", body, JsonNode.class);
         out.println(
             "exported "
@@ -445,7 +451,7 @@ final class MemoryCommand implements Runnable {
       who.into(body);
       body.put("path", dir.toAbsolutePath().normalize().toString());
       PrintWriter out = spec.commandLine().getOut();
-      try (BrokerClient broker = client.client()) {
+      try (BrokerClient broker = client.client(BULK)) {
         printImport(out, broker.call("POST", "/v1/memory/import-markdown", body, JsonNode.class));
       }
       out.flush();

@@ -90,7 +90,7 @@ final class CoordinationTools {
                 m.put("you", i.id().equals(me.id()));
                 out.add(m);
               }
-              return out;
+              return Map.of("instances", out);
             }),
         tool(
             "lease_acquire",
@@ -112,8 +112,13 @@ final class CoordinationTools {
             this::acquire),
         tool(
             "lease_release",
-            "Release your leases by id or path.",
-            schema(Map.of("leases", stringArray("lease ids (L12) or paths you hold"))),
+            "Release your leases by id or path, or all with all: true.",
+            schema(
+                Map.of(
+                    "leases",
+                    stringArray("lease ids (L12) or paths you hold"),
+                    "all",
+                    prop("boolean", "release every lease you hold"))),
             role,
             this::release),
         tool(
@@ -127,7 +132,7 @@ final class CoordinationTools {
               for (Lease l : leases.list(me.workspace().toString(), mine ? me.id() : null)) {
                 out.add(leaseJson(l));
               }
-              return out;
+              return Map.of("leases", out);
             }),
         tool(
             "switch_role",
@@ -194,7 +199,7 @@ final class CoordinationTools {
     try {
       long limit = (wait == null ? 0 : wait.toMillis()) + WAIT_SLACK_MS;
       List<Lease> granted = leases.acquire(request).get(limit, TimeUnit.MILLISECONDS);
-      return granted.stream().map(this::leaseJson).toList();
+      return Map.of("leases", granted.stream().map(this::leaseJson).toList());
     } catch (ExecutionException | CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
@@ -210,9 +215,18 @@ final class CoordinationTools {
 
   private Object release(Instance me, Map<String, Object> args) {
     List<String> wanted = strings(args, "leases");
+    boolean all = Boolean.TRUE.equals(args.get("all"));
     List<Lease> mine = leases.list(me.workspace().toString(), me.id());
     List<Lease> targets = new ArrayList<>();
-    if (wanted.isEmpty()) {
+    if (all == !wanted.isEmpty()) {
+      throw new IllegalArgumentException(
+          all
+              ? "give either 'leases' or all: true, not both"
+              : "say which leases to release: 'leases' (ids like L12, or paths), or all: true;"
+                  + " your leases: "
+                  + describe(mine));
+    }
+    if (all) {
       targets.addAll(mine);
     } else {
       for (String w : wanted) {

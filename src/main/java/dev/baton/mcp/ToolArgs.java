@@ -35,14 +35,16 @@ final class ToolArgs {
       String role,
       Handler handler,
       Function<BatonException, String> describe) {
+    McpSchema.Tool annotated = annotated(tool);
     return SyncToolSpecification.builder()
-        .tool(tool)
+        .tool(annotated)
         .callHandler(
             (McpSyncServerExchange exchange, McpSchema.CallToolRequest request) -> {
               try {
-                Instance me = callers.resolve(exchange, role);
                 Map<String, Object> args =
                     request.arguments() == null ? Map.of() : request.arguments();
+                refuseUnknown(annotated, args);
+                Instance me = callers.resolve(exchange, role);
                 return ok(handler.handle(me, args));
               } catch (BatonException e) {
                 return error(describe.apply(e));
@@ -92,8 +94,73 @@ final class ToolArgs {
         BatonException::getMessage);
   }
 
+  /**
+   * A result every client accepts: a JSON object, as text and as {@code structuredContent} (Gemini
+   * CLI, for one, refuses a top-level array there); a list is wrapped as {@code {"items": [...]}}.
+   */
   static CallToolResult ok(Object value) {
-    return CallToolResult.builder().addTextContent(JSON.writeValueAsString(value)).build();
+    Object result = value instanceof List<?> list ? Map.of("items", list) : value;
+    CallToolResult.Builder b =
+        CallToolResult.builder().addTextContent(JSON.writeValueAsString(result));
+    if (result instanceof Map<?, ?>) {
+      b.structuredContent(result);
+    }
+    return b.build();
+  }
+
+  /** baton's tools that only read, so that clients may call them without asking. */
+  private static final java.util.Set<String> READ_ONLY =
+      java.util.Set.of("whoami", "instances", "leases", "who", "find_tools", "search_memory");
+
+  /** The tool with MCP annotations, unless it has its own: what it reads, what it may destroy. */
+  static McpSchema.Tool annotated(McpSchema.Tool tool) {
+    if (tool.annotations() != null) {
+      return tool;
+    }
+    String name = tool.name();
+    boolean readOnly =
+        READ_ONLY.contains(name) || name.startsWith("get_") || name.startsWith("search_");
+    if (name.equals("call_tool")) {
+      return tool; // whatever the called tool does: no promise
+    }
+    boolean destructive = name.startsWith("delete_") || name.equals("lease_release");
+    McpSchema.ToolAnnotations hints =
+        readOnly
+            ? new McpSchema.ToolAnnotations(null, true, null, null, false, null)
+            : new McpSchema.ToolAnnotations(null, false, destructive, null, false, null);
+    return McpSchema.Tool.builder(name, tool.inputSchema())
+        .title(tool.title())
+        .description(tool.description())
+        .outputSchema(tool.outputSchema())
+        .annotations(hints)
+        .meta(tool.meta())
+        .build();
+  }
+
+  /**
+   * Refuses arguments the tool's schema does not have when it allows no others: a mistyped name
+   * must not be read as "no argument" (lease_release without arguments once released everything).
+   */
+  static void refuseUnknown(McpSchema.Tool tool, Map<String, Object> args) {
+    Map<String, Object> schema = tool.inputSchema();
+    if (schema == null || !Boolean.FALSE.equals(schema.get("additionalProperties"))) {
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> known =
+        schema.get("properties") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
+    for (String key : args.keySet()) {
+      if (!known.containsKey(key)) {
+        throw new IllegalArgumentException(
+            "unknown argument '"
+                + key
+                + "'; "
+                + tool.name()
+                + (known.isEmpty()
+                    ? " takes no arguments"
+                    : " takes: " + String.join(", ", new java.util.TreeSet<>(known.keySet()))));
+      }
+    }
   }
 
   static CallToolResult error(String message) {

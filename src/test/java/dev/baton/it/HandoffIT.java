@@ -73,7 +73,7 @@ class HandoffIT {
     ok(dbg, "whoami", Map.of());
     register(REV, "reviewer");
     JsonNode held = ok(dev, "lease_acquire", Map.of("paths", List.of("src/app.py")));
-    long tokenBefore = held.get(0).path("token").asLong();
+    long tokenBefore = held.path("leases").get(0).path("token").asLong();
 
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger granted = new AtomicInteger();
@@ -288,7 +288,14 @@ class HandoffIT {
     McpSchema.CallToolResult r =
         c.callTool(McpSchema.CallToolRequest.builder(tool).arguments(args).build());
     assertThat(r.isError()).as("%s: %s", tool, McpClients.text(r)).isNotEqualTo(Boolean.TRUE);
-    return JSON.readTree(McpClients.text(r));
+    return items(JSON.readTree(McpClients.text(r)));
+  }
+
+  /** A list result's items ({@code {"items": [...]}}); any other result as it is. */
+  private static JsonNode items(JsonNode result) {
+    return result.isObject() && result.size() == 1 && result.has("items")
+        ? result.get("items")
+        : result;
   }
 
   private static String error(McpSyncClient c, String tool, Map<String, Object> args) {

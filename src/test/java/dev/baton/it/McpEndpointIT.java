@@ -140,7 +140,7 @@ class McpEndpointIT {
             request(
                 "lease_acquire", Map.of("paths", List.of("src/app.py"), "reason", "fixing login")));
     assertThat(granted.isError()).isFalse();
-    JsonNode lease = json(granted).get(0);
+    JsonNode lease = json(granted).path("leases").get(0);
     assertThat(lease.path("path").asString()).isEqualTo("src/app.py");
     assertThat(lease.path("token").asLong()).isPositive();
 
@@ -160,7 +160,26 @@ class McpEndpointIT {
             second.callTool(request("lease_acquire", Map.of("paths", List.of("src/**")))).isError())
         .isFalse();
     JsonNode others = json(call(first, "instances", Map.of()));
-    assertThat(others).hasSize(2);
+    assertThat(others.path("instances")).hasSize(2);
+    McpSchema.CallToolResult structured = call(first, "leases", Map.of());
+    assertThat(structured.structuredContent())
+        .as("an object every client accepts, also as structuredContent")
+        .isInstanceOf(Map.class);
+    for (Map<String, Object> wrong :
+        List.<Map<String, Object>>of(
+            Map.of(),
+            Map.of("paths", List.of("src/**")),
+            Map.of("id", "L1"),
+            Map.of("leases", List.of()),
+            Map.of("bogus", 1))) {
+      McpSchema.CallToolResult wrongRelease = second.callTool(request("lease_release", wrong));
+      assertThat(wrongRelease.isError()).as("lease_release %s", wrong).isTrue();
+    }
+    assertThat(json(call(second, "leases", Map.of("mine", true))).path("leases"))
+        .as("nothing released by a wrong or empty lease_release")
+        .hasSize(1);
+    assertThat(json(call(second, "lease_release", Map.of("all", true))).path("released"))
+        .hasSize(1);
   }
 
   @Test

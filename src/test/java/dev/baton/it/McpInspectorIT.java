@@ -81,7 +81,8 @@ class McpInspectorIT {
             "reason=docs"));
     JsonNode granted = inspector(call);
     assertThat(granted.path("isError").asBoolean()).isFalse();
-    JsonNode lease = JSON.readTree(granted.path("content").get(0).path("text").asString()).get(0);
+    JsonNode lease =
+        JSON.readTree(granted.path("content").get(0).path("text").asString()).path("leases").get(0);
     assertThat(lease.path("holder").asString()).isEqualTo("claude-feedbeef");
     assertThat(lease.path("path").asString()).isEqualTo("README.md");
   }

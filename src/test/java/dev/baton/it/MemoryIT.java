@@ -713,7 +713,14 @@ class MemoryIT {
     McpSchema.CallToolResult r =
         c.callTool(McpSchema.CallToolRequest.builder(tool).arguments(args).build());
     assertThat(r.isError()).as("%s: %s", tool, text(r)).isNotEqualTo(Boolean.TRUE);
-    return JSON.readTree(text(r));
+    return items(JSON.readTree(text(r)));
+  }
+
+  /** A list result's items ({@code {"items": [...]}}); any other result as it is. */
+  private static JsonNode items(JsonNode result) {
+    return result.isObject() && result.size() == 1 && result.has("items")
+        ? result.get("items")
+        : result;
   }
 
   private static String error(McpSyncClient c, String tool, Map<String, Object> args) {
