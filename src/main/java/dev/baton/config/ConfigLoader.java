@@ -305,6 +305,24 @@ public final class ConfigLoader {
     return new LeaseConfig(ttl, max, wait, idle, provisional);
   }
 
+  /** {@code writes: {write_file: [path], move_file: [source, destination]}}. */
+  private static Map<String, List<String>> writes(Section server) {
+    Map<String, List<String>> writes = new java.util.LinkedHashMap<>();
+    if (!server.has("writes")) {
+      return writes;
+    }
+    Section w = server.section("writes");
+    for (String tool : w.keys()) {
+      List<String> args = w.strings(tool);
+      if (args.isEmpty()) {
+        throw w.error(
+            w.path(tool), "name the arguments of '" + tool + "' that are paths, e.g. [path]");
+      }
+      writes.put(tool, args);
+    }
+    return writes;
+  }
+
   private Map<String, RoleConfig> roles(Section section) {
     Map<String, RoleConfig> roles = new TreeMap<>();
     BUILT_IN_ROLE_DESCRIPTIONS.forEach(
@@ -358,7 +376,8 @@ public final class ConfigLoader {
                   "idle-timeout",
                   "pool",
                   "call-timeout",
-                  "roots");
+                  "roots",
+                  "writes");
       String command = s.string("command").filter(c -> !c.isBlank()).orElse(null);
       String url = s.string("url").filter(u -> !u.isBlank()).orElse(null);
       if ((command == null) == (url == null)) {
@@ -404,7 +423,8 @@ public final class ConfigLoader {
               positive(s, "idle-timeout", DownstreamConfig.DEFAULT_IDLE_TIMEOUT),
               range(s, "pool", command != null ? stdioPool : httpPool, 1, 256),
               positive(s, "call-timeout", DownstreamConfig.DEFAULT_CALL_TIMEOUT),
-              s.bool("roots").orElse(false)));
+              s.bool("roots").orElse(false),
+              writes(s)));
     }
     Map<String, RoleTools> roleTools = new TreeMap<>();
     for (String name : roleSection.keys()) {

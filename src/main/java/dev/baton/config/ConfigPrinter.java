@@ -119,6 +119,9 @@ public final class ConfigPrinter {
       entry.put("pool", d.pool());
       entry.put("call-timeout", Units.formatDuration(d.callTimeout()));
       entry.put("roots", d.roots());
+      if (!d.writes().isEmpty()) {
+        entry.put("writes", d.writes());
+      }
       servers.put(d.name(), entry);
     }
     root.put("servers", servers);

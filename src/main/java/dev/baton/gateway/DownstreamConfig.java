@@ -23,6 +23,9 @@ import java.util.Map;
  *     directory of its scope: the instance's worktree, or the workspace (a shared server gets
  *     none). Off by default, because a server such as server-filesystem then replaces the
  *     directories its arguments name with the roots.
+ * @param writes the server's tools that write files, each with the names of its arguments that are
+ *     paths (a string or a list of strings): before such a call is forwarded, baton leases each
+ *     path to the caller, or refuses the call naming the holder
  */
 public record DownstreamConfig(
     String name,
@@ -37,7 +40,8 @@ public record DownstreamConfig(
     Duration idleTimeout,
     int pool,
     Duration callTimeout,
-    boolean roots) {
+    boolean roots,
+    Map<String, List<String>> writes) {
 
   /** Default idle timeout. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -49,6 +53,41 @@ public record DownstreamConfig(
     args = List.copyOf(args);
     env = Map.copyOf(env);
     headers = Map.copyOf(headers);
+    Map<String, List<String>> w = new java.util.LinkedHashMap<>();
+    writes.forEach((tool, argNames) -> w.put(tool, List.copyOf(argNames)));
+    writes = java.util.Collections.unmodifiableMap(w);
+  }
+
+  /** A server whose tools write no file that baton knows of. */
+  public DownstreamConfig(
+      String name,
+      String command,
+      List<String> args,
+      Map<String, String> env,
+      String cwd,
+      String url,
+      Map<String, String> headers,
+      Scope scope,
+      boolean eager,
+      Duration idleTimeout,
+      int pool,
+      Duration callTimeout,
+      boolean roots) {
+    this(
+        name,
+        command,
+        args,
+        env,
+        cwd,
+        url,
+        headers,
+        scope,
+        eager,
+        idleTimeout,
+        pool,
+        callTimeout,
+        roots,
+        Map.of());
   }
 
   /** Where connections are shared. */

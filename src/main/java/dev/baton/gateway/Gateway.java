@@ -312,6 +312,36 @@ public final class Gateway implements AutoCloseable {
    * @throws BatonException when the tool is unknown to the role or the server fails; a tool's own
    *     failure is a result with {@code isError}, passed through
    */
+  /**
+   * The paths a call of the tool would write, as its server's {@code writes} names them: each named
+   * argument's string, or strings of a list; empty for a tool that writes nothing baton knows of,
+   * or one the role does not have.
+   */
+  public List<String> pathsWritten(String role, String name, Map<String, Object> arguments) {
+    if (arguments == null) {
+      return List.of();
+    }
+    for (CatalogTool t : tools(role)) {
+      if (t.name().equals(name)) {
+        List<String> argNames =
+            config.servers().get(t.server()).writes().getOrDefault(t.original(), List.of());
+        List<String> paths = new ArrayList<>();
+        for (String arg : argNames) {
+          Object v = arguments.get(arg);
+          if (v instanceof String p && !p.isBlank()) {
+            paths.add(p);
+          } else if (v instanceof List<?> list) {
+            list.stream()
+                .filter(x -> x instanceof String p && !p.isBlank())
+                .forEach(x -> paths.add((String) x));
+          }
+        }
+        return paths;
+      }
+    }
+    return List.of();
+  }
+
   public McpSchema.CallToolResult call(
       String role,
       String name,

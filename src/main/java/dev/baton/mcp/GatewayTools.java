@@ -3,6 +3,11 @@ package dev.baton.mcp;
 import dev.baton.core.BatonException;
 import dev.baton.gateway.Gateway;
 import dev.baton.gateway.ToolSearch;
+import dev.baton.leases.AcquireRequest;
+import dev.baton.leases.Holder;
+import dev.baton.leases.LeaseConflictException;
+import dev.baton.leases.LeaseMode;
+import dev.baton.leases.LeaseService;
 import dev.baton.registry.Instance;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -10,10 +15,12 @@ import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,8 +34,10 @@ final class GatewayTools {
 
   private final Gateway gateway;
   private final Callers callers;
+  private final LeaseService leases;
 
-  GatewayTools(Gateway gateway, Callers callers) {
+  GatewayTools(Gateway gateway, Callers callers, LeaseService leases) {
+    this.leases = leases;
     this.gateway = gateway;
     this.callers = callers;
   }
@@ -158,8 +167,13 @@ final class GatewayTools {
       Map<String, Object> meta) {
     try {
       Gateway.Caller caller = caller(exchange, endpointRole);
+      String role = instanceRole ? caller.role() : endpointRole;
+      String refused = leaseWhatItWrites(caller, role, name, arguments);
+      if (refused != null) {
+        return error(refused);
+      }
       return gateway.call(
-          instanceRole ? caller.role() : endpointRole,
+          role,
           name,
           arguments,
           caller,
@@ -167,6 +181,57 @@ final class GatewayTools {
           new AgentUpstream(exchange, Callers.cancellation(exchange)));
     } catch (BatonException e) {
       return error(e.getMessage());
+    }
+  }
+
+  /**
+   * Leases to the caller the files a downstream write tool is about to change (its server's {@code
+   * writes}), as the Claude Code hook does for an edit: null when it may go ahead, else why not,
+   * naming the holder. Paths outside the workspace are not baton's business.
+   */
+  private String leaseWhatItWrites(
+      Gateway.Caller caller, String role, String name, Map<String, Object> arguments) {
+    List<String> paths = gateway.pathsWritten(role, name, arguments);
+    if (paths.isEmpty() || leases == null) {
+      return null;
+    }
+    List<String> inside = new ArrayList<>();
+    for (String p : paths) {
+      try {
+        leases.check(caller.workspace().toString(), p);
+        inside.add(p);
+      } catch (BatonException e) {
+        // outside the workspace, or not a path baton can lease: the server decides
+      }
+    }
+    if (inside.isEmpty()) {
+      return null;
+    }
+    try {
+      leases
+          .acquire(
+              new AcquireRequest(
+                  caller.instance(),
+                  inside,
+                  true,
+                  LeaseMode.EXCLUSIVE,
+                  null,
+                  Duration.ZERO,
+                  "writing with " + name))
+          .join();
+      return null;
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof LeaseConflictException c) {
+        return "baton: "
+            + name
+            + " was not called: "
+            + String.join("; ", c.holders().stream().map(Holder::describe).toList())
+            + ". Another agent is editing this file: choose other work and come back later.";
+      }
+      if (e.getCause() instanceof BatonException b) {
+        throw b;
+      }
+      throw e;
     }
   }
 

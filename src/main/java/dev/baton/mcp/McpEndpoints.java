@@ -165,7 +165,7 @@ public final class McpEndpoints implements AutoCloseable {
     this.instances = instances;
     this.gateway = gateway;
     this.callers = new Callers(instances);
-    this.gatewayTools = new GatewayTools(gateway, callers);
+    this.gatewayTools = new GatewayTools(gateway, callers, leases);
     CoordinationTools tools =
         new CoordinationTools(
             instances,
@@ -234,7 +234,7 @@ public final class McpEndpoints implements AutoCloseable {
       new HandoffTools(null, null, null, null).forRole("any").forEach(t -> out.add(t.tool()));
     }
     new MemoryTools(null, null, null).forRole("any", memoryTools).forEach(t -> out.add(t.tool()));
-    new GatewayTools(null, null).meta("any").forEach(t -> out.add(t.tool()));
+    new GatewayTools(null, null, null).meta("any").forEach(t -> out.add(t.tool()));
     return out;
   }
 

@@ -76,6 +76,7 @@ class GatewayIT {
             + "\n    args: ["
             + filesystem
             + ", \"${worktree}\"]\n    scope: instance\n"
+            + "    writes: {write_file: [path], edit_file: [path], move_file: [source, destination]}\n"
             + "  web:\n    url: http://127.0.0.1:"
             + port
             + "/mcp\n    headers: {X-Test: yes}\n"
@@ -215,6 +216,64 @@ class GatewayIT {
     }
     awaitNoProcesses(serverOfA, Duration.ofSeconds(15));
     assertThat(serverProcesses(serverOfB)).isNotEmpty();
+  }
+
+  @Test
+  void aWriteToolThroughTheGatewayLeasesItsFileOrIsRefusedNamingTheHolder() throws Exception {
+    java.nio.file.Files.createDirectories(repo.resolve("src"));
+    java.nio.file.Files.createDirectories(repo.resolve("docs"));
+    java.nio.file.Files.writeString(repo.resolve("src/app.py"), "print('hi')\n");
+    try (BrokerClient c = broker.unixClient()) {
+      c.register(
+          new dev.baton.api.RegisterBody("reviewer", repo.toString(), "cli-0000cafe", "cli"));
+      c.acquire(
+          new dev.baton.api.AcquireBody(
+              "cli-0000cafe", "src/app.py", null, null, null, null, "reviewing", null));
+    }
+    McpSyncClient agent = connect("developer", "claude-0000f11e");
+
+    McpSchema.CallToolResult refused =
+        agent.callTool(
+            call(
+                "files__write_file",
+                Map.of("path", repo.resolve("src/app.py").toString(), "content", "overwritten")));
+    McpSchema.CallToolResult refusedViaMeta =
+        agent.callTool(
+            call(
+                "call_tool",
+                Map.of(
+                    "name",
+                    "files__move_file",
+                    "arguments",
+                    Map.of(
+                        "source", repo.resolve("src/app.py").toString(),
+                        "destination", repo.resolve("src/moved.py").toString()))));
+    McpSchema.CallToolResult written =
+        agent.callTool(
+            call(
+                "files__write_file",
+                Map.of("path", repo.resolve("docs/new.md").toString(), "content", "# new\n")));
+
+    assertThat(refused.isError()).isTrue();
+    assertThat(text(refused))
+        .contains("files__write_file was not called")
+        .contains("src/app.py held exclusively by cli-0000cafe (reviewer, 'reviewing')");
+    assertThat(refusedViaMeta.isError()).isTrue();
+    assertThat(text(refusedViaMeta)).contains("held exclusively by cli-0000cafe");
+    assertThat(java.nio.file.Files.readString(repo.resolve("src/app.py")))
+        .isEqualTo("print('hi')\n");
+    assertThat(repo.resolve("src/moved.py")).doesNotExist();
+    assertThat(written.isError()).as(text(written)).isNotEqualTo(Boolean.TRUE);
+    assertThat(java.nio.file.Files.readString(repo.resolve("docs/new.md"))).isEqualTo("# new\n");
+    try (BrokerClient c = broker.unixClient()) {
+      assertThat(c.check(repo.toString(), "docs/new.md").leases())
+          .singleElement()
+          .satisfies(
+              l -> {
+                assertThat(l.instance()).isEqualTo("claude-0000f11e");
+                assertThat(l.reason()).isEqualTo("writing with files__write_file");
+              });
+    }
   }
 
   @Test
