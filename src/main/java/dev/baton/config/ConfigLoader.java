@@ -347,7 +347,7 @@ public final class ConfigLoader {
 
   private GatewayConfig gateway(
       Section gateway, Section servers, Section roleSection, Map<String, RoleConfig> roles) {
-    gateway.allowOnly("stdio-pool", "http-pool", "start-timeout", "max-restarts");
+    gateway.allowOnly("stdio-pool", "http-pool", "start-timeout", "max-restarts", "list-wait");
     int stdioPool = range(gateway, "stdio-pool", GatewayConfig.DEFAULT_STDIO_POOL, 1, 64);
     int httpPool = range(gateway, "http-pool", GatewayConfig.DEFAULT_HTTP_POOL, 1, 256);
     Duration startTimeout = positive(gateway, "start-timeout", GatewayConfig.DEFAULT_START_TIMEOUT);
@@ -452,7 +452,8 @@ public final class ConfigLoader {
         roleTools.put(name, rt);
       }
     }
-    return new GatewayConfig(downstream, roleTools, startTimeout, maxRestarts);
+    Duration listWait = positive(gateway, "list-wait", GatewayConfig.DEFAULT_LIST_WAIT);
+    return new GatewayConfig(downstream, roleTools, startTimeout, maxRestarts, listWait);
   }
 
   private static int range(Section section, String key, int fallback, int min, int max) {

@@ -79,6 +79,7 @@ public final class ConfigPrinter {
     root.put("roles", roles);
     Map<String, Object> gateway = new LinkedHashMap<>();
     gateway.put("start-timeout", Units.formatDuration(config.gateway().startTimeout()));
+    gateway.put("list-wait", Units.formatDuration(config.gateway().listWait()));
     gateway.put("max-restarts", config.gateway().maxRestarts());
     root.put("gateway", gateway);
     Map<String, Object> memory = new LinkedHashMap<>();

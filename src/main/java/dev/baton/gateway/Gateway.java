@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,15 +58,8 @@ public final class Gateway implements AutoCloseable {
   public record CatalogResource<T>(String server, T resource) {}
 
   /** What one server offers, learnt from its first connection. */
-  private record Offer(
-      List<McpSchema.Tool> tools,
-      List<McpSchema.Resource> resources,
-      List<McpSchema.ResourceTemplate> templates,
-      List<McpSchema.Prompt> prompts) {
-    static final Offer NONE = new Offer(List.of(), List.of(), List.of(), List.of());
-  }
-
   private final GatewayConfig config;
+
   private final McpJsonMapper json;
   private final Clock clock;
   private final Path scratch;
@@ -80,12 +74,27 @@ public final class Gateway implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicLong();
   private final List<Thread> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
+  private final OfferCache cache;
+  private final List<Consumer<String>> offerListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
    * @param scratch a directory for servers started only to learn their tools ({@code ${worktree}}
    *     of the discovery run)
    */
   public Gateway(GatewayConfig config, McpJsonMapper json, Path scratch, Clock clock) {
+    this(config, json, scratch, null, clock);
+  }
+
+  /**
+   * @param scratch a directory for servers started only to learn their tools ({@code ${worktree}}
+   *     of the discovery run)
+   * @param cacheDir where what each server offered is kept between runs, so that a role's tools are
+   *     listed at once after a start (then asked again in the background); null for no cache
+   */
+  public Gateway(
+      GatewayConfig config, McpJsonMapper json, Path scratch, Path cacheDir, Clock clock) {
+    this.cache = new OfferCache(cacheDir, json);
     this.config = config;
     this.json = json;
     this.clock = clock;
@@ -262,7 +271,18 @@ public final class Gateway implements AutoCloseable {
     return allow && rt.deny().stream().noneMatch(g -> ToolNames.matches(g, full));
   }
 
-  /** What the server offers, from the first connection made to it (cached). */
+  /**
+   * Tells {@code listener} the name of a server whose offer changed after it was listed from the
+   * cache (its tools, resources, templates or prompts): the role's lists should be made again.
+   */
+  public void onOfferChanged(Consumer<String> listener) {
+    offerListeners.add(listener);
+  }
+
+  /**
+   * What the server offers: from the first connection made to it, or from what it offered in an
+   * earlier run (the cache), in which case it is asked again in the background.
+   */
   private Offer discover(String server) {
     Offer known = discovered.get(server);
     if (known != null) {
@@ -274,35 +294,83 @@ public final class Gateway implements AutoCloseable {
       if (known != null) {
         return known;
       }
-      try {
-        Offer offer;
-        if (d.scope() == DownstreamConfig.Scope.SHARED) {
-          offer = pool(d, discoveryCaller()).offer();
-        } else {
-          // Per-workspace and per-instance servers list the same tools wherever they run: one
-          // started in a scratch directory tells them, then goes.
-          Pool probe = new Pool(d, server + "|" + DISCOVERY, vars(discoveryCaller()));
-          try {
-            offer = probe.offer();
-          } finally {
-            probe.close();
-          }
+      Optional<Offer> cached = cache.load(d);
+      if (cached.isPresent()) {
+        discovered.put(server, cached.get());
+        LOG.info(
+            "MCP server '{}' listed from the cache ({} tools); asking it again in the background",
+            server,
+            cached.get().tools().size());
+        if (!closed) {
+          janitor.execute(() -> refresh(d, cached.get()));
         }
+        return cached.get();
+      }
+      try {
+        Offer offer = ask(d);
         discovered.put(server, offer);
         discoveryErrors.remove(server);
-        LOG.info(
-            "MCP server '{}' offers {} tools, {} resources, {} resource templates, {} prompts",
-            server,
-            offer.tools().size(),
-            offer.resources().size(),
-            offer.templates().size(),
-            offer.prompts().size());
         return offer;
       } catch (BatonException e) {
         discoveryErrors.put(server, e.getMessage());
         LOG.warn("{}", e.getMessage());
         return Offer.NONE;
       }
+    }
+  }
+
+  /** Asks the server what it offers now, and keeps the answer for the next start. */
+  private Offer ask(DownstreamConfig d) {
+    String server = d.name();
+    Offer offer;
+    if (d.scope() == DownstreamConfig.Scope.SHARED) {
+      offer = pool(d, discoveryCaller()).offer();
+    } else {
+      // Per-workspace and per-instance servers list the same tools wherever they run: one
+      // started in a scratch directory tells them, then goes.
+      Pool probe = new Pool(d, server + "|" + DISCOVERY, vars(discoveryCaller()));
+      try {
+        offer = probe.offer();
+      } finally {
+        probe.close();
+      }
+    }
+    cache.save(d, offer);
+    LOG.info(
+        "MCP server '{}' offers {} tools, {} resources, {} resource templates, {} prompts",
+        server,
+        offer.tools().size(),
+        offer.resources().size(),
+        offer.templates().size(),
+        offer.prompts().size());
+    return offer;
+  }
+
+  /** Equal as the wire has them (numbers read back from the cache may be of another type). */
+  private boolean same(Offer a, Offer b) {
+    try {
+      return json.writeValueAsString(a).equals(json.writeValueAsString(b));
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /** Asks a server listed from the cache again; when its offer changed, the roles are told. */
+  private void refresh(DownstreamConfig d, Offer cached) {
+    try {
+      Offer now = ask(d);
+      discoveryErrors.remove(d.name());
+      if (!same(now, cached)) {
+        discovered.put(d.name(), now);
+        catalogues.clear();
+        LOG.info(
+            "MCP server '{}' offers something else than last time: its roles list it anew",
+            d.name());
+        offerListeners.forEach(l -> l.accept(d.name()));
+      }
+    } catch (BatonException e) {
+      discoveryErrors.put(d.name(), e.getMessage());
+      LOG.warn("{} (its tools are still listed as it offered them last time)", e.getMessage());
     }
   }
 

@@ -14,17 +14,30 @@ import java.util.Map;
  *     download the package first)
  * @param maxRestarts a server that crashed this many times in a row is not started again until a
  *     later call after a quiet period
+ * @param listWait how long an endpoint's first {@code tools/list} waits for servers that were never
+ *     listed before (nothing in the cache): then it lists what there is, and the rest follows with
+ *     {@code tools/list_changed}; clients such as Codex give up on a server that answers later
  */
 public record GatewayConfig(
     Map<String, DownstreamConfig> servers,
     Map<String, RoleTools> roles,
     Duration startTimeout,
-    int maxRestarts) {
+    int maxRestarts,
+    Duration listWait) {
 
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
   public static final int DEFAULT_MAX_RESTARTS = 5;
   public static final int DEFAULT_STDIO_POOL = 5;
   public static final int DEFAULT_HTTP_POOL = 10;
+  public static final Duration DEFAULT_LIST_WAIT = Duration.ofSeconds(1);
+
+  public GatewayConfig(
+      Map<String, DownstreamConfig> servers,
+      Map<String, RoleTools> roles,
+      Duration startTimeout,
+      int maxRestarts) {
+    this(servers, roles, startTimeout, maxRestarts, DEFAULT_LIST_WAIT);
+  }
 
   public GatewayConfig {
     servers = Map.copyOf(servers);

@@ -137,6 +137,9 @@ public final class McpEndpoints implements AutoCloseable {
   private final GatewayTools gatewayTools;
   private final Map<String, CompletableFuture<Void>> listed = new ConcurrentHashMap<>();
 
+  /** The downstream tools each role's endpoint lists, by name. */
+  private final Map<String, Set<String>> proxied = new ConcurrentHashMap<>();
+
   /** The MCP sessions of each instance, as {@code <role> <session id>}. */
   private final Map<String, Set<String>> sessionsOf = new ConcurrentHashMap<>();
 
@@ -218,6 +221,7 @@ public final class McpEndpoints implements AutoCloseable {
       transports.put(role, transport);
       servers.put(role, server);
     }
+    gateway.onOfferChanged(server -> discovery.execute(() -> relist(server)));
   }
 
   /**
@@ -253,29 +257,63 @@ public final class McpEndpoints implements AutoCloseable {
       return CompletableFuture.completedFuture(null);
     }
     return listed.computeIfAbsent(
-        role,
-        r ->
-            CompletableFuture.runAsync(
-                () -> {
-                  McpSyncServer server = servers.get(r);
-                  if (gateway.config().role(r).metaOnly()) {
-                    gateway.tools(r); // warms the catalogue for find_tools
-                  } else {
-                    for (Gateway.CatalogTool t : gateway.tools(r)) {
-                      server.addTool(gatewayTools.proxy(r, t));
-                    }
-                  }
-                  for (var res : gateway.resources(r)) {
-                    server.addResource(gatewayTools.resource(r, res));
-                  }
-                  for (var t : gateway.resourceTemplates(r)) {
-                    server.addResourceTemplate(gatewayTools.template(r, t));
-                  }
-                  for (Gateway.CatalogPrompt p : gateway.prompts(r)) {
-                    server.addPrompt(gatewayTools.prompt(r, p));
-                  }
-                },
-                discovery));
+        role, r -> CompletableFuture.runAsync(() -> addDownstream(r), discovery));
+  }
+
+  /** Puts the role's downstream tools, resources and prompts on its endpoint. */
+  private void addDownstream(String r) {
+    McpSyncServer server = servers.get(r);
+    Set<String> names = ConcurrentHashMap.newKeySet();
+    if (gateway.config().role(r).metaOnly()) {
+      gateway.tools(r); // warms the catalogue for find_tools
+    } else {
+      for (Gateway.CatalogTool t : gateway.tools(r)) {
+        server.addTool(gatewayTools.proxy(r, t));
+        names.add(t.name());
+      }
+    }
+    proxied.put(r, names);
+    for (var res : gateway.resources(r)) {
+      server.addResource(gatewayTools.resource(r, res));
+    }
+    for (var t : gateway.resourceTemplates(r)) {
+      server.addResourceTemplate(gatewayTools.template(r, t));
+    }
+    for (Gateway.CatalogPrompt p : gateway.prompts(r)) {
+      server.addPrompt(gatewayTools.prompt(r, p));
+    }
+  }
+
+  /**
+   * A server listed from the cache offers something else now: each role that uses it lists its
+   * tools anew (clients that honour {@code tools/list_changed} are told by the SDK).
+   */
+  private void relist(String changedServer) {
+    for (String role : servers.keySet()) {
+      CompletableFuture<Void> done = listed.get(role);
+      if (done == null
+          || !done.isDone()
+          || !gateway.config().role(role).servers().contains(changedServer)
+          || gateway.config().role(role).metaOnly()) {
+        continue;
+      }
+      McpSyncServer server = servers.get(role);
+      Set<String> before = proxied.getOrDefault(role, Set.of());
+      Set<String> now = ConcurrentHashMap.newKeySet();
+      for (String name : before) {
+        server.removeTool(name);
+      }
+      for (Gateway.CatalogTool t : gateway.tools(role)) {
+        server.addTool(gatewayTools.proxy(role, t));
+        now.add(t.name());
+      }
+      proxied.put(role, now);
+      LOG.info(
+          "role {} lists {} downstream tools now (server '{}' changed)",
+          role,
+          now.size(),
+          changedServer);
+    }
   }
 
   /**
@@ -359,8 +397,11 @@ public final class McpEndpoints implements AutoCloseable {
       String session = request.getHeader(SESSION_HEADER);
       CompletableFuture<Void> downstream = listDownstream(role);
       if (session != null && !downstream.isDone()) {
+        // Listed from the cache this takes milliseconds. Without one (the servers' first run),
+        // the answer waits a little, then lists what there is: the rest follows with
+        // tools/list_changed, and find_tools and call_tool reach it meanwhile.
         try {
-          downstream.get(gateway.config().startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+          downstream.get(gateway.config().listWait().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {

@@ -199,6 +199,7 @@ public final class Broker implements AutoCloseable {
             config.gateway(),
             McpEndpoints.mapper(),
             config.dataDir().resolve("gateway").resolve("discovery"),
+            config.dataDir().resolve("gateway").resolve("offers"),
             clock);
     resources.add(gateway);
     EventService.Subscription gone =

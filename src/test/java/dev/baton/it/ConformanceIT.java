@@ -32,7 +32,8 @@ class ConformanceIT {
     Path npm = NpmPackages.require();
     BrokerSandbox sandbox = BrokerSandbox.in(tmp.resolve("b"));
     String config =
-        "servers:\n"
+        "gateway:\n  list-wait: 60s # these tests list what the servers offer\n"
+            + "servers:\n"
             + "  fixture:\n    command: "
             + NpmPackages.node()
             + "\n    args: ["

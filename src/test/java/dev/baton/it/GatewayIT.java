@@ -65,6 +65,7 @@ class GatewayIT {
     httpServer = startHttpServer(node, port);
     String config =
         "registry:\n  instance-ttl: 10m\n"
+            + "gateway:\n  list-wait: 60s # these tests list what the servers offer\n"
             + "servers:\n"
             + "  everything:\n    command: "
             + node
@@ -274,6 +275,72 @@ class GatewayIT {
                 assertThat(l.reason()).isEqualTo("writing with files__write_file");
               });
     }
+  }
+
+  @Test
+  void aRestartedBrokerListsARolesToolsFromWhatItsServersOfferedLastTime() throws Exception {
+    BrokerSandbox other = BrokerSandbox.in(tmp.resolve("cache"));
+    String config =
+        "gateway:\n  list-wait: 1ms\n"
+            + "servers:\n  everything:\n    command: "
+            + NpmPackages.node()
+            + "\n    args: ["
+            + everything
+            + ", stdio]\n"
+            + "roles:\n  developer:\n    servers: [everything]\n";
+    Path file = other.writeConfig("baton.yaml", config);
+    BrokerProcess first = other.start("--config", file.toString());
+    try {
+      McpSyncClient agent = client(first, "claude-0000c001");
+      // Never listed before: the first answer may come before the server is up; then it is added.
+      org.awaitility.Awaitility.await("everything's tools on the endpoint")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> names(agent.listTools()).contains("everything__echo"));
+      agent.closeGracefully();
+    } finally {
+      first.close();
+    }
+    Path cached = other.dataDir().resolve("gateway/offers/everything.json");
+    assertThat(cached).exists();
+    assertThat(java.nio.file.Files.getPosixFilePermissions(cached))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+
+    BrokerProcess second = other.start("--config", file.toString());
+    try {
+      McpSyncClient agent = client(second, "claude-0000c002");
+      assertThat(names(agent.listTools()))
+          .as("the first listing after a restart, without waiting for the server")
+          .contains("whoami", "everything__echo", "everything__get-sum");
+      assertThat(text(agent.callTool(call("everything__echo", Map.of("message", "cached")))))
+          .contains("cached");
+      agent.closeGracefully();
+    } finally {
+      second.close();
+    }
+  }
+
+  private McpSyncClient client(BrokerProcess b, String instance) {
+    Map<String, String> headers =
+        Map.of(
+            "Authorization",
+            "Bearer " + b.token(),
+            "X-Baton-Instance",
+            instance,
+            "X-Baton-Workspace",
+            repo.toString());
+    McpSyncClient c =
+        McpClient.sync(
+                HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + b.tcpPort())
+                    .endpoint("/mcp/developer")
+                    .addHttpRequestCustomizer(
+                        (builder, method, uri, body, context) -> headers.forEach(builder::header))
+                    .build())
+            .requestTimeout(Duration.ofSeconds(60))
+            .build();
+    c.initialize();
+    return c;
   }
 
   @Test

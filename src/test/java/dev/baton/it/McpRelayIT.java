@@ -54,7 +54,8 @@ class McpRelayIT {
     repo = GitRepos.create(tmp.resolve("repo"));
     String node = NpmPackages.node().toString();
     String config =
-        "servers:\n"
+        "gateway:\n  list-wait: 60s # these tests list what the servers offer\n"
+            + "servers:\n"
             + "  everything:\n    command: "
             + node
             + "\n    args: ["
