@@ -57,23 +57,14 @@ final class McpBridge {
   private Thread listener;
 
   /**
-   * @param instance sent as {@code X-Baton-Instance}, or null
-   * @param workspace sent as {@code X-Baton-Workspace}
+   * @param identity the headers that say who the agent is ({@code X-Baton-Workspace} and, when
+   *     known, {@code X-Baton-Instance}, {@code X-Baton-Agent-Pid}, {@code X-Baton-Session})
    */
   McpBridge(
-      Path socket,
-      String role,
-      String instance,
-      Path workspace,
-      OutputStream out,
-      PrintWriter err) {
+      Path socket, String role, Map<String, String> identity, OutputStream out, PrintWriter err) {
     this.socket = socket;
     this.endpoint = "/mcp/" + role;
-    this.identity = new LinkedHashMap<>();
-    if (instance != null && !instance.isBlank()) {
-      identity.put("X-Baton-Instance", instance);
-    }
-    identity.put("X-Baton-Workspace", workspace.toString());
+    this.identity = new LinkedHashMap<>(identity);
     this.out = out;
     this.err = err;
   }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,11 +45,38 @@ final class McpCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     McpBridge bridge =
         new McpBridge(
-            client.config().server().socket(), role, instance.instance, dir, System.out, err);
+            client.config().server().socket(),
+            role,
+            identity(instance.instance, dir, System.getenv()),
+            System.out,
+            err);
     try {
       return bridge.run(System.in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Who the agent is, as headers. The process that started this bridge is the agent itself (Claude
+   * Code, Codex and Gemini CLI start stdio servers directly), the same process its hooks report, so
+   * that the broker finds the instance the hooks registered instead of registering another. Claude
+   * Code's session id, when it passes one on, names that instance even before the hooks have run.
+   */
+  static Map<String, String> identity(String instance, Path workspace, Map<String, String> env) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (instance != null && !instance.isBlank()) {
+      headers.put("X-Baton-Instance", instance);
+    }
+    headers.put("X-Baton-Workspace", workspace.toString());
+    ProcessHandle.current()
+        .parent()
+        .ifPresent(p -> headers.put("X-Baton-Agent-Pid", Long.toString(p.pid())));
+    String session = env.get("CLAUDE_CODE_SESSION_ID");
+    if (session != null && !session.isBlank()) {
+      headers.put("X-Baton-Session", session);
+      headers.put("X-Baton-Client", "claude");
+    }
+    return headers;
   }
 }
