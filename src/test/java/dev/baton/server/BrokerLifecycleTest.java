@@ -231,8 +231,13 @@ class BrokerLifecycleTest {
   void closeLetsARequestInFlightFinishAndStopsAcceptingNewOnes() throws Exception {
     first = TestBroker.start(dir, "sqlite", "registry:\n  instance-ttl: 10m\n");
     Path repo = GitRepos.create(dir.resolve("repo"));
+    // A slow client: the body starts with blank space (valid JSON) that it sends a byte at a time
+    // until the broker stops accepting connections. A silent client is cut after the shutdown's
+    // idle timeout, counted from its last write, and the time close() takes before it stops
+    // accepting was longer than that on a busy CI machine (two failed runs).
+    String padding = " ".repeat(4000);
     byte[] body =
-        ("{\"role\":\"developer\",\"workspace\":\"" + repo + "\",\"id\":\"late-1\"}")
+        (padding + "{\"role\":\"developer\",\"workspace\":\"" + repo + "\",\"id\":\"late-1\"}")
             .getBytes(StandardCharsets.UTF_8);
     Path socket = first.socket();
     try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
@@ -247,20 +252,17 @@ class BrokerLifecycleTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> first.requestsInFlight() == 1);
 
       CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close);
-      // The rest of the body follows as soon as the socket refuses: a connection that stays
-      // silent for the shutdown's idle timeout is cut, and a coarse poll on a busy machine was
-      // slower than that (a failed CI run).
-      await()
-          .pollDelay(Duration.ZERO)
-          .pollInterval(Duration.ofMillis(5))
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> !accepts(socket));
-      try {
-        out.write(body, 10, body.length - 10);
-        out.flush();
-      } catch (java.io.IOException e) {
-        throw new AssertionError("server closed: " + readAll(Channels.newInputStream(channel)), e);
+      int sent = 10;
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (accepts(socket)) {
+        if (sent >= padding.length() || System.nanoTime() > deadline) {
+          throw new AssertionError("the broker still accepts connections " + sent + " bytes on");
+        }
+        write(out, channel, body, sent, 1);
+        sent++;
+        Thread.sleep(10);
       }
+      write(out, channel, body, sent, body.length - sent);
 
       String response = readAll(Channels.newInputStream(channel));
       assertThat(response).startsWith("HTTP/1.1 201");
@@ -271,6 +273,17 @@ class BrokerLifecycleTest {
     first = TestBroker.start(dir, "sqlite", "registry:\n  instance-ttl: 10m\n");
     try (BrokerClient c = client(first)) {
       assertThat(c.instance("late-1").role()).isEqualTo("developer");
+    }
+  }
+
+  private static void write(
+      OutputStream out, SocketChannel channel, byte[] bytes, int offset, int length)
+      throws Exception {
+    try {
+      out.write(bytes, offset, length);
+      out.flush();
+    } catch (java.io.IOException e) {
+      throw new AssertionError("server closed: " + readAll(Channels.newInputStream(channel)), e);
     }
   }
 
