@@ -29,6 +29,16 @@ final class ClientOptions {
         .config();
   }
 
+  /**
+   * The sockets to try in order: the configured one alone when it was set (flag, environment or
+   * file), else every path a broker of this user may have chosen.
+   */
+  java.util.List<Path> sockets() {
+    Path configured = config().server().socket();
+    java.util.List<Path> defaults = ConfigLoader.forThisProcess().defaultSockets();
+    return configured.equals(defaults.get(0)) ? defaults : java.util.List.of(configured);
+  }
+
   BrokerClient client() {
     return client(BrokerClient.DEFAULT_TIMEOUT);
   }

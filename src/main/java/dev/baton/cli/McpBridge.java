@@ -9,14 +9,17 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,7 +40,7 @@ final class McpBridge {
   private static final int UNREACHABLE = -32000;
   private static final Duration DRAIN = Duration.ofSeconds(5);
 
-  private final Path socket;
+  private final List<Path> sockets;
   private final String endpoint;
   private final Map<String, String> identity;
   private final OutputStream out;
@@ -57,12 +60,17 @@ final class McpBridge {
   private Thread listener;
 
   /**
+   * @param sockets where the broker may listen, tried in order (the first that exists is used)
    * @param identity the headers that say who the agent is ({@code X-Baton-Workspace} and, when
    *     known, {@code X-Baton-Instance}, {@code X-Baton-Agent-Pid}, {@code X-Baton-Session})
    */
   McpBridge(
-      Path socket, String role, Map<String, String> identity, OutputStream out, PrintWriter err) {
-    this.socket = socket;
+      List<Path> sockets,
+      String role,
+      Map<String, String> identity,
+      OutputStream out,
+      PrintWriter err) {
+    this.sockets = List.copyOf(sockets);
     this.endpoint = "/mcp/" + role;
     this.identity = new LinkedHashMap<>(identity);
     this.out = out;
@@ -269,7 +277,17 @@ final class McpBridge {
   }
 
   private HttpTransport transport() {
-    return HttpTransport.unix(socket, false, Duration.ofSeconds(10));
+    return HttpTransport.unix(socket(), false, Duration.ofSeconds(10));
+  }
+
+  /** The first of the sockets that exists, else the first. */
+  private Path socket() {
+    for (Path s : sockets) {
+      if (Files.exists(s)) {
+        return s;
+      }
+    }
+    return sockets.get(0);
   }
 
   private Map<String, String> headers(String sid) {
@@ -286,10 +304,16 @@ final class McpBridge {
 
   private String unreachable(IOException e) {
     return "baton broker is not reachable on unix:"
-        + socket
+        + socket()
         + " ("
         + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-        + "); start it with 'baton serve'";
+        + ")"
+        + (sockets.size() > 1
+            ? " (tried "
+                + sockets.stream().map(Path::toString).collect(Collectors.joining(", "))
+                + ")"
+            : "")
+        + "; start it with 'baton serve', or give its socket with --socket or BATON_SOCKET";
   }
 
   private synchronized void write(String line) {

@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,7 +47,7 @@ final class McpCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     McpBridge bridge =
         new McpBridge(
-            client.config().server().socket(),
+            client.sockets(),
             role,
             identity(instance.instance, dir, System.getenv()),
             System.out,
@@ -58,10 +60,10 @@ final class McpCommand implements Callable<Integer> {
   }
 
   /**
-   * Who the agent is, as headers. The process that started this bridge is the agent itself (Claude
-   * Code, Codex and Gemini CLI start stdio servers directly), the same process its hooks report, so
-   * that the broker finds the instance the hooks registered instead of registering another. Claude
-   * Code's session id, when it passes one on, names that instance even before the hooks have run.
+   * Who the agent is, as headers. The process that started this bridge is the agent itself (or the
+   * first one that is not a shell), the same process its hooks report, so that the broker finds the
+   * instance the hooks registered instead of registering another. Claude Code's session id, when it
+   * passes one on, names that instance even before the hooks have run.
    */
   static Map<String, String> identity(String instance, Path workspace, Map<String, String> env) {
     Map<String, String> headers = new LinkedHashMap<>();
@@ -69,9 +71,7 @@ final class McpCommand implements Callable<Integer> {
       headers.put("X-Baton-Instance", instance);
     }
     headers.put("X-Baton-Workspace", workspace.toString());
-    ProcessHandle.current()
-        .parent()
-        .ifPresent(p -> headers.put("X-Baton-Agent-Pid", Long.toString(p.pid())));
+    agent().ifPresent(p -> headers.put("X-Baton-Agent-Pid", Long.toString(p.pid())));
     String session = env.get("CLAUDE_CODE_SESSION_ID");
     if (session != null && !session.isBlank()) {
       headers.put("X-Baton-Session", session);
@@ -79,4 +79,21 @@ final class McpCommand implements Callable<Integer> {
     }
     return headers;
   }
+
+  /** The first ancestor that is not a shell: the agent, even when it started us through one. */
+  private static Optional<ProcessHandle> agent() {
+    Optional<ProcessHandle> p = ProcessHandle.current().parent();
+    for (int depth = 0; p.isPresent() && depth < 8; depth++) {
+      String command = p.get().info().command().orElse("");
+      String name = command.substring(command.lastIndexOf('/') + 1);
+      if (!SHELLS.contains(name)) {
+        return p;
+      }
+      p = p.get().parent();
+    }
+    return Optional.empty();
+  }
+
+  private static final Set<String> SHELLS =
+      Set.of("sh", "bash", "dash", "zsh", "ksh", "mksh", "fish", "env", "timeout", "nohup");
 }

@@ -36,6 +36,62 @@ final class SetupCommand implements Runnable {
     throw new ParameterException(spec.commandLine(), "say which tool: baton setup claude [DIR]");
   }
 
+  /**
+   * The role an agent set up here works in: {@code --role}, else {@code $BATON_ROLE}, else
+   * developer; refused when the configuration does not have it.
+   */
+  static String role(CommandSpec spec, BatonConfig config, String option) {
+    String role = option != null ? option : System.getenv().getOrDefault("BATON_ROLE", "developer");
+    if (!config.registry().roles().contains(role)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "unknown role '"
+              + role
+              + "'; valid roles: "
+              + String.join(", ", config.registry().roles()));
+    }
+    return role;
+  }
+
+  /**
+   * How to start {@code baton}: the launcher script when this runs through it ({@code
+   * BATON_LAUNCHER}), else this JVM with this jar.
+   */
+  static List<String> bridgeCommand() {
+    String launcher = System.getenv("BATON_LAUNCHER");
+    if (launcher != null && !launcher.isBlank() && Files.isExecutable(Path.of(launcher))) {
+      return List.of(launcher);
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    try {
+      Path jar =
+          Path.of(SetupCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return List.of(java, "-jar", jar.toString());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException("cannot tell where baton's jar is: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * baton's own tools that an agent may call without asking: all but {@code call_tool}, which
+   * reaches the downstream servers.
+   */
+  static List<String> coordinationTools(BatonConfig config) {
+    return dev.baton.mcp.McpEndpoints.ownTools(config.memory().tools(), config.handoff().tools())
+        .stream()
+        .map(t -> t.name())
+        .filter(n -> !n.equals("call_tool"))
+        .toList();
+  }
+
+  static Path realPath(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (java.io.IOException e) {
+      return p;
+    }
+  }
+
   @Command(
       name = "claude",
       description = {
@@ -79,19 +135,10 @@ final class SetupCommand implements Runnable {
       }
       project = realPath(project);
       BatonConfig config = client.config();
-      String mcpRole =
-          role != null ? role : System.getenv().getOrDefault("BATON_ROLE", "developer");
-      if (!config.registry().roles().contains(mcpRole)) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "unknown role '"
-                + mcpRole
-                + "'; valid roles: "
-                + String.join(", ", config.registry().roles()));
-      }
+      String mcpRole = role(spec, config, role);
       Path script = config.dataDir().resolve("hooks").resolve("claude-hook");
       HookScripts.writeExecutable(
-          script, HookScripts.render(HookScripts.CLAUDE_HOOK, config.server().socket()));
+          script, HookScripts.agentHook("claude", "Claude Code", config.server().socket()));
       String prefix =
           (role == null ? "" : "BATON_ROLE=" + HookScripts.shellQuote(role) + " ")
               + HookScripts.shellQuote(script.toString());
@@ -123,12 +170,8 @@ final class SetupCommand implements Runnable {
       return ExitCodes.OK;
     }
 
-    /** baton's tools that an agent may call without asking: all but {@code call_tool}. */
     private static List<String> allowedTools(BatonConfig config) {
-      return dev.baton.mcp.McpEndpoints.ownTools(config.memory().tools(), config.handoff().tools())
-          .stream()
-          .map(t -> t.name())
-          .filter(n -> !n.equals("call_tool"))
+      return coordinationTools(config).stream()
           .map(n -> "mcp__" + McpJson.NAME + "__" + n)
           .toList();
     }
@@ -164,25 +207,6 @@ final class SetupCommand implements Runnable {
       return true;
     }
 
-    /**
-     * How to start {@code baton}: the launcher script when this runs through it ({@code
-     * BATON_LAUNCHER}), else this JVM with this jar.
-     */
-    private static List<String> bridgeCommand() {
-      String launcher = System.getenv("BATON_LAUNCHER");
-      if (launcher != null && !launcher.isBlank() && Files.isExecutable(Path.of(launcher))) {
-        return List.of(launcher);
-      }
-      String java = ProcessHandle.current().info().command().orElse("java");
-      try {
-        Path jar =
-            Path.of(SetupCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        return List.of(java, "-jar", jar.toString());
-      } catch (java.net.URISyntaxException e) {
-        throw new IllegalStateException("cannot tell where baton's jar is: " + e.getMessage(), e);
-      }
-    }
-
     private boolean connectOverHttp(
         BatonConfig config, Path project, String mcpRole, Path settings, PrintWriter out) {
       String tcp = tcpAddress(config);
@@ -208,14 +232,6 @@ final class SetupCommand implements Runnable {
       out.println(
           "Claude Code runs the headersHelper only in a folder you trusted: start 'claude' here once and accept.");
       return true;
-    }
-
-    private static Path realPath(Path p) {
-      try {
-        return p.toRealPath();
-      } catch (java.io.IOException e) {
-        return p;
-      }
     }
 
     /**

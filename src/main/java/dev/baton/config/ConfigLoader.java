@@ -538,6 +538,26 @@ public final class ConfigLoader {
     return base.resolve("baton");
   }
 
+  /**
+   * Where a broker started without a configured socket may listen, most likely first: the path this
+   * environment's broker would choose, then the others a broker of the same user chooses in another
+   * environment ({@code /run/user/<uid>} when started from a desktop session, whose {@code
+   * XDG_RUNTIME_DIR} a client started with a stripped environment lacks, and {@code /tmp}).
+   */
+  public List<Path> defaultSockets() {
+    List<Path> sockets = new java.util.ArrayList<>();
+    sockets.add(defaultSocket());
+    Path run = Path.of("/run/user", Long.toString(uid), "baton", "broker.sock");
+    if (!sockets.contains(run)) {
+      sockets.add(run);
+    }
+    Path tmp = Path.of("/tmp", "baton-" + uid, "broker.sock");
+    if (!sockets.contains(tmp)) {
+      sockets.add(tmp);
+    }
+    return List.copyOf(sockets);
+  }
+
   private Path defaultSocket() {
     String runtime = env.get("XDG_RUNTIME_DIR");
     if (runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))) {

@@ -16,13 +16,25 @@ import java.nio.file.attribute.PosixFilePermissions;
  * in.
  */
 public final class HookScripts {
-  public static final String CLAUDE_HOOK = "claude-hook.sh";
+  /** The hook of an agent (Claude Code, Codex, Gemini CLI): see {@link #agentHook}. */
+  private static final String AGENT_HOOK = "agent-hook.sh";
+
   public static final String PRE_COMMIT = "pre-commit.sh";
 
   /** Claude Code's headersHelper for baton's MCP endpoint; its placeholder is the token file. */
   public static final String MCP_HEADERS = "mcp-headers.sh";
 
   private HookScripts() {}
+
+  /**
+   * The hook script of the client {@code client} ({@code claude}, {@code codex}, {@code gemini}),
+   * named {@code <client>-hook}, its default socket set to {@code socket}.
+   */
+  public static String agentHook(String client, String clientName, Path socket) {
+    return render(AGENT_HOOK, socket)
+        .replace("@BATON_CLIENT_NAME@", clientName)
+        .replace("@BATON_CLIENT@", client);
+  }
 
   /** The script's text, its default socket set to {@code socket} ($BATON_SOCKET still wins). */
   public static String render(String script, Path socket) {

@@ -3,10 +3,10 @@ package dev.baton.server;
 import dev.baton.api.ApiHandler;
 import dev.baton.api.ApiRoutes;
 import dev.baton.api.BrokerInfo;
-import dev.baton.api.ClaudeHookRoutes;
 import dev.baton.api.EventStreams;
 import dev.baton.api.GuardRoutes;
 import dev.baton.api.HandoffRoutes;
+import dev.baton.api.HookRoutes;
 import dev.baton.api.JsonErrorHandler;
 import dev.baton.api.LeaseRoutes;
 import dev.baton.api.MemoryRoutes;
@@ -191,7 +191,8 @@ public final class Broker implements AutoCloseable {
     Router router = new Router();
     new ApiRoutes(instances, streams, metrics, this::info, clock).addTo(router);
     new LeaseRoutes(leases).addTo(router);
-    new ClaudeHookRoutes(instances, leases, messages, checkpoints, clock).addTo(router);
+    new HookRoutes(instances, leases, new GitPathResolver(), messages, checkpoints, clock)
+        .addTo(router);
     new HandoffRoutes(handoffs, messages, checkpoints, new GitWorkspaceResolver()).addTo(router);
     new GuardRoutes(leases, clock).addTo(router);
     Gateway gateway =

@@ -584,13 +584,22 @@ class ClaudeHookIT {
   @Test
   void stopLetsTheLeasesOfASessionWithoutAKnownProcessRunOutWithinTheIdleTtl() throws Exception {
     BrokerProcess broker = startAndSetUpBoth();
-    hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("src/app.py")));
-    hook(repo, "PostToolUse", after("PostToolUse", SESSION_A, repo, repo.resolve("src/app.py")));
+    // The hook names the process it runs for (CLAUDE_PID, else its first ancestor that is not a
+    // shell: this test's JVM); here it names one that has ended.
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    Map<String, String> env = Map.of("CLAUDE_PID", Long.toString(ended.pid()));
+    hook(repo, "PreToolUse", edit(SESSION_A, repo, repo.resolve("src/app.py")), env);
+    hook(
+        repo,
+        "PostToolUse",
+        after("PostToolUse", SESSION_A, repo, repo.resolve("src/app.py")),
+        env);
     assertThat(leasesOf(broker, INSTANCE_A).get(0).expiresAt())
         .isAfter(Instant.now().plus(Duration.ofMinutes(5)));
 
     Instant before = Instant.now();
-    hook(repo, "Stop", stop(SESSION_A, repo));
+    hook(repo, "Stop", stop(SESSION_A, repo), env);
 
     assertThat(leasesOf(broker, INSTANCE_A))
         .singleElement()

@@ -89,7 +89,8 @@ final class HookLoad {
     this.hook = dir.resolve("claude-hook");
     this.calls = options.hookCalls();
     this.warmup = options.hookWarmup();
-    HookScripts.writeExecutable(hook, HookScripts.render(HookScripts.CLAUDE_HOOK, broker.socket()));
+    HookScripts.writeExecutable(
+        hook, HookScripts.agentHook("claude", "Claude Code", broker.socket()));
     this.watchdog =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

@@ -1,14 +1,17 @@
 package dev.baton.api;
 
 import dev.baton.core.BatonException;
+import dev.baton.core.ErrorCode;
 import dev.baton.handoff.CheckpointService;
 import dev.baton.handoff.InboxEntry;
 import dev.baton.handoff.MessageService;
 import dev.baton.leases.AcquireRequest;
+import dev.baton.leases.InvalidPatternException;
 import dev.baton.leases.Lease;
 import dev.baton.leases.LeaseConflictException;
 import dev.baton.leases.LeaseMode;
 import dev.baton.leases.LeaseService;
+import dev.baton.leases.PathResolver;
 import dev.baton.registry.AgentProcess;
 import dev.baton.registry.Instance;
 import dev.baton.registry.InstanceFilter;
@@ -20,27 +23,23 @@ import dev.baton.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/hooks/claude/{event}}: takes Claude Code's hook JSON and answers Claude Code's
- * hook JSON. Every call counts as a heartbeat. PreToolUse on an editing tool leases the file
- * exclusively, or denies the edit naming the holder. baton never blocks an edit because of its own
- * trouble: on any failure of its own the answer allows the edit and says coordination is off.
+ * {@code POST /v1/hooks/{client}/{event}}: takes an agent's hook JSON and answers in that agent's
+ * format, through its {@link HookClient} (Claude Code, Codex, Gemini CLI). Every call counts as a
+ * heartbeat. Before a tool edits files, each is leased exclusively, or the step is denied naming
+ * the holder. baton never blocks an edit because of its own trouble: on any failure of its own the
+ * answer allows the edit and says coordination is off.
  */
-public final class ClaudeHookRoutes {
-  private static final Logger LOG = LoggerFactory.getLogger(ClaudeHookRoutes.class);
-  private static final Set<String> EDITING_TOOLS =
-      Set.of("Edit", "Write", "MultiEdit", "NotebookEdit");
+public final class HookRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(HookRoutes.class);
   private static final String DEFAULT_ROLE = "developer";
-  private static final String CLIENT = "claude";
 
   /** SessionStart's budgets: the context an agent pays for at every start stays small. */
   private static final int OTHERS_CHARS = 1200;
@@ -55,10 +54,12 @@ public final class ClaudeHookRoutes {
   private final MessageService messages;
   private final CheckpointService checkpoints;
   private final Clock clock;
+  private final PathResolver paths;
 
-  public ClaudeHookRoutes(
+  public HookRoutes(
       InstanceService instances,
       LeaseService leases,
+      PathResolver paths,
       MessageService messages,
       CheckpointService checkpoints,
       Clock clock) {
@@ -67,26 +68,38 @@ public final class ClaudeHookRoutes {
     this.messages = messages;
     this.checkpoints = checkpoints;
     this.clock = clock;
+    this.paths = paths;
   }
 
   public Router addTo(Router router) {
-    return router.add("POST", "/v1/hooks/claude/{event}", this::hook);
+    return router.add("POST", "/v1/hooks/{client}/{event}", this::hook);
   }
 
   private Reply hook(Exchange ex) {
-    ClaudeHookInput input;
+    String name = ex.pathParam("client");
+    HookClient client =
+        HookClient.named(name)
+            .orElseThrow(
+                () ->
+                    new BatonException(
+                        ErrorCode.NOT_FOUND,
+                        "no hooks for a client called '"
+                            + name
+                            + "'; baton takes the hooks of "
+                            + String.join(", ", HookClient.names())));
+    HookInput input;
     try (java.io.InputStream body = ex.bodyStream()) {
-      input = ClaudeHookInput.read(body);
+      input = HookInput.read(body);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("reading the hook document failed", e);
     }
     String event = ex.pathParam("event");
-    Session session = session(ex, input);
+    Session session = session(ex, client, input);
     if (session.id() == null || input.cwd() == null) {
       return Reply.ok(Map.of());
     }
     try {
-      return Reply.ok(answer(event, session, input));
+      return Reply.ok(answer(client, event, session, input));
     } catch (StoreException e) {
       return Reply.ok(coordinationOff(e.getMessage()));
     } catch (BatonException e) {
@@ -96,32 +109,24 @@ public final class ClaudeHookRoutes {
     }
   }
 
-  private Map<String, Object> answer(String event, Session session, ClaudeHookInput input) {
-    String file =
-        input.toolName() != null && EDITING_TOOLS.contains(input.toolName())
-            ? input.editedFile()
-            : null;
-    switch (event) {
+  private Map<String, Object> answer(
+      HookClient client, String clientEvent, Session session, HookInput input) {
+    List<String> files = client.editedFiles(input);
+    switch (client.event(clientEvent)) {
       case "PreToolUse":
-        return preToolUse(session, input);
+        return preToolUse(client, clientEvent, session, input, files);
       case "PostToolUse":
         ensureInstance(session, input.cwd());
-        if (file != null) {
-          leases.confirm(session.id(), file);
-        }
+        files.forEach(file -> leases.confirm(session.id(), file));
         return Map.of();
       case "PermissionRequest":
         ensureInstance(session, input.cwd());
-        if (file != null) {
-          leases.holdProvisional(session.id(), file); // while the person decides
-        }
+        files.forEach(file -> leases.holdProvisional(session.id(), file)); // while they decide
         return Map.of();
       case "PermissionDenied":
       case "PostToolUseFailure":
         ensureInstance(session, input.cwd());
-        if (file != null) {
-          leases.dropProvisional(session.id(), file, "edit not made");
-        }
+        files.forEach(file -> leases.dropProvisional(session.id(), file, "edit not made"));
         return Map.of();
       case "PostToolBatch":
         // Every tool of the step has run: a provisional lease whose edit was refused (in -p, a
@@ -130,12 +135,12 @@ public final class ClaudeHookRoutes {
         leases.dropProvisional(session.id(), null, "edit not made");
         return Map.of();
       case "SessionStart":
-        return sessionStart(session, input);
+        return client.context(clientEvent, sessionStart(session, input));
       case "UserPromptSubmit":
         ensureInstance(session, input.cwd());
         leases.dropProvisional(session.id(), null, "edit not made");
         return news(session.id(), NEWS_CHARS)
-            .map(text -> additional("UserPromptSubmit", text))
+            .map(text -> client.context(clientEvent, text))
             .orElse(Map.of());
       case "Stop":
         Instance me = ensureInstance(session, input.cwd());
@@ -157,16 +162,18 @@ public final class ClaudeHookRoutes {
     }
   }
 
-  private Map<String, Object> preToolUse(Session session, ClaudeHookInput input) {
-    String file = input.editedFile();
-    ensureInstance(session, input.cwd());
-    if (input.toolName() == null || !EDITING_TOOLS.contains(input.toolName()) || file == null) {
+  private Map<String, Object> preToolUse(
+      HookClient client, String clientEvent, Session session, HookInput input, List<String> files) {
+    Instance me = ensureInstance(session, input.cwd());
+    // A file outside the workspace is not baton's business, and must not let the others through.
+    List<String> inside = files.stream().filter(f -> inWorkspace(me, f)).toList();
+    if (inside.isEmpty()) {
       return Map.of();
     }
     AcquireRequest request =
         new AcquireRequest(
             session.id(),
-            List.of(file),
+            inside,
             true,
             LeaseMode.EXCLUSIVE,
             null,
@@ -178,7 +185,7 @@ public final class ClaudeHookRoutes {
       return Map.of();
     } catch (CompletionException e) {
       if (e.getCause() instanceof LeaseConflictException conflict) {
-        return deny(conflict);
+        return client.deny(clientEvent, denial(conflict));
       }
       if (e.getCause() instanceof StoreException store) {
         throw store;
@@ -190,27 +197,28 @@ public final class ClaudeHookRoutes {
     }
   }
 
-  private static Map<String, Object> deny(LeaseConflictException conflict) {
+  private boolean inWorkspace(Instance me, String file) {
+    try {
+      paths.resolve(me.workspace(), file, true);
+      return true;
+    } catch (InvalidPatternException e) {
+      return false;
+    }
+  }
+
+  private static String denial(LeaseConflictException conflict) {
     String holders =
         conflict.holders().stream().map(h -> h.describe()).collect(Collectors.joining("; "));
     String lease = conflict.holders().isEmpty() ? "" : conflict.holders().get(0).lease().id();
-    String reason =
-        "baton: "
-            + (holders.isEmpty() ? conflict.getMessage() : holders)
-            + ". Another agent is editing this file: choose other work and come back later"
-            + (lease.isEmpty()
-                ? "."
-                : ", or ask the human to free it with 'baton lease release --force "
-                    + lease
-                    + "'.");
-    Map<String, Object> specific = new LinkedHashMap<>();
-    specific.put("hookEventName", "PreToolUse");
-    specific.put("permissionDecision", "deny");
-    specific.put("permissionDecisionReason", reason);
-    return Map.of("hookSpecificOutput", specific);
+    return "baton: "
+        + (holders.isEmpty() ? conflict.getMessage() : holders)
+        + ". Another agent is editing this file: choose other work and come back later"
+        + (lease.isEmpty()
+            ? "."
+            : ", or ask the human to free it with 'baton lease release --force " + lease + "'.");
   }
 
-  private Map<String, Object> sessionStart(Session session, ClaudeHookInput input) {
+  private String sessionStart(Session session, HookInput input) {
     Instance me = ensureInstance(session, input.cwd());
     StringBuilder context = new StringBuilder();
     context
@@ -230,7 +238,7 @@ public final class ClaudeHookRoutes {
       }
     }
     news(me.id(), NEWS_CHARS).ifPresent(text -> context.append("\n\n").append(text));
-    return additional("SessionStart", context.toString().strip());
+    return context.toString().strip();
   }
 
   /** The other live agents of the workspace, the most relevant first, within a budget. */
@@ -288,13 +296,6 @@ public final class ClaudeHookRoutes {
     return out.toString();
   }
 
-  private static Map<String, Object> additional(String event, String text) {
-    Map<String, Object> specific = new LinkedHashMap<>();
-    specific.put("hookEventName", event);
-    specific.put("additionalContext", text);
-    return Map.of("hookSpecificOutput", specific);
-  }
-
   /**
    * Unread messages and handoffs to show the agent now (marked read), within {@code maxChars}, or
    * empty.
@@ -331,10 +332,10 @@ public final class ClaudeHookRoutes {
    * the Claude Code process ({@code CLAUDE_PID}), which the MCP connection of the same session
    * reports too.
    */
-  private Session session(Exchange ex, ClaudeHookInput input) {
+  private Session session(Exchange ex, HookClient client, HookInput input) {
     String named = blankToNull(ex.header("X-Baton-Instance"));
     String sessionId = blankToNull(input.sessionId());
-    String id = named != null ? named : InstanceIds.forSession(CLIENT, sessionId);
+    String id = named != null ? named : InstanceIds.forSession(client.name(), sessionId);
     AgentProcess agent = null;
     String pid = blankToNull(ex.header("X-Baton-Agent-Pid"));
     if (pid != null) {
@@ -344,11 +345,12 @@ public final class ClaudeHookRoutes {
         LOG.debug("X-Baton-Agent-Pid '{}' is not a pid", pid);
       }
     }
-    return new Session(id, blankToNull(ex.header("X-Baton-Role")), sessionId, agent);
+    return new Session(id, blankToNull(ex.header("X-Baton-Role")), client.name(), sessionId, agent);
   }
 
   /** An agent session as its hooks name it. */
-  private record Session(String id, String role, String sessionId, AgentProcess agent) {}
+  private record Session(
+      String id, String role, String client, String sessionId, AgentProcess agent) {}
 
   /**
    * Heartbeats the session's instance, registering it first when the broker does not know it (or
@@ -369,7 +371,7 @@ public final class ClaudeHookRoutes {
                 session.role() == null ? DEFAULT_ROLE : session.role(),
                 cwd,
                 session.id(),
-                CLIENT,
+                session.client(),
                 session.sessionId(),
                 session.agent()))
         .instance();
