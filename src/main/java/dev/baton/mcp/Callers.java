@@ -42,6 +42,12 @@ final class Callers {
   private final InstanceService instances;
   private final Map<String, String> bySession = new ConcurrentHashMap<>();
 
+  /**
+   * Instances an MCP session registered because nothing named its agent (no instance, process or
+   * client session): nobody can come back to them, so they end with their last MCP session.
+   */
+  private final java.util.Set<String> anonymous = ConcurrentHashMap.newKeySet();
+
   Callers(InstanceService instances) {
     this.instances = instances;
   }
@@ -91,6 +97,9 @@ final class Callers {
     Instance created = register(exchange, role, caller, null);
     if (session != null) {
       bySession.put(session, created.id());
+    }
+    if (!caller.joins()) {
+      anonymous.add(created.id());
     }
     return created;
   }
@@ -172,6 +181,14 @@ final class Callers {
       return named;
     }
     return session == null ? null : bySession.get(session);
+  }
+
+  /**
+   * True when an MCP session registered this instance for want of any name for its agent, so that
+   * it ends with the agent's last MCP session; forgets it (it is about to end).
+   */
+  boolean endsWithItsSessions(String instance) {
+    return instance != null && anonymous.remove(instance);
   }
 
   /** Forgets a session's instance, e.g. when it has gone; returns the instance id or null. */

@@ -317,6 +317,33 @@ public final class McpEndpoints implements AutoCloseable {
   }
 
   /**
+   * The client ended an MCP session (DELETE). An instance the session registered itself, because
+   * nothing named its agent, ends with its last session and its leases are released: no client
+   * could find it again. An instance its agent's process, client session or launcher names lives
+   * on, and a new MCP session of that agent finds it.
+   */
+  private void sessionEnded(String role, String session, String instance) {
+    callers.forget(session);
+    if (instance == null) {
+      return;
+    }
+    Set<String> sessions = sessionsOf.get(instance);
+    if (sessions != null) {
+      sessions.remove(role + " " + session);
+    }
+    if ((sessions == null || sessions.isEmpty()) && callers.endsWithItsSessions(instance)) {
+      try {
+        instances.deregister(instance);
+        LOG.info("instance {} ended with its last MCP session", instance);
+      } catch (InstanceNotFoundException e) {
+        // expired meanwhile
+      } catch (RuntimeException e) {
+        LOG.warn("ending instance {} with its MCP session failed: {}", instance, e.getMessage());
+      }
+    }
+  }
+
+  /**
    * Sends a logging notification ({@code notifications/message}) to every MCP session of the
    * instance that listens (its GET stream is open); sessions that have ended are forgotten. Does
    * not block.
@@ -440,10 +467,7 @@ public final class McpEndpoints implements AutoCloseable {
       }
       transport.service(request, response);
       if ("DELETE".equals(request.getMethod()) && session != null) {
-        if (instance != null && sessionsOf.containsKey(instance)) {
-          sessionsOf.get(instance).remove(role + " " + session);
-        }
-        callers.forget(session); // the client ended its session
+        sessionEnded(role, session, instance);
       }
     }
 

@@ -207,6 +207,46 @@ class McpEndpointIT {
   }
 
   @Test
+  void anInstanceTheSessionRegisteredForAnUnnamedAgentEndsWhenTheClientEndsTheSession()
+      throws Exception {
+    Files.writeString(repo.resolve("app.py"), "x = 1\n");
+    McpSyncClient agent = connect("developer", Map.of("X-Baton-Workspace", repo.toString()));
+    String id = json(call(agent, "whoami", Map.of())).path("id").asString();
+    call(agent, "lease_acquire", Map.of("paths", List.of("app.py")));
+
+    agent.closeGracefully(); // DELETE of its session: nobody could find this instance again
+    clients.remove(agent);
+
+    try (BrokerClient c = broker.unixClient()) {
+      assertThat(c.instances(null, null).instances()).extracting(i -> i.id()).doesNotContain(id);
+      assertThat(c.leases(null, null).leases()).isEmpty();
+    }
+  }
+
+  @Test
+  void aClientThatComesBackWithItsSessionGetsItsInstanceAndLeasesBack() throws Exception {
+    Files.writeString(repo.resolve("app.py"), "x = 1\n");
+    Map<String, String> headers =
+        Map.of(
+            "X-Baton-Workspace", repo.toString(),
+            "X-Baton-Client", "codex",
+            "X-Baton-Session", "5f0e4b1c-0000-4000-8000-000000000001");
+    McpSyncClient agent = connect("developer", headers);
+    String id = json(call(agent, "whoami", Map.of())).path("id").asString();
+    assertThat(id).isEqualTo("codex-5f0e4b1c");
+    call(agent, "lease_acquire", Map.of("paths", List.of("app.py")));
+
+    agent.closeGracefully();
+    clients.remove(agent);
+    McpSyncClient back = connect("developer", headers);
+
+    assertThat(json(call(back, "whoami", Map.of())).path("id").asString()).isEqualTo(id);
+    try (BrokerClient c = broker.unixClient()) {
+      assertThat(c.leases(null, id).leases()).extracting(l -> l.path()).containsExactly("app.py");
+    }
+  }
+
+  @Test
   void setupLeavesAMalformedMcpJsonAloneAndSaysWhy() throws Exception {
     Files.writeString(repo.resolve(".mcp.json"), "{\"mcpServers\": [");
     var r = sandbox.cli("setup", "claude", repo.toString());
