@@ -115,6 +115,41 @@ class McpInspectorIT {
   }
 
   @Test
+  void theTypeScriptSdksStdioClientStartsBatonMcpWithItsStrippedEnvironmentAndIsServed()
+      throws Exception {
+    // As 'baton setup' writes it: the socket in the arguments, since the client passes the server
+    // no XDG_RUNTIME_DIR or BATON_SOCKET.
+    Run r =
+        tsClient(
+            "whoami",
+            BrokerSandbox.launcher().toString(),
+            "mcp",
+            "--role",
+            "research",
+            "--socket",
+            broker.socket().toString());
+    assertThat(r.exitCode).as("stderr: %s", r.stderr).isZero();
+    JsonNode answer = JSON.readTree(r.stdout);
+    assertThat(answer.path("tools").toString()).contains("\"whoami\"", "\"lease_acquire\"");
+    assertThat(answer.path("isError").asBoolean()).isFalse();
+    assertThat(answer.path("result").path("role").asString()).isEqualTo("research");
+    assertThat(answer.path("result").path("workspace").asString()).isEqualTo(repo.toString());
+  }
+
+  @Test
+  void withoutASocketTheBridgeTriesWhereTheBrokerWouldListenAndSaysWhichPaths() throws Exception {
+    Run r = tsClient("whoami", BrokerSandbox.launcher().toString(), "mcp", "--role", "research");
+    // This test's broker listens elsewhere (its sandbox), so nothing answers at the defaults.
+    assertThat(r.exitCode).as("stdout: %s", r.stdout).isNotZero();
+    assertThat(r.stderr)
+        .contains("baton broker is not reachable")
+        .contains("(tried ")
+        .contains("/run/user/")
+        .contains("/tmp/baton-")
+        .contains("--socket or BATON_SOCKET");
+  }
+
+  @Test
   void whenTheBrokerIsDownTheStdioBridgeAnswersWithAnErrorThatSaysSo() throws Exception {
     broker.close();
     List<String> args = new ArrayList<>();
@@ -145,6 +180,37 @@ class McpInspectorIT {
         .as("inspector %s\nstdout: %s\nstderr: %s", args, r.stdout, r.stderr)
         .isZero();
     return JSON.readTree(r.stdout);
+  }
+
+  /**
+   * Runs {@code src/test/resources/mcp/ts-stdio-client.mjs}: the TypeScript SDK's stdio client
+   * starts {@code command} with the SDK's default (stripped) environment, lists tools and calls
+   * {@code tool}.
+   */
+  private Run tsClient(String tool, String... command) throws Exception {
+    Path script = Path.of(McpInspectorIT.class.getResource("/mcp/ts-stdio-client.mjs").toURI());
+    List<String> args = new ArrayList<>();
+    args.add(NpmPackages.node().toString());
+    args.add(script.toString());
+    args.add(NpmPackages.require().toString());
+    args.add(tool);
+    args.addAll(List.of(command));
+    ProcessBuilder pb = new ProcessBuilder(args).directory(repo.toFile());
+    Path out = tmp.resolve("ts-client.out");
+    Path err = tmp.resolve("ts-client.err");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      throw new AssertionError(
+          "the TypeScript client did not finish in 120 s: " + Files.readString(err));
+    }
+    return new Run(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
   }
 
   private Run run(List<String> args) throws IOException, InterruptedException {
