@@ -1,6 +1,7 @@
 package dev.baton.mcp;
 
 import static dev.baton.mcp.ToolArgs.prop;
+import static dev.baton.mcp.ToolArgs.props;
 import static dev.baton.mcp.ToolArgs.schema;
 import static dev.baton.mcp.ToolArgs.seconds;
 import static dev.baton.mcp.ToolArgs.string;
@@ -267,11 +268,83 @@ final class CoordinationTools {
     return String.join(", ", mine.stream().map(l -> l.id() + " " + l.pattern().text()).toList());
   }
 
+  /** What an instance looks like in these tools' results. */
+  private static final Map<String, Object> INSTANCE =
+      object(
+          props(
+              "id", type("string"),
+              "role", type("string"),
+              "workspace", type("string"),
+              "branch", optional("string")),
+          "id",
+          "role",
+          "workspace");
+
+  /** What a lease looks like in these tools' results. */
+  private static final Map<String, Object> LEASE =
+      object(
+          props(
+              "id", type("string"),
+              "path", type("string"),
+              "mode", Map.of("enum", List.of("exclusive", "shared")),
+              "holder", type("string"),
+              "role", optional("string"),
+              "reason", optional("string"),
+              "token", type("integer"),
+              "expires_in_s", type("integer")),
+          "id",
+          "path",
+          "mode",
+          "holder",
+          "token",
+          "expires_in_s");
+
+  /** Each tool's {@code outputSchema}: the structure of its result. */
+  private static final Map<String, Map<String, Object>> OUTPUTS =
+      Map.of(
+          "whoami", INSTANCE,
+          "instances", object(props("instances", array(INSTANCE)), "instances"),
+          "lease_acquire", object(props("leases", array(LEASE)), "leases"),
+          "lease_release", object(props("released", array(LEASE)), "released"),
+          "leases", object(props("leases", array(LEASE)), "leases"),
+          "switch_role",
+              object(
+                  props(
+                      "id", type("string"),
+                      "role", type("string"),
+                      "workspace", type("string"),
+                      "was", type("string"),
+                      "next", type("string")),
+                  "id",
+                  "role",
+                  "was"),
+          "who", object(props("path", type("string"), "leases", array(LEASE)), "path", "leases"));
+
+  private static Map<String, Object> type(String type) {
+    return Map.of("type", type);
+  }
+
+  /** A value of {@code type} or null. */
+  private static Map<String, Object> optional(String type) {
+    return Map.of("type", List.of(type, "null"));
+  }
+
+  private static Map<String, Object> array(Map<String, Object> items) {
+    return Map.of("type", "array", "items", items);
+  }
+
+  private static Map<String, Object> object(Map<String, Object> properties, String... required) {
+    return Map.of("type", "object", "properties", properties, "required", List.of(required));
+  }
+
   private SyncToolSpecification tool(
       String name, String description, Map<String, Object> schema, String role, Handler handler) {
     return ToolArgs.tool(
         callers,
-        McpSchema.Tool.builder(name, schema).description(description).build(),
+        McpSchema.Tool.builder(name, schema)
+            .description(description)
+            .outputSchema(OUTPUTS.get(name))
+            .build(),
         role,
         handler,
         e -> e instanceof LeaseConflictException c ? conflict(c) : e.getMessage());

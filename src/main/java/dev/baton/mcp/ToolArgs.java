@@ -8,6 +8,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,10 @@ final class ToolArgs {
    * CLI, for one, refuses a top-level array there); a list is wrapped as {@code {"items": [...]}}.
    */
   static CallToolResult ok(Object value) {
-    Object result = value instanceof List<?> list ? Map.of("items", list) : value;
+    Object result =
+        value instanceof List<?> list
+            ? Map.of("items", list)
+            : value instanceof Map<?, ?> ? value : Collections.singletonMap("result", value);
     CallToolResult.Builder b =
         CallToolResult.builder().addTextContent(JSON.writeValueAsString(result));
     if (result instanceof Map<?, ?>) {
@@ -107,6 +111,12 @@ final class ToolArgs {
     }
     return b.build();
   }
+
+  /**
+   * The output schema of a tool that declares none of its own: every result is a JSON object
+   * ({@link #ok}); {@code call_tool}'s is the called tool's, so it has none.
+   */
+  private static final Map<String, Object> AN_OBJECT = Map.of("type", "object");
 
   /** baton's tools that only read, so that clients may call them without asking. */
   private static final java.util.Set<String> READ_ONLY =
@@ -131,7 +141,7 @@ final class ToolArgs {
     return McpSchema.Tool.builder(name, tool.inputSchema())
         .title(tool.title())
         .description(tool.description())
-        .outputSchema(tool.outputSchema())
+        .outputSchema(tool.outputSchema() != null ? tool.outputSchema() : AN_OBJECT)
         .annotations(hints)
         .meta(tool.meta())
         .build();

@@ -137,6 +137,46 @@ class McpInspectorIT {
   }
 
   @Test
+  void everyResultConformsToItsToolsOutputSchemaAsTheTypeScriptSdkChecksIt() throws Exception {
+    // The SDK's client fails a call whose structuredContent does not match the tool's
+    // outputSchema, or that has an outputSchema and no structuredContent.
+    List<Map<String, Object>> calls =
+        List.of(
+            call("whoami", Map.of()),
+            call("instances", Map.of()),
+            call("lease_acquire", Map.of("paths", List.of("README.md"), "reason", "docs")),
+            call("leases", Map.of("mine", true)),
+            call("who", Map.of("path", "README.md")),
+            call("lease_release", Map.of("all", true)),
+            call("log_decision", Map.of("summary", "outputs are objects")),
+            call("search_memory", Map.of("query", "objects")),
+            call("inbox", Map.of()),
+            call("switch_role", Map.of("role", "research")));
+    Run r =
+        tsClient(
+            JSON.writeValueAsString(calls),
+            BrokerSandbox.launcher().toString(),
+            "mcp",
+            "--role",
+            "developer",
+            "--socket",
+            broker.socket().toString());
+
+    assertThat(r.exitCode).as("stderr: %s", r.stderr).isZero();
+    JsonNode results = JSON.readTree(r.stdout).path("results");
+    assertThat(results.size()).isEqualTo(calls.size());
+    results.forEach(
+        result -> assertThat(result.path("isError").asBoolean()).as("%s", result).isFalse());
+    assertThat(results.get(2).path("result").path("leases").get(0).path("path").asString())
+        .isEqualTo("README.md");
+    assertThat(results.get(5).path("result").path("released").size()).isEqualTo(1);
+  }
+
+  private static Map<String, Object> call(String name, Map<String, Object> arguments) {
+    return Map.of("name", name, "arguments", arguments);
+  }
+
+  @Test
   void withoutASocketTheBridgeTriesWhereTheBrokerWouldListenAndSaysWhichPaths() throws Exception {
     Run r = tsClient("whoami", BrokerSandbox.launcher().toString(), "mcp", "--role", "research");
     // This test's broker listens elsewhere (its sandbox), so nothing answers at the defaults.
@@ -184,16 +224,16 @@ class McpInspectorIT {
 
   /**
    * Runs {@code src/test/resources/mcp/ts-stdio-client.mjs}: the TypeScript SDK's stdio client
-   * starts {@code command} with the SDK's default (stripped) environment, lists tools and calls
-   * {@code tool}.
+   * starts {@code command} with the SDK's default (stripped) environment, lists tools and makes
+   * {@code calls} (a tool name, or a JSON array of {@code {"name", "arguments"}}).
    */
-  private Run tsClient(String tool, String... command) throws Exception {
+  private Run tsClient(String calls, String... command) throws Exception {
     Path script = Path.of(McpInspectorIT.class.getResource("/mcp/ts-stdio-client.mjs").toURI());
     List<String> args = new ArrayList<>();
     args.add(NpmPackages.node().toString());
     args.add(script.toString());
     args.add(NpmPackages.require().toString());
-    args.add(tool);
+    args.add(calls);
     args.addAll(List.of(command));
     ProcessBuilder pb = new ProcessBuilder(args).directory(repo.toFile());
     Path out = tmp.resolve("ts-client.out");
