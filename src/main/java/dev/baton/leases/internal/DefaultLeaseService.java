@@ -269,7 +269,9 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
           if (attempt.granted() != null) {
             queue.remove(w);
             w.timeout.cancel(false);
-            w.future.complete(attempt.granted());
+            if (!w.future.complete(attempt.granted())) {
+              giveBack(w, attempt.granted());
+            }
             continue;
           }
         } catch (RuntimeException e) {
@@ -282,6 +284,24 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
       }
       // An empty queue stays in the map (one per workspace): removing it would race with an
       // acquire that just looked it up and is about to queue in it.
+    }
+  }
+
+  /**
+   * The waiter gave up (its client hung up) while its leases were being granted: nobody would know
+   * it holds them, so the ones granted for this wait are released; leases it held before stay.
+   */
+  private void giveBack(Waiter w, List<Lease> granted) {
+    for (Lease l : granted) {
+      if (l.acquiredAt().isBefore(w.since)) {
+        continue;
+      }
+      try {
+        release(l.id(), w.plan.instance(), false);
+        LOG.debug("gave back {} on {}: its waiter had gone", l.id(), l.pattern());
+      } catch (RuntimeException e) {
+        LOG.debug("giving back {} failed: {}", l.id(), e.getMessage());
+      }
     }
   }
 
