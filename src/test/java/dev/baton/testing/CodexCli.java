@@ -105,6 +105,13 @@ public record CodexCli(
     return launch(command, "exec");
   }
 
+  /** Runs another {@code codex} command (e.g. {@code mcp list --json}) in this environment. */
+  public Processes.Result command(String... args) {
+    List<String> command = new ArrayList<>(List.of(NpmPackages.node().toString(), codex()));
+    command.addAll(List.of(args));
+    return Processes.run(workDir, environment(), command);
+  }
+
   /** The environment Codex gets (see the class comment). */
   public Map<String, String> environment() {
     Map<String, String> all = new LinkedHashMap<>(System.getenv());
