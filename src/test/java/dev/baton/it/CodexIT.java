@@ -83,6 +83,7 @@ class CodexIT {
   private CodexCli codex() {
     sandbox.expect(0, "setup", "codex", repo.toString());
     return CodexCli.in(repo, home, api)
+        .withArgs("--strict-config") // every key setup wrote is one Codex knows
         .withHookTrustBypassed()
         .withEnv("BATON_JAR", BrokerSandbox.jar().toString());
   }
