@@ -328,9 +328,9 @@ public final class HookRoutes {
 
   /**
    * Who a hook call speaks for: {@code BATON_INSTANCE} when the launcher set it, else the instance
-   * of Claude Code's session ({@code claude-} and its first 8 hex digits); with the session id and
-   * the Claude Code process ({@code CLAUDE_PID}), which the MCP connection of the same session
-   * reports too.
+   * of the agent's session ({@code claude-} and 8 hex digits of it, {@link
+   * InstanceIds#forSession}); with the session id and the Claude Code process ({@code CLAUDE_PID}),
+   * which the MCP connection of the same session reports too.
    */
   private Session session(Exchange ex, HookClient client, HookInput input) {
     String named = blankToNull(ex.header("X-Baton-Instance"));

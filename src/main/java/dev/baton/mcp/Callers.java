@@ -21,9 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Which instance an MCP request comes from, in this order: the {@code X-Baton-Instance} header (the
  * launcher's {@code BATON_INSTANCE}; registered under that id when it is not registered yet); the
  * live instance of the agent process named by {@code X-Baton-Agent-Pid} (the one its hooks report);
- * the instance of the client's session named by {@code X-Baton-Session} ({@code <client>-} and its
- * first 8 hex digits, as the hooks derive it); else the MCP session's first tool call registers a
- * new instance of the endpoint's role, remembered for the session. The workspace of a new instance
+ * the instance of the client's session named by {@code X-Baton-Session} ({@code <client>-} and 8
+ * hex digits of it, as the hooks derive it); else the MCP session's first tool call registers a new
+ * instance of the endpoint's role, remembered for the session. The workspace of a new instance
  * comes from the client's first {@code file://} root, else the {@code X-Baton-Workspace} header.
  * Thread-safe.
  */

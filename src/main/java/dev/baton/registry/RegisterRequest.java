@@ -6,9 +6,8 @@ package dev.baton.registry;
  * @param role required; one of the configured roles
  * @param workspace required; any directory inside the repository (a worktree or subdirectory is
  *     resolved to the main repository's top level)
- * @param id optional; when absent and a session is given the id is {@code <client>-} and the
- *     session's first 8 hex digits ({@link InstanceIds#forSession}), else {@code <client>-<8 random
- *     hex>}
+ * @param id optional; when absent and a session is given the id is {@code <client>-} and 8 hex
+ *     digits of the session ({@link InstanceIds#forSession}), else {@code <client>-<8 random hex>}
  * @param client optional kind of client, default {@code agent}
  * @param session optional; the client's own session id. With it (or with an agent process) the
  *     request joins the session's instance when one exists, whatever role and workspace it has, and
