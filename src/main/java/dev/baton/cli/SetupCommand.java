@@ -27,13 +27,14 @@ import picocli.CommandLine.Spec;
     name = "setup",
     description = "Connect an agent tool to baton.",
     mixinStandardHelpOptions = true,
-    subcommands = {SetupCommand.Claude.class})
+    subcommands = {SetupCommand.Claude.class, SetupGemini.class})
 final class SetupCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "say which tool: baton setup claude [DIR]");
+    throw new ParameterException(
+        spec.commandLine(), "say which tool: baton setup claude|codex|gemini [DIR]");
   }
 
   /**
