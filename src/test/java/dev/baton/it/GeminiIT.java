@@ -190,6 +190,29 @@ class GeminiIT {
   }
 
   @Test
+  void aReplaceThatFailsLeavesNoLeaseBehind() throws Exception {
+    api.script(
+        ModelStep.toolUse(
+            "replace",
+            Map.of(
+                "file_path", repo.resolve("src/app.py").toString(),
+                "instruction", "Change a greeting that is not there.",
+                "old_string", "no such text",
+                "new_string", "hello")),
+        ModelStep.toolUse("mcp_baton_leases", Map.of("mine", true)),
+        ModelStep.text("done"));
+
+    GeminiRun run = gemini().withApprovalMode("yolo").run("change the greeting");
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(result("replace").isError()).isTrue();
+    assertThat(result("replace").text()).contains("Could not find");
+    ToolResult leases = result("mcp_baton_leases");
+    assertThat(leases.isError()).as(leases.text()).isFalse();
+    assertThat(leases.text()).contains("\"leases\":[]");
+  }
+
+  @Test
   void batonsToolsAreOfferedOnTheFirstTurnAndWhoamiAnswersTheHooksInstance() throws Exception {
     api.script(ModelStep.toolUse("mcp_baton_whoami", Map.of()), ModelStep.text("done"));
 
