@@ -75,29 +75,39 @@ public final class GeminiSettings {
     ObjectNode root = JsonFiles.readObject(settings);
     ObjectNode servers = object(root, "mcpServers", settings);
     ObjectNode hooks = object(root, "hooks", settings);
-    ObjectNode tools = object(root, "tools", settings);
-    ArrayNode allowed = array(tools, "allowed", "tools.allowed", settings);
+    ArrayNode allowed =
+        array(object(root, "tools", settings), "allowed", "tools.allowed", settings);
     for (String event : EVENTS.keySet()) {
       if (hooks.has(event) && !hooks.get(event).isArray()) {
         throw notA(settings, "hooks." + event, "list");
       }
     }
-
     ObjectNode server = servers.putObject(McpJson.NAME);
     server.put("command", entries.mcpCommand());
     ArrayNode args = server.putArray("args");
     entries.mcpArgs().forEach(args::add);
+    List<String> added = addMissing(allowed, entries.allowedTools());
+    List<String> events = putHooks(hooks, entries.hookPrefix());
+    JsonFiles.write(settings, root, "rw-r--r--"); // no secret in it: it may be shared
+    return new Merged(events, added);
+  }
 
+  /** Adds the values not in the list yet; returns them. */
+  private static List<String> addMissing(ArrayNode list, List<String> values) {
     Set<String> present = new HashSet<>();
-    allowed.forEach(n -> present.add(n.asString("")));
+    list.forEach(n -> present.add(n.asString("")));
     List<String> added = new ArrayList<>();
-    for (String tool : entries.allowedTools()) {
-      if (present.add(tool)) {
-        allowed.add(tool);
-        added.add(tool);
+    for (String value : values) {
+      if (present.add(value)) {
+        list.add(value);
+        added.add(value);
       }
     }
+    return added;
+  }
 
+  /** Replaces baton's hook of each event in {@link #EVENTS}; returns the events. */
+  private static List<String> putHooks(ObjectNode hooks, String prefix) {
     List<String> events = new ArrayList<>();
     for (Map.Entry<String, String> event : EVENTS.entrySet()) {
       ArrayNode groups =
@@ -112,12 +122,11 @@ public final class GeminiSettings {
       ObjectNode hook = group.putArray("hooks").addObject();
       hook.put("name", HOOK_NAME);
       hook.put("type", "command");
-      hook.put("command", entries.hookPrefix() + " " + event.getKey());
+      hook.put("command", prefix + " " + event.getKey());
       hook.put("timeout", TIMEOUT_MILLIS);
       events.add(event.getKey());
     }
-    JsonFiles.write(settings, root, "rw-r--r--"); // no secret in it: it may be shared
-    return new Merged(events, added);
+    return events;
   }
 
   /** True for a hook command baton wrote. */
