@@ -25,6 +25,11 @@ sealed interface HookClient {
     return clientEvent;
   }
 
+  /** baton's name for the client's event, which may depend on what the hook reports. */
+  default String event(String clientEvent, HookInput input) {
+    return event(clientEvent);
+  }
+
   /** The files the tool is about to change (absolute, resolved against cwd); empty if none. */
   List<String> editedFiles(HookInput input);
 
@@ -132,8 +137,10 @@ sealed interface HookClient {
 
   /**
    * Gemini CLI: BeforeTool, AfterTool, BeforeAgent and AfterAgent are baton's PreToolUse,
-   * PostToolUse, UserPromptSubmit and Stop; {@code write_file} and {@code replace} edit the file in
-   * {@code file_path}; a denial is {@code {"decision": "deny", "reason": ...}}.
+   * PostToolUse, UserPromptSubmit and Stop; an AfterTool whose result has an error (a {@code
+   * replace} whose old text was not found) is PostToolUseFailure, so the edit that did not happen
+   * leaves no lease; {@code write_file} and {@code replace} edit the file in {@code file_path}; a
+   * denial is {@code {"decision": "deny", "reason": ...}}.
    */
   record Gemini() implements HookClient {
     private static final Set<String> EDITING = Set.of("write_file", "replace", "edit");
@@ -152,6 +159,13 @@ sealed interface HookClient {
         case "AfterAgent" -> "Stop";
         default -> clientEvent;
       };
+    }
+
+    @Override
+    public String event(String clientEvent, HookInput input) {
+      return clientEvent.equals("AfterTool") && input.toolFailed()
+          ? "PostToolUseFailure"
+          : event(clientEvent);
     }
 
     @Override

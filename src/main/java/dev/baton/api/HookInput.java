@@ -18,6 +18,8 @@ import tools.jackson.core.JsonToken;
  *     notebook_path}, {@code path}, {@code absolute_path}, and {@code command}, Codex's patch; an
  *     array {@code command} is kept joined by newlines). A file's new content is skipped, never
  *     held in memory.
+ * @param toolFailed true when the tool's result ({@code tool_response}, after the tool ran) has an
+ *     {@code error}, as in Gemini CLI's AfterTool after a failed edit
  */
 public record HookInput(
     String sessionId,
@@ -26,7 +28,8 @@ public record HookInput(
     String toolName,
     Map<String, String> tool,
     String source,
-    String reason) {
+    String reason,
+    boolean toolFailed) {
 
   private static final Set<String> TOP_FIELDS =
       Set.of("session_id", "cwd", "hook_event_name", "tool_name", "source", "reason");
@@ -51,6 +54,7 @@ public record HookInput(
   static HookInput read(InputStream in) {
     Map<String, String> top = new HashMap<>();
     Map<String, String> tool = new HashMap<>();
+    boolean failed = false;
     try (JsonParser p = Json.MAPPER.createParser(in)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new BatonException(ErrorCode.INVALID_JSON, "the hook document is not a JSON object");
@@ -60,6 +64,8 @@ public record HookInput(
         JsonToken value = p.nextToken();
         if (name.equals("tool_input") && value == JsonToken.START_OBJECT) {
           readTool(p, tool);
+        } else if (name.equals("tool_response") && value == JsonToken.START_OBJECT) {
+          failed = hasError(p);
         } else if (value == JsonToken.VALUE_STRING && TOP_FIELDS.contains(name)) {
           top.put(name, p.getString());
         } else {
@@ -77,7 +83,20 @@ public record HookInput(
         top.get("tool_name"),
         tool,
         top.get("source"),
-        top.get("reason"));
+        top.get("reason"),
+        failed);
+  }
+
+  /** Reads past an object, telling whether it has an {@code error} that is not null. */
+  private static boolean hasError(JsonParser p) {
+    boolean error = false;
+    while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      error |= field.equals("error") && v != JsonToken.VALUE_NULL && v != JsonToken.VALUE_FALSE;
+      p.skipChildren();
+    }
+    return error;
   }
 
   private static void readTool(JsonParser p, Map<String, String> tool) {

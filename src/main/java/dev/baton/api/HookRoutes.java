@@ -112,7 +112,7 @@ public final class HookRoutes {
   private Map<String, Object> answer(
       HookClient client, String clientEvent, Session session, HookInput input) {
     List<String> files = client.editedFiles(input);
-    switch (client.event(clientEvent)) {
+    switch (client.event(clientEvent, input)) {
       case "PreToolUse":
         return preToolUse(client, clientEvent, session, input, files);
       case "PostToolUse":

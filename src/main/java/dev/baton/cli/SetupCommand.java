@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
     name = "setup",
     description = "Connect an agent tool to baton.",
     mixinStandardHelpOptions = true,
-    subcommands = {SetupCommand.Claude.class, SetupCodex.class})
+    subcommands = {SetupCommand.Claude.class, SetupCodex.class, SetupGemini.class})
 final class SetupCommand implements Runnable {
   @Spec CommandSpec spec;
 

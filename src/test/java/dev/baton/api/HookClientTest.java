@@ -102,6 +102,24 @@ class HookClientTest {
   }
 
   @Test
+  void geminiAfterToolWithAnErrorInItsResultIsAFailedEdit() {
+    HookClient gemini = client("gemini");
+    String failed =
+        "{\"cwd\":\"/repo\",\"hook_event_name\":\"AfterTool\",\"tool_name\":\"replace\","
+            + "\"tool_input\":{\"file_path\":\"a.py\"},\"tool_response\":{\"llmContent\":\"Could not"
+            + " find\",\"error\":{\"message\":\"no match\",\"type\":\"edit_no_occurrence_found\"}}}";
+    String done =
+        "{\"cwd\":\"/repo\",\"hook_event_name\":\"AfterTool\",\"tool_name\":\"write_file\","
+            + "\"tool_input\":{\"file_path\":\"a.py\"},\"tool_response\":{\"llmContent\":\"ok\","
+            + "\"returnDisplay\":{\"newContent\":\"x\",\"diffStat\":{\"error\":1}},\"error\":null}}";
+
+    assertThat(gemini.event("AfterTool", read(failed))).isEqualTo("PostToolUseFailure");
+    assertThat(gemini.event("AfterTool", read(done))).isEqualTo("PostToolUse");
+    assertThat(read(failed).tool()).containsEntry("file_path", "a.py");
+    assertThat(client("claude").event("PostToolUse", read(failed))).isEqualTo("PostToolUse");
+  }
+
+  @Test
   void anUnknownClientIsNotNamed() {
     assertThat(HookClient.named("cursor")).isEmpty();
     assertThat(HookClient.names()).containsExactly("claude", "codex", "gemini");

@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@link FakeAnthropic} answers to one main-loop request of Claude Code: a text that ends the
- * turn, or one or more tool calls that Claude Code runs before it asks again. Any step can be held
- * back ({@link #after}) to keep a session alive but idle, as when a person pauses.
+ * What a fake model answers to one main-loop request of an agent ({@link FakeAnthropic} for Claude
+ * Code, {@link FakeGemini} for Gemini CLI): a text that ends the turn, or one or more tool calls
+ * that the agent runs before it asks again. Any step can be held back ({@link #after}) to keep a
+ * session alive but idle, as when a person pauses.
  */
 public sealed interface ModelStep {
 
@@ -62,7 +63,10 @@ public sealed interface ModelStep {
     }
   }
 
-  /** A tool's name (e.g. {@code Write}, {@code mcp__baton__whoami}) and its input. */
+  /**
+   * A tool's name (e.g. Claude Code's {@code Write} or {@code mcp__baton__whoami}, Gemini CLI's
+   * {@code write_file} or {@code mcp_baton_whoami}) and its input.
+   */
   record ToolCall(String name, Map<String, Object> input) {
     public ToolCall {
       input = Collections.unmodifiableMap(new LinkedHashMap<>(input));
