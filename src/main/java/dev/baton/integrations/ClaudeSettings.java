@@ -20,7 +20,12 @@ public final class ClaudeSettings {
   /** The hook events baton listens to, with their matcher (null: every occasion). */
   public static final Map<String, String> EVENTS = events();
 
-  private static final int TIMEOUT_SECONDS = 10;
+  /**
+   * How long Claude Code lets the hook run: above the hook's own wait for the broker ({@code
+   * BATON_HOOK_TIMEOUT}, 4 s by default), so that the hook, not Claude Code, decides.
+   */
+  private static final int TIMEOUT_SECONDS = 30;
+
   private static final String EDITS = "Edit|Write|MultiEdit|NotebookEdit";
 
   private ClaudeSettings() {}

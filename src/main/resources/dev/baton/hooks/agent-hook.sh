@@ -4,6 +4,7 @@
 # broker's answer (in @BATON_CLIENT_NAME@'s hook format). When baton cannot be reached it allows the
 # step and says that coordination is off: it never blocks an edit because of baton.
 # Usage: @BATON_CLIENT@-hook EVENT   (the agent's event name: PreToolUse, BeforeTool, SessionStart, ...)
+# BATON_HOOK_TIMEOUT: seconds to wait for the broker's answer before the step goes ahead (4).
 # The agent's process tells the broker which session this is and how long it lives: CLAUDE_PID,
 # which Claude Code sets for its hooks, else the first ancestor of this script that is not a shell
 # (the agent runs its hooks through one), the same process that starts 'baton mcp'.
@@ -20,7 +21,7 @@ agent_pid() {
     esac
   done
 }
-answer=$(curl --silent --fail --max-time 4 --unix-socket "$socket" \
+answer=$(curl --silent --fail --max-time "${BATON_HOOK_TIMEOUT:-4}" --unix-socket "$socket" \
   -H 'Content-Type: application/json' \
   -H "X-Baton-Instance: ${BATON_INSTANCE:-}" \
   -H "X-Baton-Role: ${BATON_ROLE:-}" \

@@ -59,6 +59,10 @@ class ClaudeCodeIT {
   private FakeAnthropic api;
   private Path config;
 
+  /** Keeps the other agents of a test alive: they heartbeat as a running agent's hooks would. */
+  private final java.util.concurrent.ScheduledExecutorService otherAgents =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+
   @BeforeEach
   void start() throws Exception {
     NpmPackages.require();
@@ -78,6 +82,7 @@ class ClaudeCodeIT {
 
   @AfterEach
   void stop() {
+    otherAgents.shutdownNow();
     if (api != null) {
       api.close();
     }
@@ -127,8 +132,30 @@ class ClaudeCodeIT {
               Json.MAPPER.writeValueAsBytes(
                   Map.of("instance", other, "paths", List.of(path), "reason", "reviewing")));
       assertThat(r.status()).as(r.bodyText()).isEqualTo(200);
+      // The TTL here is 3 s, and Claude Code on a loaded machine takes longer than that (and the
+      // orphan grace) to reach its first edit: without heartbeats the holder was gone by then.
+      otherAgents.scheduleWithFixedDelay(
+          () -> {
+            try (BrokerClient h = broker.unixClient()) {
+              h.heartbeat(other);
+            } catch (RuntimeException e) {
+              // the broker is stopping, or is down for a test's restart
+            }
+          },
+          500,
+          500,
+          java.util.concurrent.TimeUnit.MILLISECONDS);
       return other;
     }
+  }
+
+  /** The MCP servers and their status as Claude Code's first (init) event lists them. */
+  private static String mcpServersAtStart(ClaudeRun run) {
+    return run.events().stream()
+        .filter(e -> "init".equals(e.path("subtype").asString("")))
+        .map(e -> e.path("mcp_servers").toString())
+        .findFirst()
+        .orElse("no init event");
   }
 
   /** The data of every event stored so far, oldest first. */
@@ -175,7 +202,7 @@ class ClaudeCodeIT {
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     MessagesRequest.ToolResult denied = result("Edit");
-    assertThat(denied.isError()).isTrue();
+    assertThat(denied.isError()).as("Edit's result: %s", denied.text()).isTrue();
     assertThat(denied.text())
         .contains("src/app.py held exclusively by " + other + " (reviewer, 'reviewing')")
         .contains("choose other work");
@@ -276,6 +303,7 @@ class ClaudeCodeIT {
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(api.toolNamesOffered())
+        .as("tools offered; MCP servers at start: %s", mcpServersAtStart(run))
         .contains("mcp__baton__whoami", "mcp__baton__lease_acquire", "mcp__baton__inbox");
     MessagesRequest.ToolResult whoami = result("mcp__baton__whoami");
     assertThat(whoami.isError()).as(whoami.text()).isFalse();

@@ -142,6 +142,12 @@ public record ClaudeCli(
     all.put("DISABLE_AUTOUPDATER", "1");
     all.put("DISABLE_TELEMETRY", "1");
     all.put("DISABLE_ERROR_REPORTING", "1");
+    // On a loaded machine (CI with a parallel build) a JVM starts slowly: give baton mcp a minute
+    // to answer initialize, and the hook as long to hear from the broker, instead of going ahead
+    // without baton as a person's session would after 4 s.
+    all.put("MCP_TIMEOUT", "60000");
+    all.put("MCP_CONNECTION_NONBLOCKING", "false");
+    all.put("BATON_HOOK_TIMEOUT", "25");
     for (String proxy : List.of("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")) {
       all.put(proxy, "http://127.0.0.1:9");
     }
