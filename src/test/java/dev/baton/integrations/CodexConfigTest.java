@@ -129,8 +129,10 @@ class CodexConfigTest {
 
     assertThat(Files.readString(file))
         .isEqualTo("[projects.\"" + project + "\"]\ntrust_level = \"trusted\"\n");
-    assertThat(Files.getPosixFilePermissions(file).toString())
-        .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
 
     Path other = tmp.resolve("other");
     String untrusted = "[projects.\"" + other + "\"]\ntrust_level = \"untrusted\"\n";
