@@ -177,6 +177,27 @@ class McpInspectorIT {
   }
 
   @Test
+  void aLaunchersInstanceGivenToBatonMcpIsTheOneTheClientSpeaksFor() throws Exception {
+    // The README's recipe for a client that shares no session key with anything: register an id,
+    // and pass it to baton mcp (the client passes it no environment).
+    String id =
+        sandbox.expect(0, "register", "--role", "research", "--client", "myagent").stdout().strip();
+    Run r =
+        tsClient(
+            "whoami",
+            BrokerSandbox.launcher().toString(),
+            "mcp",
+            "--role",
+            "research",
+            "--socket",
+            broker.socket().toString(),
+            "--instance",
+            id);
+    assertThat(r.exitCode).as("stderr: %s", r.stderr).isZero();
+    assertThat(JSON.readTree(r.stdout).path("result").path("id").asString()).isEqualTo(id);
+  }
+
+  @Test
   void withoutASocketTheBridgeTriesWhereTheBrokerWouldListenAndSaysWhichPaths() throws Exception {
     Run r = tsClient("whoami", BrokerSandbox.launcher().toString(), "mcp", "--role", "research");
     // This test's broker listens elsewhere (its sandbox), so nothing answers at the defaults.
