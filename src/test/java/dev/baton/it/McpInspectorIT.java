@@ -181,7 +181,18 @@ class McpInspectorIT {
     // The README's recipe for a client that shares no session key with anything: register an id,
     // and pass it to baton mcp (the client passes it no environment).
     String id =
-        sandbox.expect(0, "register", "--role", "research", "--client", "myagent").stdout().strip();
+        sandbox
+            .expect(
+                0,
+                "register",
+                "--role",
+                "research",
+                "--client",
+                "myagent",
+                "--workspace",
+                repo.toString())
+            .stdout()
+            .strip();
     Run r =
         tsClient(
             "whoami",
