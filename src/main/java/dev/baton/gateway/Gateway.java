@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -75,6 +76,17 @@ public final class Gateway implements AutoCloseable {
   private final List<Thread> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
   private final OfferCache cache;
+
+  /** Servers listed from the cache before any agent came, to be asked again on first contact. */
+  private final Set<String> unasked = ConcurrentHashMap.newKeySet();
+
+  /**
+   * How long after an agent's first contact a server listed from the cache is asked again: long
+   * enough for the agent's first listing to be answered before the server's process competes with
+   * it for the processor.
+   */
+  private static final Duration REFRESH_DELAY = Duration.ofSeconds(2);
+
   private final List<Consumer<String>> offerListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -272,6 +284,53 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
+   * Lists the role's servers from what they offered in an earlier run, starting none of them; they
+   * are asked again when an agent first reaches the role ({@link #contact}).
+   *
+   * @return true when every server of the role had a cached offer
+   */
+  public boolean listFromCache(String role) {
+    boolean all = true;
+    for (String server : config.role(role).servers()) {
+      DownstreamConfig d = config.servers().get(server);
+      synchronized (d) {
+        if (discovered.containsKey(server)) {
+          continue;
+        }
+        Optional<Offer> cached = cache.load(d);
+        if (cached.isPresent()) {
+          discovered.put(server, cached.get());
+          unasked.add(server);
+          LOG.info(
+              "MCP server '{}' listed from the cache ({} tools)",
+              server,
+              cached.get().tools().size());
+        } else {
+          all = false;
+        }
+      }
+    }
+    return all;
+  }
+
+  /**
+   * An agent reached the role: its servers that were listed from the cache at start are asked
+   * again, in the background, shortly after.
+   */
+  public void contact(String role) {
+    if (unasked.isEmpty() || closed) {
+      return;
+    }
+    for (String server : config.role(role).servers()) {
+      if (unasked.remove(server)) {
+        DownstreamConfig d = config.servers().get(server);
+        Offer cached = discovered.get(server);
+        janitor.schedule(() -> refresh(d, cached), REFRESH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  /**
    * Tells {@code listener} the name of a server whose offer changed after it was listed from the
    * cache (its tools, resources, templates or prompts): the role's lists should be made again.
    */
@@ -302,7 +361,8 @@ public final class Gateway implements AutoCloseable {
             server,
             cached.get().tools().size());
         if (!closed) {
-          janitor.execute(() -> refresh(d, cached.get()));
+          janitor.schedule(
+              () -> refresh(d, cached.get()), REFRESH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
         }
         return cached.get();
       }

@@ -54,6 +54,9 @@ public final class McpEndpoints implements AutoCloseable {
   private static final String SESSION_HEADER = "Mcp-Session-Id";
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(20);
 
+  /** Marks the broker's own warm-up requests (see {@link #warmUpKey()}). */
+  public static final String WARM_UP_HEADER = "X-Baton-Warm-Up";
+
   /** The methods of the MCP protocol baton serves (within a session). */
   private static final Set<String> KNOWN_METHODS =
       Set.of(
@@ -136,6 +139,7 @@ public final class McpEndpoints implements AutoCloseable {
   private final Gateway gateway;
   private final GatewayTools gatewayTools;
   private final Map<String, CompletableFuture<Void>> listed = new ConcurrentHashMap<>();
+  private final String warmUpKey = java.util.UUID.randomUUID().toString();
 
   /** The downstream tools each role's endpoint lists, by name. */
   private final Map<String, Set<String>> proxied = new ConcurrentHashMap<>();
@@ -256,8 +260,32 @@ public final class McpEndpoints implements AutoCloseable {
     if (!gateway.hasServers(role)) {
       return CompletableFuture.completedFuture(null);
     }
+    gateway.contact(role);
     return listed.computeIfAbsent(
         role, r -> CompletableFuture.runAsync(() -> addDownstream(r), discovery));
+  }
+
+  /**
+   * Before any agent comes: puts on each role's endpoint the downstream tools, resources and
+   * prompts its servers offered in an earlier run, starting none of them, so that an agent's first
+   * {@code tools/list} is answered at once. A role with a server never listed waits for first
+   * contact, as before.
+   */
+  public void listFromCache() {
+    for (String role : servers.keySet()) {
+      try {
+        if (gateway.hasServers(role) && gateway.listFromCache(role)) {
+          listed.computeIfAbsent(
+              role,
+              r -> {
+                addDownstream(r);
+                return CompletableFuture.completedFuture(null);
+              });
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("role {} lists its downstream tools on first contact: {}", role, e.toString());
+      }
+    }
   }
 
   /** Puts the role's downstream tools, resources and prompts on its endpoint. */
@@ -384,6 +412,14 @@ public final class McpEndpoints implements AutoCloseable {
     return List.copyOf(transports.keySet());
   }
 
+  /**
+   * The value of {@link #WARM_UP_HEADER} that marks the broker's own first requests: a session that
+   * carries it starts no downstream server and speaks for no instance. Known only in this process.
+   */
+  public String warmUpKey() {
+    return warmUpKey;
+  }
+
   /** The servlet to map at {@code /mcp/*} (it must support async). */
   public HttpServlet servlet() {
     return new Dispatcher();
@@ -422,6 +458,10 @@ public final class McpEndpoints implements AutoCloseable {
         return;
       }
       String session = request.getHeader(SESSION_HEADER);
+      if (warmUpKey.equals(request.getHeader(WARM_UP_HEADER))) {
+        warmUp(transport, request, response, session);
+        return;
+      }
       CompletableFuture<Void> downstream = listDownstream(role);
       if (session != null && !downstream.isDone()) {
         // Listed from the cache this takes milliseconds. Without one (the servers' first run),
@@ -468,6 +508,25 @@ public final class McpEndpoints implements AutoCloseable {
       transport.service(request, response);
       if ("DELETE".equals(request.getMethod()) && session != null) {
         sessionEnded(role, session, instance);
+      }
+    }
+
+    /** The broker's own warm-up: the path of an agent's first requests, without its effects. */
+    private void warmUp(
+        HttpServletStreamableServerTransportProvider transport,
+        HttpServletRequest request,
+        HttpServletResponse response,
+        String session)
+        throws IOException, jakarta.servlet.ServletException {
+      if (!"POST".equals(request.getMethod())) {
+        transport.service(request, response);
+        if (session != null) {
+          callers.forget(session);
+        }
+      } else if (session == null) {
+        sessionless(transport, request, response);
+      } else {
+        post(transport, request, response, session);
       }
     }
 

@@ -52,6 +52,7 @@ import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.LocalConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
@@ -247,6 +248,7 @@ public final class Broker implements AutoCloseable {
     if (downSince != null) {
       leases.restartGrace(downSince, config.registry().instanceTtl());
     }
+    mcp.listFromCache();
     startHttp(router, metrics);
     resources.add(
         new Janitor(
@@ -307,13 +309,11 @@ public final class Broker implements AutoCloseable {
     UnixDomainServerConnector unix =
         new UnixDomainServerConnector(server, new HttpConnectionFactory(http));
     unix.setUnixDomainPath(config.server().socket());
-    server.addConnector(unix);
     Optional<InetSocketAddress> tcpConfig = config.server().tcp();
     if (tcpConfig.isPresent()) {
       tcp = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
       tcp.setHost(tcpConfig.get().getAddress().getHostAddress());
       tcp.setPort(tcpConfig.get().getPort());
-      server.addConnector(tcp);
     }
     ApiHandler api = new ApiHandler(router, config.server().maxBodyBytes(), metrics);
     ServletContextHandler mcpContext = new ServletContextHandler("/mcp");
@@ -336,15 +336,53 @@ public final class Broker implements AutoCloseable {
     server.setErrorHandler(new JsonErrorHandler());
     server.setStopTimeout(config.server().shutdownTimeout().toMillis());
     server.setStopAtShutdown(false);
+    // The listeners open once the broker has made its own first requests, in memory (WarmUp). The
+    // TCP port is bound first, so that a port in use fails the start at once; a client that
+    // connects to it meanwhile waits in the backlog.
+    LocalConnector local = new LocalConnector(server, new HttpConnectionFactory(http));
+    server.addConnector(local);
     try {
+      if (tcp != null) {
+        tcp.open();
+      }
       server.start();
+      warmUp(local);
+      server.addConnector(unix);
+      unix.start();
+      SocketFile.restrict(config.server().socket());
+      if (tcp != null) {
+        server.addConnector(tcp);
+        tcp.start();
+      }
     } catch (IOException e) {
+      closeUnstarted(tcp);
       throw bindFailure(e);
     } catch (Exception e) {
+      closeUnstarted(tcp);
       throw new BrokerStartException(
           ErrorCode.INTERNAL, "cannot start the HTTP listeners: " + e.getMessage(), e);
     }
-    SocketFile.restrict(config.server().socket());
+  }
+
+  /** A port bound but never handed to the server, which would not close it. */
+  private static void closeUnstarted(ServerConnector connector) {
+    if (connector != null && !connector.isStarted()) {
+      connector.close();
+    }
+  }
+
+  /** The broker's own first requests, through the in-memory connector, which then goes. */
+  private void warmUp(LocalConnector local) throws Exception {
+    try {
+      List<String> roles = mcp.roles();
+      if (!roles.isEmpty()) {
+        long ms = new WarmUp(local, McpEndpoints.WARM_UP_HEADER, mcp.warmUpKey()).run(roles.get(0));
+        LOG.debug("warmed up in {} ms", ms);
+      }
+    } finally {
+      server.removeConnector(local);
+      local.stop();
+    }
   }
 
   private BrokerStartException bindFailure(IOException e) {

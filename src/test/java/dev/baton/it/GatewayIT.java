@@ -309,6 +309,12 @@ class GatewayIT {
 
     BrokerProcess second = other.start("--config", file.toString());
     try {
+      try (BrokerClient c = second.unixClient()) {
+        String metrics = c.send("GET", "/metrics", Map.of("Accept", "text/plain"), null).bodyText();
+        assertThat(metrics)
+            .as("listed from the cache at start, the server is not started before an agent comes")
+            .contains("baton_gateway_processes{server=\"everything\"} 0.0");
+      }
       McpSyncClient agent = client(second, "claude-0000c002");
       assertThat(names(agent.listTools()))
           .as("the first listing after a restart, without waiting for the server")

@@ -287,6 +287,38 @@ class BrokerLifecycleTest {
     }
   }
 
+  /**
+   * The broker makes an agent's first requests itself before it accepts anyone (a cold JVM answers
+   * them several times slower): they pass through the whole HTTP stack, but start no downstream
+   * server, name no instance and leave no event.
+   */
+  @Test
+  void theBrokersOwnFirstRequestsLeaveNoTrace() throws Exception {
+    Path started = dir.resolve("server-started");
+    StringBuilder yaml =
+        new StringBuilder("servers:\n  marker:\n    command: sh\n    args: [\"-c\", \"touch ")
+            .append(started)
+            .append("; sleep 30\"]\nroles:\n");
+    for (String role : dev.baton.registry.RegistryConfig.BUILT_IN_ROLES) {
+      yaml.append("  ").append(role).append(":\n    servers: [marker]\n");
+    }
+    first = TestBroker.start(dir, "sqlite", yaml.toString());
+    try (BrokerClient c = client(first);
+        EventStreamReader stream = c.events(0L)) {
+      String metrics =
+          c.send("GET", "/metrics", java.util.Map.of("Accept", "text/plain"), null).bodyText();
+
+      assertThat(metrics)
+          .as("the warm-up's health check went through the API")
+          .containsPattern(
+              "baton_api_request_duration_seconds_count\\{method=\"GET\",route=\"/v1/health\""
+                  + ",status=\"200\"\\} 1");
+      assertThat(stream.next().event()).isEqualTo("broker.started");
+      assertThat(c.instances(null, null).count()).isZero();
+      assertThat(started).as("no downstream server started").doesNotExist();
+    }
+  }
+
   @Test
   void closeEndsOpenEventStreamsCleanly() throws Exception {
     first = TestBroker.start(dir, "sqlite", null);
