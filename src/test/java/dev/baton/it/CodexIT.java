@@ -144,6 +144,35 @@ class CodexIT {
     }
   }
 
+  /**
+   * A run that ends ({@code SessionEnd}) ends its instance and frees its files for the others; the
+   * same session taken up again ({@code codex exec resume}) is the same agent, under the same
+   * instance id, for its hooks and its MCP tools alike.
+   */
+  @Test
+  void anEndedSessionFreesItsFilesAndResumedIsTheSameInstanceAgain() throws Exception {
+    api.script(
+        FakeOpenAi.applyPatch(PATCH),
+        ModelStep.text("changed"),
+        FakeOpenAi.toolSearch("baton whoami lease"),
+        ModelStep.toolUse("mcp__baton__whoami", Map.of()),
+        ModelStep.text("done"));
+    CodexCli codex = codex();
+    CodexRun first = codex.run("change the greeting");
+    assertThat(first.exitCode()).as(first.stderr()).isZero();
+    String me = InstanceIds.forSession("codex", first.threadId());
+    assertThat(Files.readString(repo.resolve("src/app.py"))).isEqualTo("print('hello')\n");
+    try (BrokerClient c = broker.unixClient()) {
+      assertThat(c.instances(null, null).instances()).as("ended with the run").isEmpty();
+      assertThat(c.leases(null, null).leases()).as("its file is free again").isEmpty();
+    }
+
+    CodexRun resumed = codex.resume(first.threadId(), "who am I?");
+
+    assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+    assertThat(api.toolOutput("mcp__baton__whoami").text()).contains("\"id\":\"" + me + "\"");
+  }
+
   @Test
   void batonsToolsAreOfferedOnTheFirstTurnAndWhoamiAnswersTheHooksInstance() {
     api.script(

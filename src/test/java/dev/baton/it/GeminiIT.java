@@ -212,6 +212,34 @@ class GeminiIT {
     assertThat(leases.text()).contains("\"leases\":[]");
   }
 
+  /**
+   * A session taken up again ({@code gemini --resume latest}) is the same agent: the same instance
+   * id for its hooks and its MCP tools as in its first run.
+   */
+  @Test
+  void aResumedSessionIsTheSameInstanceAgain() throws Exception {
+    Path file = repo.resolve("src/new.py");
+    api.script(
+        ModelStep.toolUse(
+            "write_file", Map.of("file_path", file.toString(), "content", "print('new')\n")),
+        ModelStep.text("written"),
+        ModelStep.toolUse("mcp_baton_whoami", Map.of()),
+        ModelStep.text("done"));
+    GeminiRun first = gemini().withApprovalMode("yolo").run("write a new module");
+    assertThat(first.exitCode()).as(first.stderr()).isZero();
+    assertThat(file).hasContent("print('new')\n");
+    String me = InstanceIds.forSession("gemini", first.sessionId());
+
+    GeminiRun resumed =
+        gemini().withApprovalMode("yolo").withArgs("--resume", "latest").run("who am I?");
+
+    assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+    assertThat(resumed.sessionId()).isEqualTo(first.sessionId());
+    ToolResult whoami = result("mcp_baton_whoami");
+    assertThat(whoami.isError()).as(whoami.text()).isFalse();
+    assertThat(whoami.text()).contains("\"id\":\"" + me + "\"");
+  }
+
   @Test
   void batonsToolsAreOfferedOnTheFirstTurnAndWhoamiAnswersTheHooksInstance() throws Exception {
     api.script(ModelStep.toolUse("mcp_baton_whoami", Map.of()), ModelStep.text("done"));

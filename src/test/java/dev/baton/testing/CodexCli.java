@@ -105,6 +105,22 @@ public record CodexCli(
     return launch(command, "exec");
   }
 
+  /**
+   * Runs {@code codex exec resume THREAD PROMPT}: the session {@code threadId} goes on with another
+   * prompt, in a new process, and waits for it to exit.
+   */
+  public CodexRun resume(String threadId, String prompt) {
+    List<String> command = new ArrayList<>(List.of(NpmPackages.node().toString(), codex()));
+    command.addAll(List.of("exec", "resume", "--json"));
+    command.addAll(providerConfig());
+    command.addAll(flags);
+    command.add(threadId);
+    command.add(prompt);
+    try (CodexProcess process = launch(command, "resume")) {
+      return process.awaitExit(timeout);
+    }
+  }
+
   /** Runs another {@code codex} command (e.g. {@code mcp list --json}) in this environment. */
   public Processes.Result command(String... args) {
     List<String> command = new ArrayList<>(List.of(NpmPackages.node().toString(), codex()));
