@@ -82,6 +82,23 @@ abstract class Database implements AutoCloseable {
     return "";
   }
 
+  /**
+   * Asked on the writing thread just before a transaction commits: false when the caller has given
+   * up on it (its answer said it was not written), and the transaction must roll back instead. Once
+   * true, the caller waits for the commit and reports it.
+   */
+  boolean mayCommit() {
+    return true;
+  }
+
+  /**
+   * True while the write on this thread is still awaited; long work checks it between steps ({@link
+   * Tx#checkAwaited()}) so that a write nobody waits for stops holding the writer.
+   */
+  boolean awaited() {
+    return true;
+  }
+
   /** Runs the work with the connection that writes (SQLite: the one writer thread). */
   abstract <T> T inWriter(String operation, SqlWork<T> work) throws SQLException;
 
@@ -95,9 +112,12 @@ abstract class Database implements AutoCloseable {
     if (autoCommit) {
       connection.setAutoCommit(false);
     }
-    Tx tx = new Tx(connection, events, appendOrder);
+    Tx tx = new Tx(connection, events, appendOrder, this::awaited);
     try {
       T result = work.run(tx);
+      if (!mayCommit()) {
+        throw Tx.abandoned();
+      }
       connection.commit();
       if (!tx.emitted().isEmpty()) {
         publisher.accept(List.copyOf(tx.emitted()));

@@ -27,20 +27,23 @@ final class SqlMemoryImport {
 
   private final SqlMemoryStore store;
   private final Connection c;
+  private final Tx tx;
   private final String workspace;
   private final Map<String, Long> ids = new HashMap<>();
   private final List<String> skipped = new ArrayList<>();
   private int added;
   private int alreadyThere;
 
-  SqlMemoryImport(SqlMemoryStore store, Connection c, String workspace) {
+  SqlMemoryImport(SqlMemoryStore store, Tx tx, String workspace) {
     this.store = store;
-    this.c = c;
+    this.tx = tx;
+    this.c = tx.connection();
     this.workspace = workspace;
   }
 
   ImportSummary run(ConPortImport batch, Instant at) throws SQLException {
     for (ConPortImport.Item i : batch.items()) {
+      tx.checkAwaited(); // a large import whose caller timed out stops here and rolls back
       item(i);
     }
     for (ConPortImport.Item i : batch.items()) {
@@ -58,6 +61,7 @@ final class SqlMemoryImport {
     }
     int links = 0;
     for (ConPortImport.Link l : batch.links()) {
+      tx.checkAwaited();
       links += link(l) ? 1 : 0;
     }
     int contexts = 0;

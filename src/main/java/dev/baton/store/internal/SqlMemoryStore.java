@@ -415,8 +415,7 @@ final class SqlMemoryStore implements MemoryStore {
         "memory.import",
         tx -> {
           db.lock(tx.connection(), "memory-import " + workspace);
-          ImportSummary summary =
-              new SqlMemoryImport(this, tx.connection(), workspace).run(batch, at);
+          ImportSummary summary = new SqlMemoryImport(this, tx, workspace).run(batch, at);
           tx.emit(event.apply(summary));
           return summary;
         });

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +48,7 @@ final class SqliteDatabase extends Database {
           "PRAGMA cache_size=-2000",
           "PRAGMA foreign_keys=ON");
 
-  private static final long WRITE_TIMEOUT_SECONDS = 30;
+  static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
   private static final long READ_WAIT_SECONDS = 5;
 
   private final Path file;
@@ -55,11 +57,42 @@ final class SqliteDatabase extends Database {
   private final BlockingQueue<Connection> readers;
   private final List<Connection> allReaders = new ArrayList<>();
   private volatile Thread writerThreadRef;
+  private final Duration writeTimeout;
+
+  /** The write the writer thread runs now, or null; read and written on that thread only. */
+  private Ticket current;
+
+  /**
+   * One write handed to the writer thread. The caller and the writer race for its state once: a
+   * caller that times out takes a queued or running write away ({@code ABANDONED}: it never runs,
+   * or rolls back), unless the writer has started to commit it ({@code COMMITTING}), in which case
+   * the caller waits for the commit and reports it. A timed-out write is thus either not written
+   * and answered so, or written and answered so; never both.
+   */
+  private static final class Ticket {
+    static final int QUEUED = 0;
+    static final int RUNNING = 1;
+    static final int COMMITTING = 2;
+    static final int ABANDONED = 3;
+    final AtomicInteger state = new AtomicInteger(QUEUED);
+  }
 
   SqliteDatabase(
       StoreConfig config, EventRows events, Consumer<List<Event>> publisher, StoreMetrics metrics)
       throws SQLException {
+    this(config, events, publisher, metrics, WRITE_TIMEOUT);
+  }
+
+  /** With another write timeout (tests). */
+  SqliteDatabase(
+      StoreConfig config,
+      EventRows events,
+      Consumer<List<Event>> publisher,
+      StoreMetrics metrics,
+      Duration writeTimeout)
+      throws SQLException {
     super(StoreKind.SQLITE, events, publisher, metrics);
+    this.writeTimeout = writeTimeout;
     this.file = config.sqliteFile();
     prepareFile(file);
     this.writer = open(config.jdbcUrl(), false);
@@ -102,15 +135,43 @@ final class SqliteDatabase extends Database {
     if (Thread.currentThread() == writerThreadRef) {
       return work.run(writer);
     }
+    Ticket ticket = new Ticket();
     Future<T> future;
     try {
-      future = writerThread.submit(() -> work.run(writer));
+      future =
+          writerThread.submit(
+              () -> {
+                if (!ticket.state.compareAndSet(Ticket.QUEUED, Ticket.RUNNING)) {
+                  return null; // its caller gave up while it waited: not run at all
+                }
+                current = ticket;
+                try {
+                  return work.run(writer);
+                } finally {
+                  current = null;
+                }
+              });
     } catch (RejectedExecutionException e) {
       throw new StoreException(
           ErrorCode.STORE_UNAVAILABLE, "store is closed; " + operation + " was not written", e);
     }
     try {
-      return future.get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      try {
+        return future.get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        if (ticket.state.compareAndSet(Ticket.QUEUED, Ticket.ABANDONED)
+            || ticket.state.compareAndSet(Ticket.RUNNING, Ticket.ABANDONED)) {
+          throw new StoreException(
+              ErrorCode.STORE_UNAVAILABLE,
+              "SQLite writer did not finish "
+                  + operation
+                  + " within "
+                  + writeTimeout.toMillis()
+                  + " ms; it was not written (given up before it committed)",
+              e);
+        }
+        return future.get(); // the commit is under way: its outcome is the answer
+      }
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof SQLException) {
@@ -120,16 +181,28 @@ final class SqliteDatabase extends Database {
         throw (RuntimeException) cause;
       }
       throw new IllegalStateException(cause);
-    } catch (TimeoutException e) {
-      throw new StoreException(
-          ErrorCode.STORE_UNAVAILABLE,
-          "SQLite writer did not finish " + operation + " within " + WRITE_TIMEOUT_SECONDS + " s",
-          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      // Taken away if it has not started to commit; otherwise it commits, unreported.
+      ticket.state.compareAndSet(Ticket.QUEUED, Ticket.ABANDONED);
+      ticket.state.compareAndSet(Ticket.RUNNING, Ticket.ABANDONED);
       throw new StoreException(
           ErrorCode.STORE_UNAVAILABLE, "interrupted while waiting for " + operation, e);
     }
+  }
+
+  @Override
+  boolean mayCommit() {
+    Ticket t = current;
+    return t == null
+        || t.state.get() == Ticket.COMMITTING // a nested transaction committed already
+        || t.state.compareAndSet(Ticket.RUNNING, Ticket.COMMITTING);
+  }
+
+  @Override
+  boolean awaited() {
+    Ticket t = current;
+    return t == null || t.state.get() != Ticket.ABANDONED;
   }
 
   @Override
@@ -159,8 +232,8 @@ final class SqliteDatabase extends Database {
   public void close() {
     writerThread.shutdown();
     try {
-      if (!writerThread.awaitTermination(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        LOG.warn("SQLite writer still busy after {} s; closing anyway", WRITE_TIMEOUT_SECONDS);
+      if (!writerThread.awaitTermination(writeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("SQLite writer still busy after {} ms; closing anyway", writeTimeout.toMillis());
         writerThread.shutdownNow();
       }
     } catch (InterruptedException e) {

@@ -161,4 +161,145 @@ class SqliteDatabaseTest {
         .satisfies(
             e -> assertThat(((StoreException) e).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE));
   }
+
+  /** A database whose writes time out after {@code ms}, with table t. */
+  private SqliteDatabase impatient(long ms) throws SQLException {
+    SqliteDatabase quick =
+        new SqliteDatabase(
+            StoreConfig.sqlite(dir.resolve("impatient.db"), READERS),
+            new EventRows(MutableClock.at("2026-11-21T10:00:00Z"), StoreKind.SQLITE),
+            events -> {},
+            new StoreMetrics(new PrometheusRegistry()),
+            java.time.Duration.ofMillis(ms));
+    quick.write(
+        "create", tx -> tx.connection().createStatement().execute("CREATE TABLE t (n INTEGER)"));
+    return quick;
+  }
+
+  private static void await(java.util.concurrent.CountDownLatch latch) {
+    await(latch, 10_000);
+  }
+
+  private static void await(java.util.concurrent.CountDownLatch latch, long ms) {
+    try {
+      latch.await(ms, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int insert(Tx tx, int n) throws SQLException {
+    return tx.connection().createStatement().executeUpdate("INSERT INTO t VALUES (" + n + ")");
+  }
+
+  /**
+   * A write still running when its caller's wait ends is answered "not written" and must not commit
+   * afterwards (it once did: a lease answered store_unavailable was granted later).
+   */
+  @Test
+  void aWriteThatOutlivesItsTimeoutIsAnsweredNotWrittenAndRollsBack() throws Exception {
+    try (SqliteDatabase quick = impatient(200)) {
+      java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
+      ExecutorService caller = Executors.newSingleThreadExecutor();
+      java.util.concurrent.Future<Integer> slow =
+          caller.submit(
+              () ->
+                  quick.write(
+                      "slow",
+                      tx -> {
+                        insert(tx, 1);
+                        await(answered); // past the caller's timeout
+                        return insert(tx, 2);
+                      }));
+
+      assertThatThrownBy(slow::get)
+          .hasCauseInstanceOf(StoreException.class)
+          .cause()
+          .hasMessage(
+              "SQLite writer did not finish slow within 200 ms; it was not written (given up"
+                  + " before it committed)");
+      answered.countDown();
+      caller.shutdown();
+
+      quick.write("next", tx -> insert(tx, 3)); // runs once the slow one has ended
+      int rows = quick.read("rows", c -> intQuery(c, "SELECT group_concat(n) FROM t"));
+      assertThat(rows).as("only the next write's row").isEqualTo(3);
+    }
+  }
+
+  @Test
+  void aWriteQueuedBehindASlowOneIsNeverRunOnceItsCallerGaveUp() throws Exception {
+    try (SqliteDatabase quick = impatient(200)) {
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+      ExecutorService callers = Executors.newFixedThreadPool(2);
+      callers.submit(
+          () ->
+              quick.write(
+                  "slow",
+                  tx -> {
+                    running.countDown();
+                    await(release);
+                    return 0;
+                  }));
+      assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+      java.util.concurrent.Future<Integer> queued =
+          callers.submit(() -> quick.write("queued", tx -> insert(tx, 7)));
+
+      assertThatThrownBy(queued::get)
+          .cause()
+          .hasMessageStartingWith("SQLite writer did not finish queued within 200 ms");
+      release.countDown();
+      callers.shutdown();
+      assertThat(callers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+      quick.write("after", tx -> 0);
+      int rows = quick.read("count", c -> intQuery(c, "SELECT COUNT(*) FROM t"));
+      assertThat(rows).isZero();
+    }
+  }
+
+  /** Long work (an import) checks between steps and stops once nobody waits for it. */
+  @Test
+  void longWorkWhoseCallerGaveUpStopsAtItsNextStepAndRollsBack() throws Exception {
+    try (SqliteDatabase quick = impatient(200)) {
+      java.util.concurrent.atomic.AtomicInteger steps =
+          new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.CompletableFuture<Throwable> ended =
+          new java.util.concurrent.CompletableFuture<>();
+      ExecutorService caller = Executors.newSingleThreadExecutor();
+      java.util.concurrent.Future<Integer> slow =
+          caller.submit(
+              () ->
+                  quick.write(
+                      "import",
+                      tx -> {
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                        try {
+                          while (System.nanoTime() < deadline) {
+                            tx.checkAwaited();
+                            insert(tx, steps.incrementAndGet());
+                            await(new java.util.concurrent.CountDownLatch(1), 5);
+                          }
+                          ended.complete(null);
+                        } catch (RuntimeException e) {
+                          ended.complete(e);
+                          throw e;
+                        }
+                        return steps.get();
+                      }));
+
+      assertThatThrownBy(slow::get).cause().hasMessageContaining("it was not written");
+      Throwable stop = ended.get(10, TimeUnit.SECONDS);
+      caller.shutdown();
+
+      assertThat(stop)
+          .as("stopped at a step, not run to its end")
+          .isInstanceOf(StoreException.class)
+          .hasMessage("the write was given up by its caller (it timed out) and rolled back");
+      int rows = quick.read("count", c -> intQuery(c, "SELECT COUNT(*) FROM t"));
+      assertThat(rows).isZero();
+    }
+  }
 }
