@@ -25,6 +25,8 @@ public final class HttpErrors {
         return 404;
       case METHOD_NOT_ALLOWED:
         return 405;
+      case REQUEST_TIMEOUT:
+        return 408;
       case INSTANCE_EXISTS:
       case LEASE_CONFLICT:
       case LEASE_NOT_HELD:

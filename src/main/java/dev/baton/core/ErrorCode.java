@@ -21,6 +21,7 @@ public enum ErrorCode {
   NOT_FOUND("not_found"),
   METHOD_NOT_ALLOWED("method_not_allowed"),
   BODY_TOO_LARGE("body_too_large"),
+  REQUEST_TIMEOUT("request_timeout"),
   UNAUTHORIZED("unauthorized"),
   FORBIDDEN("forbidden"),
   STORE_UNAVAILABLE("store_unavailable"),

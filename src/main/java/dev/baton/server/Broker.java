@@ -324,7 +324,10 @@ public final class Broker implements AutoCloseable {
         new ContextHandlerCollection(mcpContext, new ContextHandler(api, "/"));
     RequestGuard guard =
         new RequestGuard(
-            routes, token, connector -> connector == tcp, config.server().maxBodyBytes());
+            new dev.baton.api.WholeBodies(routes, config.server().maxBodyBytes()),
+            token,
+            connector -> connector == tcp,
+            config.server().maxBodyBytes());
     graceful = new GracefulHandler(guard);
     graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
     server.setHandler(graceful);
