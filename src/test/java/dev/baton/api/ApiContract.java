@@ -329,6 +329,42 @@ public abstract class ApiContract {
     assertThat(e.path("field").asString()).isEqualTo("role");
   }
 
+  /** Each of these once failed with a 500 (issue 12, H and J). */
+  @Test
+  void nullInAListAndANumberForAStringAreRefusedNamingTheField() {
+    String me = register("developer").instance().id();
+    String other = register("reviewer").instance().id();
+    JsonNode paths =
+        refusedWithoutChange(
+            "POST",
+            "/v1/leases",
+            Map.of(),
+            "{\"instance\": \"" + me + "\", \"paths\": [\"a\", null]}",
+            400,
+            "invalid_request");
+    assertThat(paths.path("message").asString())
+        .isEqualTo("field 'paths' has null at paths[1]; leave it out or give a value");
+    assertThat(paths.path("field").asString()).isEqualTo("paths");
+    JsonNode files =
+        refusedWithoutChange(
+            "POST",
+            "/v1/handoffs",
+            Map.of(),
+            "{\"from\": \"" + me + "\", \"to\": \"" + other + "\", \"files\": [null]}",
+            400,
+            "invalid_request");
+    assertThat(files.path("field").asString()).isEqualTo("files");
+    JsonNode number =
+        refusedWithoutChange(
+            "POST",
+            "/v1/instances",
+            Map.of(),
+            "{\"role\": \"developer\", \"workspace\": \"" + repo + "\", \"id\": true}",
+            400,
+            "invalid_request");
+    assertThat(number.path("field").asString()).isEqualTo("id");
+  }
+
   @Test
   void aMissingFieldIsNamed() {
     JsonNode e =
