@@ -611,29 +611,43 @@ public final class McpEndpoints implements AutoCloseable {
       }
       HttpServletRequest replay = new Replay(request, body);
       String key = null;
-      String text = new String(body, StandardCharsets.UTF_8);
-      if (text.contains("notifications/cancelled") || text.contains("tools/call")) {
-        tools.jackson.databind.JsonNode message = null;
-        try {
-          message = JSON.readTree(body);
-        } catch (RuntimeException e) {
-          // the SDK's transport answers malformed JSON
+      tools.jackson.databind.JsonNode message;
+      try {
+        message = JSON.readTree(body);
+      } catch (RuntimeException e) {
+        write(response, 400, rpcError(-32700, "Parse error: the body is not JSON"));
+        return;
+      }
+      if (message == null || !message.isObject()) {
+        write(
+            response,
+            400,
+            rpcError(
+                -32600,
+                "Invalid Request: send one JSON-RPC message, an object"
+                    + (message != null && message.isArray()
+                        ? " (batches are not supported)"
+                        : "")));
+        return;
+      }
+      String method = message.path("method").asString("");
+      if (method.equals("notifications/cancelled")) {
+        Cancellation c = cancellable.get(session + " " + message.path("params").path("requestId"));
+        if (c != null) {
+          c.cancel();
         }
-        if (message != null && message.isObject()) {
-          String method = message.path("method").asString("");
-          if (method.equals("notifications/cancelled")) {
-            Cancellation c =
-                cancellable.get(session + " " + message.path("params").path("requestId"));
-            if (c != null) {
-              c.cancel();
-            }
-          } else if (method.equals("tools/call") && message.has("id")) {
-            key = session + " " + message.get("id");
-            Cancellation c = new Cancellation();
-            cancellable.put(key, c);
-            replay.setAttribute(Callers.CANCELLATION, c);
-          }
+      } else if (method.equals("tools/call") && message.has("id")) {
+        String problem = callProblem(message.get("params"));
+        if (problem != null) {
+          Map<String, Object> error = rpcError(-32602, "Invalid params: " + problem);
+          error.put("id", JSON.treeToValue(message.get("id"), Object.class));
+          write(response, 200, error);
+          return;
         }
+        key = session + " " + message.get("id");
+        Cancellation c = new Cancellation();
+        cancellable.put(key, c);
+        replay.setAttribute(Callers.CANCELLATION, c);
       }
       try {
         transport.service(replay, response);
@@ -642,6 +656,26 @@ public final class McpEndpoints implements AutoCloseable {
           cancellable.remove(key);
         }
       }
+    }
+
+    /**
+     * What is wrong with a {@code tools/call}'s params, or null. The SDK answered a call without
+     * params, or with arguments that are not an object, with an empty stream, so that the client
+     * waited for its own timeout.
+     */
+    private static String callProblem(tools.jackson.databind.JsonNode params) {
+      if (params == null || !params.isObject()) {
+        return "tools/call needs params {\"name\": <tool>, \"arguments\": {...}}";
+      }
+      if (!params.path("name").isString() || params.path("name").asString().isBlank()) {
+        return "params.name must be the tool's name";
+      }
+      tools.jackson.databind.JsonNode arguments = params.get("arguments");
+      if (arguments != null && !arguments.isObject() && !arguments.isNull()) {
+        return "params.arguments must be an object of the tool's arguments, not "
+            + arguments.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+      }
+      return null;
     }
 
     private Map<String, Object> rpcError(int code, String message) {

@@ -418,6 +418,84 @@ class McpEndpointIT {
     }
   }
 
+  /**
+   * Within a session, a tools/call without usable params, a body that is not JSON and a batch get a
+   * JSON-RPC error at once: the first two once got an empty stream (the client waited for its own
+   * timeout) and an ERROR with a Java exception in the broker's log (issue 12, I).
+   */
+  @Test
+  void unusableCallsInASessionGetJsonRpcErrorsAtOnce() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String endpoint = "http://127.0.0.1:" + broker.tcpPort() + "/mcp/developer";
+    java.util.function.BiFunction<String, String, HttpResponse<String>> post =
+        (session, body) -> {
+          HttpRequest.Builder b =
+              HttpRequest.newBuilder(URI.create(endpoint))
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Authorization", "Bearer " + broker.token())
+                  .header("Content-Type", "application/json")
+                  .header("Accept", "application/json, text/event-stream")
+                  .header("X-Baton-Workspace", repo.toString())
+                  .POST(HttpRequest.BodyPublishers.ofString(body));
+          if (session != null) {
+            b.header("Mcp-Session-Id", session);
+          }
+          try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        };
+    String session =
+        post.apply(
+                null,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                    + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                    + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}")
+            .headers()
+            .firstValue("Mcp-Session-Id")
+            .orElseThrow();
+    post.apply(session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+
+    Map<String, String> sent =
+        new java.util.LinkedHashMap<>(
+            Map.of(
+                "no params", "{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"tools/call\"}",
+                "arguments a list",
+                    "{\"jsonrpc\":\"2.0\",\"id\":12,\"method\":\"tools/call\","
+                        + "\"params\":{\"name\":\"whoami\",\"arguments\":[1]}}",
+                "no name",
+                    "{\"jsonrpc\":\"2.0\",\"id\":13,\"method\":\"tools/call\","
+                        + "\"params\":{\"arguments\":{}}}"));
+    for (Map.Entry<String, String> e : sent.entrySet()) {
+      HttpResponse<String> r = post.apply(session, e.getValue());
+      JsonNode answer = JSON.readTree(r.body());
+      assertThat(r.statusCode()).as(e.getKey()).isEqualTo(200);
+      assertThat(answer.path("id").asInt()).as(e.getKey()).isBetween(11, 13);
+      assertThat(answer.path("error").path("code").asInt()).as(e.getKey()).isEqualTo(-32602);
+      assertThat(answer.path("error").path("message").asString())
+          .as(e.getKey())
+          .startsWith("Invalid params: ");
+    }
+    HttpResponse<String> notJson = post.apply(session, "{\"jsonrpc\":\"2.0\",\"id\":");
+    assertThat(notJson.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(notJson.body()).path("error").path("code").asInt()).isEqualTo(-32700);
+    HttpResponse<String> batch =
+        post.apply(session, "[{\"jsonrpc\":\"2.0\",\"id\":21,\"method\":\"tools/list\"}]");
+    assertThat(batch.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(batch.body()).path("error").path("message").asString())
+        .contains("batches are not supported");
+    HttpResponse<String> fine =
+        post.apply(
+            session,
+            "{\"jsonrpc\":\"2.0\",\"id\":31,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"whoami\",\"arguments\":{}}}");
+    assertThat(fine.body()).as("the session still works").contains("\"id\":31").contains("result");
+    assertThat((broker.stdout() + broker.stderr()).lines())
+        .as("ERROR lines in the broker's log")
+        .noneMatch(l -> l.contains(" ERROR "));
+  }
+
   @Test
   void theStoredInstanceOfAnotherRoleIsNotTakenOverByAHeader() throws Exception {
     try (BrokerClient c = broker.unixClient()) {
