@@ -41,7 +41,7 @@ public final class PathPattern {
   private static final int MAX_STORED_ALTERNATIVES = 256;
 
   /** The most pairs of automaton states one overlap check visits before it says "overlaps". */
-  static final int MAX_PAIRS = 50_000;
+  static final int MAX_PAIRS = 20_000;
 
   private static final int CACHE_SIZE = 4096;
 
