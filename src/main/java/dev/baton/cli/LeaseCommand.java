@@ -164,6 +164,16 @@ final class LeaseCommand implements Runnable {
     @Override
     public Integer call() {
       String me = force ? instance.instance : instance.required(spec);
+      for (String target : targets) {
+        if (target.isBlank()) {
+          // An unset shell variable ("$FILE") would otherwise name the current directory and
+          // release every lease beneath it.
+          throw new ParameterException(
+              spec.commandLine(),
+              "an empty ID|PATH was given; name a lease (L17) or a path, e.g. '.' for the"
+                  + " current directory");
+        }
+      }
       PrintWriter out = spec.commandLine().getOut();
       try (BrokerClient broker = client.client()) {
         for (String target : targets) {

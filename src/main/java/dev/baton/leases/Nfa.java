@@ -1,40 +1,80 @@
 package dev.baton.leases;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * A nondeterministic automaton over characters for one glob alternative plus its coverage suffix
- * ({@code ""} or {@code "/"} followed by anything). Edge labels are one character, any character
- * but {@code /}, or any character; two labels intersect when some character satisfies both, which
- * makes the product construction in {@link #intersects} exact. Immutable, thread-safe.
+ * A nondeterministic automaton over characters for a glob (the union of its brace alternatives) or
+ * a literal path, plus the coverage suffix ({@code ""} or {@code "/"} followed by anything). Edge
+ * labels are one character, any character but {@code /}, or any character; two labels intersect
+ * when some character satisfies both, which makes the product construction in {@link #intersect}
+ * exact. Stored as flat arrays, because the product search touches every edge of every pair it
+ * visits. Immutable, thread-safe.
  */
 final class Nfa {
   private static final int ANY_BUT_SLASH = -1;
   private static final int ANY = -2;
 
-  /** Edges per state: label (a char, or one of the two classes) and target. */
-  private final List<int[]>[] edges;
+  /** What {@link #intersect} found out within its budget. */
+  enum Intersection {
+    /** Some string is accepted by both. */
+    COMMON,
+    /** No string is accepted by both: every reachable pair of states was visited. */
+    DISJOINT,
+    /** The budget of state pairs ran out before either was certain. */
+    UNDECIDED
+  }
 
-  private final List<Integer>[] epsilon;
+  /** Character edges of state {@code s}: indexes {@code edgeStart[s]} to {@code edgeStart[s+1]}. */
+  private final int[] edgeStart;
+
+  private final int[] edgeLabel;
+  private final int[] edgeTarget;
+
+  /** Epsilon edges, laid out like the character edges. */
+  private final int[] epsStart;
+
+  private final int[] epsTarget;
   private final int start;
   private final int accept;
 
   private Nfa(Builder b) {
-    this.edges = b.edges.toArray(newArray(0));
-    this.epsilon = b.epsilon.toArray(newArray(0));
-    this.start = b.start;
-    this.accept = b.accept;
+    int n = b.states;
+    edgeStart = offsets(b.edgeFrom, b.edges, n);
+    edgeLabel = new int[b.edges];
+    edgeTarget = new int[b.edges];
+    int[] next = edgeStart.clone();
+    for (int i = 0; i < b.edges; i++) {
+      int slot = next[b.edgeFrom[i]]++;
+      edgeLabel[slot] = b.edgeLabel[i];
+      edgeTarget[slot] = b.edgeTo[i];
+    }
+    epsStart = offsets(b.epsFrom, b.eps, n);
+    epsTarget = new int[b.eps];
+    next = epsStart.clone();
+    for (int i = 0; i < b.eps; i++) {
+      epsTarget[next[b.epsFrom[i]]++] = b.epsTo[i];
+    }
+    start = b.start;
+    accept = b.accept;
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T> List<T>[] newArray(int n) {
-    return (List<T>[]) new List<?>[n];
+  /** Where each state's edges begin once they are grouped by state (a counting sort). */
+  private static int[] offsets(int[] from, int count, int states) {
+    int[] starts = new int[states + 1];
+    for (int i = 0; i < count; i++) {
+      starts[from[i] + 1]++;
+    }
+    for (int s = 0; s < states; s++) {
+      starts[s + 1] += starts[s];
+    }
+    return starts;
+  }
+
+  /** The number of states; what a cache of automata weighs. */
+  int size() {
+    return edgeStart.length - 1;
   }
 
   static Nfa literal(String path) {
@@ -46,46 +86,19 @@ final class Nfa {
     return b.finish(s);
   }
 
-  static Nfa glob(String glob) {
+  /** One automaton for several globs (the alternatives of braces), in normal form each. */
+  static Nfa globs(List<String> alternatives) {
     Builder b = new Builder();
-    int s = b.start;
-    String[] segments = glob.split("/");
-    for (int i = 0; i < segments.length; i++) {
-      boolean last = i == segments.length - 1;
-      String segment = segments[i];
-      if (segment.equals("**")) {
-        if (last) {
-          // "a/**": something beneath (the separator was consumed already); alone: anything.
-          s = b.loop(s, ANY, i == 0);
-        } else {
-          // "**/" : zero or more whole segments, each followed by '/'.
-          int after = b.state();
-          b.eps(s, after);
-          int inside = b.state();
-          b.edge(s, ANY, inside);
-          b.edge(inside, ANY, inside);
-          b.edge(inside, '/', after);
-          s = after;
-        }
-        continue;
-      }
-      for (int k = 0; k < segment.length(); k++) {
-        char c = segment.charAt(k);
-        if (c == '*') {
-          s = b.loop(s, ANY_BUT_SLASH, false);
-        } else if (c == '?') {
-          int next = b.state();
-          b.edge(s, ANY_BUT_SLASH, next);
-          s = next;
-        } else {
-          s = b.step(s, c);
-        }
-      }
-      if (!last) {
-        s = b.step(s, '/');
-      }
+    if (alternatives.size() == 1) {
+      return b.finish(b.glob(b.start, alternatives.get(0)));
     }
-    return b.finish(s);
+    int end = b.state();
+    for (String alternative : alternatives) {
+      int first = b.state();
+      b.eps(b.start, first);
+      b.eps(b.glob(first, alternative), end);
+    }
+    return b.finish(end);
   }
 
   /** Simulates the automaton on a concrete path. */
@@ -95,9 +108,9 @@ final class Nfa {
       char c = path.charAt(i);
       BitSet next = new BitSet();
       for (int s = current.nextSetBit(0); s >= 0; s = current.nextSetBit(s + 1)) {
-        for (int[] e : edges[s]) {
-          if (matches(e[0], c)) {
-            closure(next, e[1]);
+        for (int e = edgeStart[s]; e < edgeStart[s + 1]; e++) {
+          if (matches(edgeLabel[e], c)) {
+            closure(next, edgeTarget[e]);
           }
         }
       }
@@ -106,39 +119,64 @@ final class Nfa {
     return current.get(accept);
   }
 
-  /** True when some string is accepted by both automata (product construction, breadth first). */
-  boolean intersects(Nfa other) {
-    Set<Long> seen = new HashSet<>();
-    Deque<long[]> queue = new ArrayDeque<>();
-    visit(seen, queue, start, other.start);
-    while (!queue.isEmpty()) {
-      long[] pair = queue.poll();
-      int p = (int) pair[0];
-      int q = (int) pair[1];
+  /**
+   * Whether some string is accepted by both automata: a depth-first search of the product automaton
+   * in which each pair of states is visited at most once, and at most {@code maxPairs} pairs in
+   * all. So the work is bounded by {@code maxPairs} times the edges of two states, however long or
+   * wild the globs are; past the budget the answer is {@link Intersection#UNDECIDED}.
+   */
+  Intersection intersect(Nfa other, int maxPairs) {
+    PairSet seen = new PairSet();
+    long[] stack = new long[64];
+    int top = 0;
+    seen.add(start, other.start);
+    stack[top++] = pair(start, other.start);
+    while (top > 0) {
+      long pair = stack[--top];
+      int p = (int) (pair >>> 32);
+      int q = (int) pair;
       if (p == accept && q == other.accept) {
-        return true;
+        return Intersection.COMMON;
       }
-      for (int p2 : epsilon[p]) {
-        visit(seen, queue, p2, q);
+      if (seen.size() > maxPairs) {
+        return Intersection.UNDECIDED;
       }
-      for (int q2 : other.epsilon[q]) {
-        visit(seen, queue, p, q2);
+      for (int e = epsStart[p]; e < epsStart[p + 1]; e++) {
+        top = push(seen, stack, top, epsTarget[e], q);
+        stack = grown(stack, top);
       }
-      for (int[] a : edges[p]) {
-        for (int[] b : other.edges[q]) {
-          if (labelsIntersect(a[0], b[0])) {
-            visit(seen, queue, a[1], b[1]);
+      for (int f = other.epsStart[q]; f < other.epsStart[q + 1]; f++) {
+        top = push(seen, stack, top, p, other.epsTarget[f]);
+        stack = grown(stack, top);
+      }
+      for (int e = edgeStart[p]; e < edgeStart[p + 1]; e++) {
+        int a = edgeLabel[e];
+        for (int f = other.edgeStart[q]; f < other.edgeStart[q + 1]; f++) {
+          if (labelsIntersect(a, other.edgeLabel[f])) {
+            top = push(seen, stack, top, edgeTarget[e], other.edgeTarget[f]);
+            stack = grown(stack, top);
           }
         }
       }
     }
-    return false;
+    return Intersection.DISJOINT;
   }
 
-  private static void visit(Set<Long> seen, Deque<long[]> queue, int p, int q) {
-    if (seen.add(((long) p << 32) | (q & 0xffffffffL))) {
-      queue.add(new long[] {p, q});
+  private static long pair(int p, int q) {
+    return ((long) p << 32) | (q & 0xffffffffL);
+  }
+
+  private static int push(PairSet seen, long[] stack, int top, int p, int q) {
+    if (!seen.add(p, q)) {
+      return top;
     }
+    stack[top] = pair(p, q);
+    return top + 1;
+  }
+
+  /** The stack with room for one more pair. */
+  private static long[] grown(long[] stack, int top) {
+    return top < stack.length ? stack : Arrays.copyOf(stack, stack.length * 2);
   }
 
   private BitSet closure(BitSet into, int state) {
@@ -146,8 +184,8 @@ final class Nfa {
       return into;
     }
     into.set(state);
-    for (int next : epsilon[state]) {
-      closure(into, next);
+    for (int e = epsStart[state]; e < epsStart[state + 1]; e++) {
+      closure(into, epsTarget[e]);
     }
     return into;
   }
@@ -169,24 +207,87 @@ final class Nfa {
     return true;
   }
 
+  /**
+   * A set of state pairs: open addressing over {@code long}s, because a boxed set cost more than
+   * the search itself. Grows as it fills.
+   */
+  private static final class PairSet {
+    private long[] slots = new long[256];
+    private int size;
+
+    int size() {
+      return size;
+    }
+
+    /** Adds the pair; false when it was there. */
+    boolean add(int p, int q) {
+      if (2 * (size + 1) > slots.length) {
+        rehash();
+      }
+      return insert(slots, pair(p, q) + 1); // 0 marks a free slot
+    }
+
+    private boolean insert(long[] table, long key) {
+      int mask = table.length - 1;
+      int i = (int) ((key * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+      while (table[i] != 0) {
+        if (table[i] == key) {
+          return false;
+        }
+        i = (i + 1) & mask;
+      }
+      table[i] = key;
+      size++;
+      return true;
+    }
+
+    private void rehash() {
+      long[] old = slots;
+      slots = new long[old.length * 2];
+      size = 0;
+      for (long key : old) {
+        if (key != 0) {
+          insert(slots, key);
+        }
+      }
+    }
+  }
+
+  /** Collects states and edges in growing arrays; {@link Nfa} groups them by state. */
   private static final class Builder {
-    final List<List<int[]>> edges = new ArrayList<>();
-    final List<List<Integer>> epsilon = new ArrayList<>();
+    int states;
+    int[] edgeFrom = new int[32];
+    int[] edgeLabel = new int[32];
+    int[] edgeTo = new int[32];
+    int edges;
+    int[] epsFrom = new int[16];
+    int[] epsTo = new int[16];
+    int eps;
     final int start = state();
     int accept;
 
     int state() {
-      edges.add(new ArrayList<>());
-      epsilon.add(new ArrayList<>());
-      return edges.size() - 1;
+      return states++;
     }
 
     void edge(int from, int label, int to) {
-      edges.get(from).add(new int[] {label, to});
+      if (edges == edgeFrom.length) {
+        edgeFrom = Arrays.copyOf(edgeFrom, edges * 2);
+        edgeLabel = Arrays.copyOf(edgeLabel, edges * 2);
+        edgeTo = Arrays.copyOf(edgeTo, edges * 2);
+      }
+      edgeFrom[edges] = from;
+      edgeLabel[edges] = label;
+      edgeTo[edges++] = to;
     }
 
     void eps(int from, int to) {
-      epsilon.get(from).add(to);
+      if (eps == epsFrom.length) {
+        epsFrom = Arrays.copyOf(epsFrom, eps * 2);
+        epsTo = Arrays.copyOf(epsTo, eps * 2);
+      }
+      epsFrom[eps] = from;
+      epsTo[eps++] = to;
     }
 
     int step(int from, int label) {
@@ -204,6 +305,47 @@ final class Nfa {
       edge(from, label, to);
       edge(to, label, to);
       return to;
+    }
+
+    /** The states of one glob (normal form, no braces) from {@code s}; returns where it ends. */
+    int glob(int s, String glob) {
+      String[] segments = glob.split("/");
+      for (int i = 0; i < segments.length; i++) {
+        boolean last = i == segments.length - 1;
+        String segment = segments[i];
+        if (segment.equals("**")) {
+          if (last) {
+            // "a/**": something beneath (the separator was consumed already); alone: anything.
+            s = loop(s, ANY, i == 0);
+          } else {
+            // "**/" : zero or more whole segments, each followed by '/'.
+            int after = state();
+            eps(s, after);
+            int inside = state();
+            edge(s, ANY, inside);
+            edge(inside, ANY, inside);
+            edge(inside, '/', after);
+            s = after;
+          }
+          continue;
+        }
+        for (int k = 0; k < segment.length(); k++) {
+          char c = segment.charAt(k);
+          if (c == '*') {
+            if (k == 0 || segment.charAt(k - 1) != '*') { // "a**b" is "a*b": one loop, not many
+              s = loop(s, ANY_BUT_SLASH, false);
+            }
+          } else if (c == '?') {
+            s = step(s, ANY_BUT_SLASH);
+          } else {
+            s = step(s, c);
+          }
+        }
+        if (!last) {
+          s = step(s, '/');
+        }
+      }
+      return s;
     }
 
     /** Adds the coverage suffix: the match itself, or it followed by '/' and anything. */

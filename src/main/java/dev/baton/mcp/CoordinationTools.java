@@ -1,5 +1,6 @@
 package dev.baton.mcp;
 
+import static dev.baton.mcp.ToolArgs.flag;
 import static dev.baton.mcp.ToolArgs.prop;
 import static dev.baton.mcp.ToolArgs.props;
 import static dev.baton.mcp.ToolArgs.schema;
@@ -117,9 +118,9 @@ final class CoordinationTools {
             schema(
                 Map.of(
                     "leases",
-                    stringArray("lease ids (L12) or paths you hold"),
+                    stringArray("lease ids (L12) or paths you hold; not empty"),
                     "all",
-                    prop("boolean", "release every lease you hold"))),
+                    prop("boolean", "release every lease you hold (instead of 'leases')"))),
             role,
             this::release),
         tool(
@@ -214,11 +215,21 @@ final class CoordinationTools {
     }
   }
 
+  /**
+   * Releases what the arguments name, and nothing when they name nothing: an empty list or a
+   * missing argument once released every lease the agent held, so everything needs {@code all:
+   * true}.
+   */
   private Object release(Instance me, Map<String, Object> args) {
     List<String> wanted = strings(args, "leases");
-    boolean all = Boolean.TRUE.equals(args.get("all"));
+    boolean all = flag(args, "all");
     List<Lease> mine = leases.list(me.workspace().toString(), me.id());
-    List<Lease> targets = new ArrayList<>();
+    if (args.get("leases") != null && wanted.isEmpty()) {
+      throw new IllegalArgumentException(
+          "argument 'leases' is empty: name the leases to release (ids like L12, or paths), or"
+              + " give all: true; your leases: "
+              + describe(mine));
+    }
     if (all == !wanted.isEmpty()) {
       throw new IllegalArgumentException(
           all
@@ -227,6 +238,7 @@ final class CoordinationTools {
                   + " your leases: "
                   + describe(mine));
     }
+    List<Lease> targets = new ArrayList<>();
     if (all) {
       targets.addAll(mine);
     } else {
@@ -242,7 +254,9 @@ final class CoordinationTools {
           throw new IllegalArgumentException(
               "you hold no lease '" + w + "'; your leases: " + describe(mine));
         }
-        targets.add(match);
+        if (!targets.contains(match)) {
+          targets.add(match); // named twice (by id and by path): released once
+        }
       }
     }
     List<Object> out = new ArrayList<>();

@@ -12,6 +12,8 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Overlap must never be missed. A brute-force model (each glob translated to a regular expression
@@ -104,6 +106,30 @@ class PathPatternProperties {
         assertThat(PathPattern.literal(path).overlaps(pattern)).as("%s vs %s", path, glob).isTrue();
       }
     }
+  }
+
+  /**
+   * A search stopped by its budget of state pairs says so ({@code UNDECIDED}, which {@link
+   * PathPattern#overlaps} takes as an overlap); whatever it does answer is the exact answer.
+   */
+  @Property(tries = 3000)
+  void aSearchCutShortByItsBudgetNeverAnswersWrongly(
+      @ForAll("patterns") String a,
+      @ForAll("patterns") String b,
+      @ForAll @IntRange(min = 1, max = 120) int budget) {
+    Nfa p = PathPattern.parse(a).nfa();
+    Nfa q = PathPattern.parse(b).nfa();
+
+    Nfa.Intersection exact = p.intersect(q, Integer.MAX_VALUE);
+    Nfa.Intersection cut = p.intersect(q, budget);
+
+    Statistics.label("cut short").collect(cut == Nfa.Intersection.UNDECIDED);
+    if (cut != Nfa.Intersection.UNDECIDED) {
+      assertThat(cut).as("%s vs %s within %d pairs", a, b, budget).isEqualTo(exact);
+    }
+    assertThat(q.intersect(p, budget) == Nfa.Intersection.DISJOINT)
+        .as("symmetric: %s vs %s within %d pairs", a, b, budget)
+        .isEqualTo(cut == Nfa.Intersection.DISJOINT);
   }
 
   /** The coverage of a glob as a regular expression: it matches, or an ancestor matches. */

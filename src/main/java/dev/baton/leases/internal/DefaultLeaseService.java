@@ -131,18 +131,23 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
     }
   }
 
-  /** Grants the whole plan, or names what is in the way; one transaction. */
+  /**
+   * Grants the whole plan, or names what is in the way; one transaction. The overlap checks run
+   * first, against a read of the workspace's leases, so that the store's writer is not held for
+   * them: inside it only leases granted since the read are checked.
+   */
   private Attempt attempt(Plan plan) {
+    Clashes clashes = new Clashes(plan).learn(store.list(plan.workspace().toString(), null));
     return store.inWorkspace(
         plan.workspace(),
         tx -> {
           Instant now = now();
           List<Lease> live = tx.live(now, l -> event(LeaseEvents.EXPIRED, l, Map.of()));
           List<Holder> holders = new ArrayList<>();
-          for (PathPattern p : plan.patterns()) {
+          for (int i = 0; i < plan.patterns().size(); i++) {
             for (Lease l : live) {
-              if (!l.instance().equals(plan.instance()) && l.clashesWith(p, plan.mode())) {
-                holders.add(Holder.of(l, p.text(), now));
+              if (clashes.test(l, i)) {
+                holders.add(Holder.of(l, plan.patterns().get(i).text(), now));
               }
             }
           }

@@ -493,7 +493,7 @@ final class SqlLeaseStore implements LeaseStore {
         Path.of(rs.getString(2)),
         rs.getString(3),
         rs.getString(4),
-        PathPattern.of(rs.getString(5), rs.getInt(6) != 0),
+        PathPattern.stored(rs.getString(5), rs.getInt(6) != 0),
         LeaseMode.parse(rs.getString(7)),
         rs.getString(8),
         rs.getLong(9),
