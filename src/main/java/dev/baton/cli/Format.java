@@ -34,6 +34,40 @@ final class Format {
     return d.isNegative() ? "overdue " + duration(d.negated()) : "in " + duration(d);
   }
 
+  /**
+   * Text from the wire, made safe to print on a terminal: control characters (newlines, escape
+   * sequences, bells, C1 controls) are shown escaped ({@code \n}, {@code \x1b}), so that a lease
+   * reason or a message cannot forge a line of output or drive the terminal. Null stays null.
+   */
+  static String safe(String text) {
+    if (text == null) {
+      return null;
+    }
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean control =
+          c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029;
+      if (control && out == null) {
+        out = new StringBuilder(text.length() + 8).append(text, 0, i);
+      }
+      if (out != null) {
+        if (!control) {
+          out.append(c);
+        } else if (c == '\n') {
+          out.append("\\n");
+        } else if (c == '\r') {
+          out.append("\\r");
+        } else if (c == '\t') {
+          out.append("\\t");
+        } else {
+          out.append(String.format(Locale.ROOT, c < 0x100 ? "\\x%02x" : "\\u%04x", (int) c));
+        }
+      }
+    }
+    return out == null ? text : out.toString();
+  }
+
   /** {@code DEV} for developer: the role's first three letters. */
   static String roleTag(String role) {
     String tag = role.length() <= 3 ? role : role.substring(0, 3);
@@ -62,6 +96,7 @@ final class Format {
     if (all.isEmpty()) {
       return "";
     }
+    all = all.stream().map(row -> row.stream().map(Format::safe).toList()).toList();
     int[] widths = new int[all.get(0).size()];
     for (List<String> row : all) {
       for (int i = 0; i < row.size(); i++) {

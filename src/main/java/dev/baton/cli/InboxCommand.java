@@ -71,11 +71,11 @@ final class InboxCommand implements Callable<Integer> {
                 + " "
                 + m.path("sentAt").asString()
                 + " from "
-                + m.path("from").asString()
+                + Format.safe(m.path("from").asString())
                 + " ("
                 + String.join(", ", marks)
                 + "): "
-                + m.path("text").asString());
+                + Format.safe(m.path("text").asString()));
       }
     }
     out.flush();

@@ -28,15 +28,15 @@ final class Leases {
   static String line(LeaseJson l, Instant now) {
     return l.id()
         + "  "
-        + l.path()
+        + Format.safe(l.path())
         + "  "
         + l.mode()
         + "  "
-        + l.instance()
+        + Format.safe(l.instance())
         + " ("
-        + l.role()
+        + Format.safe(l.role())
         + ")"
-        + (l.reason() == null ? "" : "  '" + l.reason() + "'")
+        + (l.reason() == null ? "" : "  '" + Format.safe(l.reason()) + "'")
         + "  token "
         + l.fencingToken()
         + "  expires "

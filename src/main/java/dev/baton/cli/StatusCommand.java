@@ -73,7 +73,13 @@ final class StatusCommand implements Callable<Integer> {
   static String tmuxLine(List<InstanceJson> instances) {
     String tags =
         instances.stream()
-            .map(i -> "[" + Format.roleTag(i.role()) + ":" + Format.shortId(i.id()) + "]")
+            .map(
+                i ->
+                    "["
+                        + Format.safe(Format.roleTag(i.role()))
+                        + ":"
+                        + Format.safe(Format.shortId(i.id()))
+                        + "]")
             .collect(Collectors.joining(" "));
     int n = instances.size();
     return (tags.isEmpty() ? "" : tags + " ") + "● " + n + (n == 1 ? " instance" : " instances");

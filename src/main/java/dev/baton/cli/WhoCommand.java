@@ -35,9 +35,9 @@ final class WhoCommand implements Callable<Integer> {
       for (String path : paths) {
         CoverageJson coverage = broker.check(null, Leases.absolute(path));
         if (coverage.free()) {
-          out.println(coverage.path() + ": free");
+          out.println(Format.safe(coverage.path()) + ": free");
         } else {
-          out.println(coverage.path() + ":");
+          out.println(Format.safe(coverage.path()) + ":");
           for (LeaseJson l : coverage.leases()) {
             out.println("  " + Leases.line(l, now));
           }
