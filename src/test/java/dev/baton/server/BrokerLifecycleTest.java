@@ -319,6 +319,39 @@ class BrokerLifecycleTest {
     }
   }
 
+  /**
+   * An outage longer than the instance TTL must not drop every instance and lease at the restart
+   * (issue 12, D): for one TTL after the start nothing that lapsed while the broker was down
+   * expires, so agents can reach it again first.
+   */
+  @Test
+  void anOutageLongerThanTheTtlKeepsInstancesAndLeasesForOneTtlAfterTheRestart() throws Exception {
+    String yaml = "registry:\n  instance-ttl: 5s\n  sweep-interval: 100ms\n";
+    Path repo = GitRepos.create(dir.resolve("repo"));
+    first = TestBroker.start(dir, "sqlite", yaml);
+    String id;
+    try (BrokerClient c = client(first)) {
+      id = c.register(new RegisterBody("developer", repo.toString(), null, null)).instance().id();
+      c.acquire(
+          new dev.baton.api.AcquireBody(id, "src/app.py", null, null, 3_000L, null, "edit", null));
+    }
+    first.close();
+    first = null;
+    Thread.sleep(6_000); // down longer than the TTL, and longer than the lease's remaining life
+
+    second = TestBroker.start(dir, "sqlite", yaml);
+
+    try (BrokerClient c = client(second)) {
+      assertThat(c.instance(id).id()).isEqualTo(id);
+      assertThat(c.leases(null, id).leases())
+          .extracting(dev.baton.api.LeaseJson::path)
+          .containsExactly("src/app.py");
+      await("the instance expires one TTL later, its agent never having come back")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> c.instances(null, null).count() == 0);
+    }
+  }
+
   @Test
   void closeEndsOpenEventStreamsCleanly() throws Exception {
     first = TestBroker.start(dir, "sqlite", null);
