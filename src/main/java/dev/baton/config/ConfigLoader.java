@@ -150,7 +150,10 @@ public final class ConfigLoader {
         positive(server, "shutdown-timeout", ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT);
 
     Section store = root.section("store").allowOnly("url", "pool-size");
-    int poolSize = store.integer("pool-size").orElse(StoreConfig.DEFAULT_POOL_SIZE);
+    int poolSize =
+        store
+            .integer("pool-size")
+            .orElse(fromEnvironment("STORE_POOL", StoreConfig.DEFAULT_POOL_SIZE, 1, 64));
     if (poolSize < 1 || poolSize > 64) {
       throw store.error(store.path("pool-size"), poolSize + " is out of range; use 1 to 64");
     }
@@ -348,8 +351,20 @@ public final class ConfigLoader {
   private GatewayConfig gateway(
       Section gateway, Section servers, Section roleSection, Map<String, RoleConfig> roles) {
     gateway.allowOnly("stdio-pool", "http-pool", "start-timeout", "max-restarts", "list-wait");
-    int stdioPool = range(gateway, "stdio-pool", GatewayConfig.DEFAULT_STDIO_POOL, 1, 64);
-    int httpPool = range(gateway, "http-pool", GatewayConfig.DEFAULT_HTTP_POOL, 1, 256);
+    int stdioPool =
+        range(
+            gateway,
+            "stdio-pool",
+            fromEnvironment("STDIO_POOL", GatewayConfig.DEFAULT_STDIO_POOL, 1, 64),
+            1,
+            64);
+    int httpPool =
+        range(
+            gateway,
+            "http-pool",
+            fromEnvironment("HTTP_POOL", GatewayConfig.DEFAULT_HTTP_POOL, 1, 256),
+            1,
+            256);
     Duration startTimeout = positive(gateway, "start-timeout", GatewayConfig.DEFAULT_START_TIMEOUT);
     int maxRestarts = range(gateway, "max-restarts", GatewayConfig.DEFAULT_MAX_RESTARTS, 0, 100);
     Map<String, DownstreamConfig> downstream = new TreeMap<>();
@@ -454,6 +469,37 @@ public final class ConfigLoader {
     }
     Duration listWait = positive(gateway, "list-wait", GatewayConfig.DEFAULT_LIST_WAIT);
     return new GatewayConfig(downstream, roleTools, startTimeout, maxRestarts, listWait);
+  }
+
+  /**
+   * A pool size's default: the environment variable when set (a setting in the file still wins),
+   * else {@code fallback}. Pools are sized from the environment without a config file, as the
+   * README's defaults ({@code ${STDIO_POOL:-5}}) say.
+   */
+  private int fromEnvironment(String variable, int fallback, int min, int max) {
+    String value = env.get(variable);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    int n;
+    try {
+      n = Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(
+          "environment variable " + variable + "='" + value + "' is not a whole number");
+    }
+    if (n < min || n > max) {
+      throw new ConfigException(
+          "environment variable "
+              + variable
+              + "="
+              + n
+              + " is out of range; use "
+              + min
+              + " to "
+              + max);
+    }
+    return n;
   }
 
   private static int range(Section section, String key, int fallback, int min, int max) {

@@ -241,6 +241,37 @@ class ConfigLoaderTest {
         .hasMessage("BATON_TCP: port 99999 is out of range 0-65535");
   }
 
+  /**
+   * As the README's defaults say, without a config file (issue 12: they were read only from one).
+   */
+  @Test
+  void poolSizesComeFromTheEnvironmentWithoutAFileAndTheFileWins() throws IOException {
+    env.put("STDIO_POOL", "7");
+    env.put("HTTP_POOL", "20");
+    env.put("STORE_POOL", "3");
+    assertThat(load().store().poolSize()).as("no config file at all").isEqualTo(3);
+    String servers =
+        "servers:\n  files:\n    command: npx\n  remote:\n    url: http://127.0.0.1:1/mcp\n";
+    file(servers);
+    BatonConfig c = load();
+    assertThat(c.gateway().servers().get("files").pool()).isEqualTo(7);
+    assertThat(c.gateway().servers().get("remote").pool()).isEqualTo(20);
+    assertThat(c.store().poolSize()).isEqualTo(3);
+
+    file(servers + "gateway:\n  stdio-pool: 2\nstore:\n  pool-size: 4\n");
+    assertThat(load().gateway().servers().get("files").pool()).isEqualTo(2);
+    assertThat(load().gateway().servers().get("remote").pool()).isEqualTo(20);
+    assertThat(load().store().poolSize()).isEqualTo(4);
+
+    env.put("STDIO_POOL", "many");
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("environment variable STDIO_POOL='many' is not a whole number");
+    env.put("STDIO_POOL", "0");
+    assertThatThrownBy(this::load)
+        .hasMessage("environment variable STDIO_POOL=0 is out of range; use 1 to 64");
+  }
+
   @Test
   void ipv6LoopbackAndLocalhostAreAccepted() {
     env.put("BATON_TCP", "[::1]:8091");
