@@ -529,21 +529,12 @@ public final class McpEndpoints implements AutoCloseable {
         HttpServletRequest request,
         HttpServletResponse response)
         throws IOException, jakarta.servlet.ServletException {
-      byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
-      if (body.length > MAX_BODY) {
-        write(
-            response,
-            413,
-            rpcError(-32600, "request body over the limit of " + MAX_BODY + " bytes"));
+      Message read = read(request, response);
+      if (read == null) {
         return;
       }
-      tools.jackson.databind.JsonNode message;
-      try {
-        message = JSON.readTree(body);
-      } catch (RuntimeException e) {
-        write(response, 400, rpcError(-32700, "Parse error: the body is not JSON"));
-        return;
-      }
+      byte[] body = read.body();
+      tools.jackson.databind.JsonNode message = read.json();
       String method = message.path("method").asString("");
       if (message.isObject() && !method.equals("initialize")) {
         Map<String, Object> error = new LinkedHashMap<>();
@@ -566,6 +557,30 @@ public final class McpEndpoints implements AutoCloseable {
         return;
       }
       transport.service(new Replay(request, body), response);
+    }
+
+    /** A POST's body and its JSON. */
+    private record Message(byte[] body, tools.jackson.databind.JsonNode json) {}
+
+    /** Reads a POST's body and parses it; null when that failed and the request was answered. */
+    private Message read(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+      byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
+      if (body.length > MAX_BODY) {
+        write(
+            response,
+            413,
+            rpcError(-32600, "request body over the limit of " + MAX_BODY + " bytes"));
+        return null;
+      }
+      try {
+        tools.jackson.databind.JsonNode json = JSON.readTree(body);
+        return new Message(
+            body, json == null ? tools.jackson.databind.node.MissingNode.getInstance() : json);
+      } catch (RuntimeException e) {
+        write(response, 400, rpcError(-32700, "Parse error: the body is not JSON"));
+        return null;
+      }
     }
 
     /** The instance the request speaks for, when known without registering one; or null. */
@@ -591,23 +606,13 @@ public final class McpEndpoints implements AutoCloseable {
         String role,
         CompletableFuture<Void> downstream)
         throws IOException, jakarta.servlet.ServletException {
-      byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
-      if (body.length > MAX_BODY) {
-        write(
-            response,
-            413,
-            rpcError(-32600, "request body over the limit of " + MAX_BODY + " bytes"));
+      Message read = read(request, response);
+      if (read == null) {
         return;
       }
-      HttpServletRequest replay = new Replay(request, body);
+      HttpServletRequest replay = new Replay(request, read.body());
       String key = null;
-      tools.jackson.databind.JsonNode message;
-      try {
-        message = JSON.readTree(body);
-      } catch (RuntimeException e) {
-        write(response, 400, rpcError(-32700, "Parse error: the body is not JSON"));
-        return;
-      }
+      tools.jackson.databind.JsonNode message = read.json();
       if (message == null || !message.isObject()) {
         write(
             response,
