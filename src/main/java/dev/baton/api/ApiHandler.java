@@ -5,6 +5,7 @@ import dev.baton.core.ErrorCode;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -18,6 +19,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+
+  /**
+   * The status counted for an answer whose client hung up first (nginx's "client closed request").
+   */
+  private static final int CLIENT_GONE = 499;
 
   private final Router router;
   private final long maxBodyBytes;
@@ -71,8 +77,9 @@ public final class ApiHandler extends Handler.Abstract {
   }
 
   /**
-   * Writes a deferred answer when it is ready. A client that goes away first (connection closed)
-   * abandons it, and so does an answer that cannot be written; idle timeouts do not end the wait.
+   * Writes a deferred answer when it is ready. A client that goes away first (connection closed,
+   * seen by {@link HangUpWatch}) abandons it, and so does an answer that cannot be written; idle
+   * timeouts do not end the wait.
    */
   private void answerLater(
       Reply.Deferred deferred,
@@ -94,10 +101,19 @@ public final class ApiHandler extends Handler.Abstract {
         };
     request.addIdleTimeoutListener(timeout -> false);
     request.addFailureListener(failure -> abandon.run());
+    HangUpWatch watch = HangUpWatch.start(request, abandon);
     deferred
         .future()
         .whenComplete(
             (later, error) -> {
+              if (!watch.answering()) {
+                metrics.observe(method, template, CLIENT_GONE, System.nanoTime() - start);
+                callback.failed(new EofException(method + " " + path + ": the client hung up"));
+                return;
+              }
+              if (watch.readAhead()) {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+              }
               Reply done = error != null ? failure(method, path, error) : later;
               Callback delivered =
                   Callback.from(

@@ -681,8 +681,16 @@ public abstract class LeaseApiContract {
     String request = json(body("instance", b, "path", "src/app.py", "waitMs", 20_000));
 
     SocketChannel hungUp = openRaw(request);
-    await().atMost(Duration.ofSeconds(10)).until(() -> waitingFor(c, "src/app.py") == 1);
+    await("the acquire that will hang up queues")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> waitingFor(c, "src/app.py") == 1);
     hungUp.close();
+    // The broker learns of a hang-up when its connection reads the end of the stream. A grant
+    // that races that read is written to a socket whose peer has gone, and the write succeeds
+    // (nothing can tell a sender that bytes were not read): so wait until the waiter has left.
+    await("the broker drops the waiter whose client hung up")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> waitingFor(c, "src/app.py") == 0);
     release(held.path("id").asString(), a);
 
     await("another agent gets the file its holder released")
@@ -694,6 +702,44 @@ public abstract class LeaseApiContract {
               assertThat(r.status()).as(r.bodyText()).isEqualTo(200);
             });
     assertThat(client.leases(null, b).leases()).as("leases of the client that hung up").isEmpty();
+  }
+
+  /**
+   * A client that sends more bytes while its acquire waits (a pipelined request) still gets its
+   * grant; the bytes cannot be given back to the connection, so the answer closes it.
+   */
+  @Test
+  void aWaiterThatSendsMoreGetsItsGrantAndTheConnectionCloses() throws Exception {
+    String a = register("developer");
+    String b = register("research");
+    String c = register("reviewer");
+    JsonNode held = granted("instance", a, "path", "src/app.py");
+    SocketChannel waiting =
+        openRaw(json(body("instance", b, "path", "src/app.py", "waitMs", 20_000)));
+    await("the acquire queues")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> waitingFor(c, "src/app.py") == 1);
+    String more = "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n" + extraHeaders() + "\r\n";
+    waiting.write(ByteBuffer.wrap(more.getBytes(StandardCharsets.US_ASCII)));
+    release(held.path("id").asString(), a);
+
+    String answer;
+    try (waiting) {
+      answer =
+          CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      return new String(
+                          java.nio.channels.Channels.newInputStream(waiting).readAllBytes(),
+                          StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  })
+              .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(answer).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close");
+    assertThat(client.leases(null, b).leases()).as("leases of the waiter").hasSize(1);
   }
 
   /** A waiting acquire holds no broker thread: more waiters than Jetty has threads all work. */
