@@ -12,10 +12,20 @@ public interface EventService {
   long lastId();
 
   /**
-   * Calls the listener with every event committed from now on, in commit order. The listener runs
-   * on the committing thread and must not block.
+   * Calls the listener with every event committed from now on, by this broker or by another node on
+   * the same PostgreSQL store: for what must follow the shared state (event streams, agents'
+   * notifications, lease waiters). Each node's events arrive in its commit order; this node's run
+   * on the committing thread, other nodes' on the store's listening thread. The listener must not
+   * block.
    */
   Subscription subscribe(Consumer<Event> listener);
+
+  /**
+   * Calls the listener with every event this broker commits from now on, in commit order, on the
+   * committing thread: for effects that exactly one node must have, such as the checkpoint taken
+   * when an instance ends. The listener must not block.
+   */
+  Subscription subscribeOwn(Consumer<Event> listener);
 
   /** Stops delivery to one listener. */
   interface Subscription extends AutoCloseable {

@@ -129,6 +129,7 @@ public final class Broker implements AutoCloseable {
     EventBus bus = new EventBus();
     store = SqlStore.open(config.store(), clock, bus::publish, metrics);
     resources.add(store);
+    resources.add(store.followOtherNodes(bus::publishFromOtherNode)::close);
     Instant downSince = lastWrite(store.events());
     InstanceService instances =
         new DefaultInstanceService(

@@ -1,10 +1,14 @@
 package dev.baton.store;
 
+import dev.baton.events.Event;
+import dev.baton.events.EventService;
 import dev.baton.events.EventStore;
 import dev.baton.handoff.HandoffStore;
 import dev.baton.leases.LeaseStore;
 import dev.baton.memory.MemoryStore;
 import dev.baton.registry.InstanceStore;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * An open database with every capability's store on it. Only the broker process opens one.
@@ -25,6 +29,13 @@ public interface Store extends AutoCloseable {
   MemoryStore memory();
 
   HandoffStore handoffs();
+
+  /**
+   * Delivers the events that other broker nodes commit to this store, each transaction's at once
+   * and in commit order, on a thread of the store's, until the subscription is closed. A store that
+   * only one broker opens (SQLite) has no other nodes: nothing is delivered.
+   */
+  EventService.Subscription followOtherNodes(Consumer<List<Event>> listener);
 
   /** Answers a trivial query; false when the database cannot be reached. */
   boolean isReachable();

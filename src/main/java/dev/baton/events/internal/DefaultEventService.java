@@ -30,4 +30,9 @@ public final class DefaultEventService implements EventService {
   public Subscription subscribe(Consumer<Event> listener) {
     return bus.subscribe(listener);
   }
+
+  @Override
+  public Subscription subscribeOwn(Consumer<Event> listener) {
+    return bus.subscribeOwn(listener);
+  }
 }

@@ -78,7 +78,7 @@ public final class DefaultCheckpointService implements CheckpointService, AutoCl
     this.workspaces = workspaces;
     this.config = config;
     this.clock = clock;
-    this.subscription = events.subscribe(this::onEvent);
+    this.subscription = events.subscribeOwn(this::onEvent);
   }
 
   private void onEvent(Event e) {

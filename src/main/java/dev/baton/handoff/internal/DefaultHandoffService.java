@@ -72,7 +72,7 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
     this.checkpoints = checkpoints;
     this.config = config;
     this.clock = clock;
-    this.subscription = events.subscribe(this::onEvent);
+    this.subscription = events.subscribeOwn(this::onEvent);
   }
 
   private void onEvent(Event e) {

@@ -99,6 +99,12 @@ abstract class Database implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Called in a transaction that appended events, just before it commits; PostgreSQL tells the
+   * other broker nodes here.
+   */
+  void beforeCommit(Connection connection, List<Event> emitted) throws SQLException {}
+
   /** Runs the work with the connection that writes (SQLite: the one writer thread). */
   abstract <T> T inWriter(String operation, SqlWork<T> work) throws SQLException;
 
@@ -115,6 +121,9 @@ abstract class Database implements AutoCloseable {
     Tx tx = new Tx(connection, events, appendOrder, this::awaited);
     try {
       T result = work.run(tx);
+      if (!tx.emitted().isEmpty()) {
+        beforeCommit(connection, tx.emitted());
+      }
       if (!mayCommit()) {
         throw Tx.abandoned();
       }

@@ -25,6 +25,11 @@ final class PostgresDatabase extends Database {
 
   private final HikariDataSource pool;
   private final String description;
+  private final StoreConfig config;
+
+  /** Names this node in its notifications, so that it skips its own. */
+  private final String node =
+      java.util.HexFormat.of().toHexDigits(new java.security.SecureRandom().nextInt());
 
   PostgresDatabase(
       StoreConfig config, EventRows events, Consumer<List<Event>> publisher, StoreMetrics metrics) {
@@ -46,6 +51,25 @@ final class PostgresDatabase extends Database {
     hikari.addDataSourceProperty("connectTimeout", "5");
     this.pool = new HikariDataSource(hikari);
     this.description = config.describe();
+    this.config = config;
+  }
+
+  /**
+   * Delivers the events other nodes commit, on a thread of its own, until closed (see {@link
+   * OtherNodes}).
+   */
+  OtherNodes followOtherNodes(OtherNodes.Reader reader, Consumer<List<Event>> listener) {
+    return new OtherNodes(config, node, reader, listener);
+  }
+
+  @Override
+  void beforeCommit(Connection connection, List<Event> emitted) throws SQLException {
+    try (java.sql.PreparedStatement ps =
+        connection.prepareStatement("SELECT pg_notify('" + OtherNodes.CHANNEL + "', ?)")) {
+      ps.setString(
+          1, OtherNodes.payload(node, emitted.get(0).id(), emitted.get(emitted.size() - 1).id()));
+      ps.execute();
+    }
   }
 
   DataSource dataSource() {

@@ -3,6 +3,7 @@ package dev.baton.store.internal;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.baton.core.ErrorCode;
 import dev.baton.events.Event;
+import dev.baton.events.EventService;
 import dev.baton.events.EventStore;
 import dev.baton.handoff.HandoffStore;
 import dev.baton.leases.LeaseStore;
@@ -38,6 +39,8 @@ public final class SqlStore implements Store {
     this.memory = new SqlMemoryStore(db);
     this.handoffs = new SqlHandoffStore(db);
   }
+
+  private final List<OtherNodes> followers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
    * Opens and migrates the store.
@@ -144,7 +147,24 @@ public final class SqlStore implements Store {
   }
 
   @Override
+  public EventService.Subscription followOtherNodes(Consumer<List<Event>> listener) {
+    if (!(db instanceof PostgresDatabase postgres)) {
+      return () -> {};
+    }
+    OtherNodes follower =
+        postgres.followOtherNodes(
+            (first, last) -> events.after(first - 1, (int) Math.min(10_000, last - first + 1)),
+            listener);
+    followers.add(follower);
+    return () -> {
+      followers.remove(follower);
+      follower.close();
+    };
+  }
+
+  @Override
   public void close() {
+    followers.forEach(OtherNodes::close);
     db.close();
   }
 }

@@ -1,0 +1,144 @@
+package dev.baton.store.internal;
+
+import dev.baton.events.Event;
+import dev.baton.events.EventService;
+import dev.baton.store.StoreConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the events that other broker nodes commit to one PostgreSQL store.
+ *
+ * <p>Every transaction that appends events sends {@code NOTIFY baton_events, '<node> <first>
+ * <last>'} as it commits (PostgreSQL delivers it with the commit, in commit order). A transaction's
+ * events have consecutive ids, because appending holds one advisory lock until the end (see {@link
+ * EventRows#lockForAppend}), so the listener reads exactly those ids from the store. The node's own
+ * notifications are skipped: its events were published as it committed them.
+ *
+ * <p>One connection of its own, outside the pool, listens. When it breaks, the listener reconnects
+ * with a growing pause; events committed meanwhile are not redelivered (event streams read the
+ * store after their cursor at the next signal, and lease waiters are retried every second).
+ */
+final class OtherNodes implements EventService.Subscription {
+  private static final Logger LOG = LoggerFactory.getLogger(OtherNodes.class);
+
+  static final String CHANNEL = "baton_events";
+  private static final int POLL_MS = 250;
+  private static final Duration MAX_PAUSE = Duration.ofSeconds(10);
+
+  /** Reads the events with ids from {@code first} to {@code last}. */
+  interface Reader {
+    List<Event> read(long first, long last);
+  }
+
+  private final StoreConfig config;
+  private final String node;
+  private final Reader reader;
+  private final Consumer<List<Event>> listener;
+  private final Thread thread;
+  private volatile boolean closed;
+
+  OtherNodes(StoreConfig config, String node, Reader reader, Consumer<List<Event>> listener) {
+    this.config = config;
+    this.node = node;
+    this.reader = reader;
+    this.listener = listener;
+    this.thread = new Thread(this::listen, "baton-other-nodes");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The payload a committing transaction sends. */
+  static String payload(String node, long first, long last) {
+    return node + " " + first + " " + last;
+  }
+
+  private void listen() {
+    Duration pause = Duration.ofMillis(500);
+    while (!closed) {
+      try (Connection c = connect()) {
+        try (Statement s = c.createStatement()) {
+          s.execute("LISTEN " + CHANNEL);
+        }
+        LOG.debug("following other nodes' events on {}", config.describe());
+        pause = Duration.ofMillis(500);
+        PGConnection pg = c.unwrap(PGConnection.class);
+        while (!closed) {
+          PGNotification[] notifications = pg.getNotifications(POLL_MS);
+          if (notifications != null) {
+            for (PGNotification n : notifications) {
+              deliver(n.getParameter());
+            }
+          }
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (closed) {
+          break;
+        }
+        LOG.warn(
+            "lost the notifications of other broker nodes on {} ({}); listening again in {} ms",
+            config.describe(),
+            e.getMessage(),
+            pause.toMillis());
+        try {
+          Thread.sleep(pause.toMillis());
+        } catch (InterruptedException interrupted) {
+          break;
+        }
+        pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
+      }
+    }
+  }
+
+  private Connection connect() throws SQLException {
+    Properties props = new Properties();
+    if (config.user() != null) {
+      props.setProperty("user", config.user());
+    }
+    if (config.password() != null) {
+      props.setProperty("password", config.password());
+    }
+    props.setProperty("ApplicationName", "baton-events");
+    props.setProperty("connectTimeout", "5");
+    return DriverManager.getConnection(config.jdbcUrl(), props);
+  }
+
+  private void deliver(String payload) {
+    String[] parts = payload.split(" ");
+    if (parts.length != 3) {
+      LOG.warn("ignored a notification on {} that baton did not send: '{}'", CHANNEL, payload);
+      return;
+    }
+    if (parts[0].equals(node)) {
+      return;
+    }
+    try {
+      List<Event> events = reader.read(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+      if (!events.isEmpty()) {
+        listener.accept(events);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not deliver the events {} of node {}: {}", payload, parts[0], e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      thread.join(2 * POLL_MS + 1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.baton.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.api.Json;
+import dev.baton.api.RegisterBody;
+import dev.baton.api.client.BrokerClient;
+import dev.baton.api.client.EventStreamReader;
+import dev.baton.api.client.EventStreamReader.ServerSentEvent;
+import dev.baton.testing.GitRepos;
+import dev.baton.testing.PostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two broker processes (one per developer machine) share one PostgreSQL store, as a team runs them:
+ * what one node commits is live on the other.
+ */
+class TwoNodesIT {
+  private static final String CONFIG = "registry:\n  instance-ttl: 10m\n";
+
+  @TempDir Path tmp;
+
+  private final List<BrokerProcess> brokers = new ArrayList<>();
+  private Path repo;
+  private BrokerProcess first;
+  private BrokerProcess second;
+
+  @BeforeEach
+  void startTwoNodes() {
+    repo = GitRepos.create(tmp.resolve("repo"));
+    String url = PostgresServer.require().createDatabase();
+    first = start(BrokerSandbox.in(tmp.resolve("n1")), url);
+    second = start(BrokerSandbox.in(tmp.resolve("n2")), url);
+  }
+
+  @AfterEach
+  void stopBrokers() {
+    brokers.forEach(BrokerProcess::close);
+  }
+
+  /**
+   * An event committed on one node reaches an event stream open on the other although that node
+   * commits nothing itself (it used to arrive only with the other node's next commit, unbounded).
+   */
+  @Test
+  void anEventCommittedOnOneNodeReachesTheOtherNodesStream() throws Exception {
+    try (BrokerClient two = second.unixClient();
+        EventStreamReader stream = two.events(null);
+        BrokerClient one = first.unixClient()) {
+      assertThat(stream.status()).isEqualTo(200);
+      String id =
+          one.register(new RegisterBody("developer", repo.toString(), null, "shell"))
+              .instance()
+              .id();
+
+      JsonNode event = nextEvent(stream, "instance.registered of " + id + " on node 2's stream");
+      assertThat(event.path("type").asString()).isEqualTo("instance.registered");
+      assertThat(event.path("instance").asString()).isEqualTo(id);
+      assertThat(event.path("id").asLong()).isEqualTo(one.health().lastEventId());
+    }
+  }
+
+  /** The next event on the stream; the wait is bounded and says what it waited for. */
+  private static JsonNode nextEvent(EventStreamReader stream, String what) throws Exception {
+    ServerSentEvent sse =
+        CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return stream.next();
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                })
+            .completeOnTimeout(null, 10, TimeUnit.SECONDS)
+            .get();
+    assertThat(sse).as("within 10 s: " + what).isNotNull();
+    return Json.MAPPER.readTree(sse.data());
+  }
+
+  private BrokerProcess start(BrokerSandbox where, String url) {
+    BrokerProcess broker =
+        where.start("--config", where.writeConfig("baton.yaml", CONFIG).toString(), "--store", url);
+    brokers.add(broker);
+    return broker;
+  }
+}
