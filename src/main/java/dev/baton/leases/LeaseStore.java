@@ -36,4 +36,20 @@ public interface LeaseStore {
 
   /** Releases every lease whose expiry is at or before {@code now}, appending their events. */
   List<Lease> expire(Instant now, Function<Lease, NewEvent> event);
+
+  /**
+   * Records a request that waits on this broker node where the other nodes sharing the store see
+   * it, so that they queue their newcomers behind it; returns its queue id, or 0 where no other
+   * node can share the store (SQLite), and then records nothing.
+   */
+  long enqueue(Path workspace, QueuedRequest request);
+
+  /** Forgets a recorded request once it has stopped waiting; 0 is ignored. */
+  void dequeue(long id);
+
+  /**
+   * The requests that wait on other live broker nodes in the workspace, oldest first; none where no
+   * other node can share the store. A node that has stopped leaves its requests behind, ignored.
+   */
+  List<QueuedRequest> queuedElsewhere(Path workspace, Instant now);
 }

@@ -1,19 +1,25 @@
 package dev.baton.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.baton.api.AcquireBody;
 import dev.baton.api.Json;
+import dev.baton.api.LeaseListJson;
 import dev.baton.api.RegisterBody;
 import dev.baton.api.client.BrokerClient;
 import dev.baton.api.client.EventStreamReader;
 import dev.baton.api.client.EventStreamReader.ServerSentEvent;
+import dev.baton.api.client.HttpResponse;
 import dev.baton.testing.GitRepos;
 import dev.baton.testing.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -69,6 +75,76 @@ class TwoNodesIT {
       assertThat(event.path("instance").asString()).isEqualTo(id);
       assertThat(event.path("id").asLong()).isEqualTo(one.health().lastEventId());
     }
+  }
+
+  /**
+   * First come, first served across nodes: a request waiting on node 2 goes before a newcomer on
+   * node 1 that asks right after the holder released there (the newcomer used to win: node 1 knew
+   * nothing of node 2's queue).
+   */
+  @Test
+  void aWaiterOnOneNodeGoesBeforeANewcomerOnTheNodeWhereTheHolderReleased() throws Exception {
+    try (BrokerClient one = first.unixClient();
+        BrokerClient two =
+            BrokerClient.overUnixSocket(second.socket(), true, Duration.ofSeconds(60))) {
+      String holder = register(one, "developer");
+      String waiter = register(two, "research");
+      String newcomer = register(one, "reviewer");
+      String held =
+          one.acquire(new AcquireBody(holder, "src/app.py", null, null, null, null, null, null))
+              .leases()
+              .get(0)
+              .id();
+      CompletableFuture<LeaseListJson> waiting =
+          CompletableFuture.supplyAsync(
+              () ->
+                  two.acquire(
+                      new AcquireBody(
+                          waiter, "src/app.py", null, null, null, 20_000L, "node 2", null)));
+      await("node 1 names node 2's waiter in its conflict answer")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> waitingNamedBy(one, newcomer).contains(waiter));
+
+      one.release(held, holder, false, null);
+      HttpResponse late = acquireNow(one, newcomer);
+
+      assertThat(late.status())
+          .as("the newcomer on node 1, right after the release: %s", late.bodyText())
+          .isEqualTo(409);
+      await("node 2's waiter is granted within its 20 s wait")
+          .atMost(Duration.ofSeconds(25))
+          .until(waiting::isDone);
+      assertThat(waiting.join().leases())
+          .singleElement()
+          .satisfies(l -> assertThat(l.instance()).isEqualTo(waiter));
+    }
+  }
+
+  private String register(BrokerClient client, String role) {
+    return client.register(new RegisterBody(role, repo.toString(), null, "shell")).instance().id();
+  }
+
+  private static HttpResponse acquireNow(BrokerClient client, String instance) {
+    return client.send(
+        "POST",
+        "/v1/leases",
+        Map.of(),
+        Json.MAPPER.writeValueAsBytes(
+            new AcquireBody(instance, "src/app.py", null, null, null, null, null, null)));
+  }
+
+  /** The instances a conflict answer to the prober lists as waiting for src/app.py. */
+  private static List<String> waitingNamedBy(BrokerClient client, String prober) {
+    HttpResponse r = acquireNow(client, prober);
+    List<String> names = new ArrayList<>();
+    if (r.status() == 409) {
+      Json.MAPPER
+          .readTree(r.body())
+          .path("error")
+          .path("waiting")
+          .forEach(w -> names.add(w.path("instance").asString()));
+    }
+    return names;
   }
 
   /** The next event on the stream; the wait is bounded and says what it waited for. */

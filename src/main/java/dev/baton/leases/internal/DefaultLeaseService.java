@@ -20,6 +20,7 @@ import dev.baton.leases.LeaseStore;
 import dev.baton.leases.LeaseTx;
 import dev.baton.leases.PathPattern;
 import dev.baton.leases.PathResolver;
+import dev.baton.leases.QueuedRequest;
 import dev.baton.leases.Waiting;
 import dev.baton.leases.internal.WorkspaceQueue.Waiter;
 import dev.baton.registry.Instance;
@@ -88,8 +89,9 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
               return t;
             });
     this.subscription = events.subscribe(this::onEvent);
-    // A safety net, not the wake-up: a release on another broker node (shared PostgreSQL) publishes
-    // no local event, so waiters are also retried once a second.
+    // A safety net, not the wake-up (releases on every node arrive as events): waiters are also
+    // retried once a second, for a node's events lost while its listening connection reconnected,
+    // and for a request that stopped waiting on another node, which leaves no event.
     executor.scheduleWithFixedDelay(
         () -> queues.keySet().forEach(this::serveWaiters),
         RETRY_MS,
@@ -107,7 +109,7 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
     }
     WorkspaceQueue queue = queues.computeIfAbsent(plan.workspace(), w -> new WorkspaceQueue());
     synchronized (queue) {
-      List<Waiter> ahead = queue.clashingWith(plan);
+      List<Waiting> ahead = ahead(queue, plan, Long.MAX_VALUE);
       List<Holder> holders = List.of();
       if (ahead.isEmpty()) {
         Attempt attempt = attempt(plan);
@@ -118,10 +120,20 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
       }
       if (plan.waitFor().isZero()) {
         return CompletableFuture.failedFuture(
-            new LeaseConflictException(
-                plan.requested(), 0, holders, ahead.stream().map(Waiter::describe).toList()));
+            new LeaseConflictException(plan.requested(), 0, holders, ahead));
       }
       Waiter waiter = new Waiter(plan, now());
+      waiter.order =
+          store.enqueue(
+              plan.workspace(),
+              new QueuedRequest(
+                  0,
+                  plan.instance(),
+                  plan.role(),
+                  plan.patterns(),
+                  plan.mode(),
+                  waiter.since,
+                  waiter.since.plus(plan.waitFor())));
       queue.add(waiter);
       waiter.timeout =
           executor.schedule(
@@ -236,7 +248,7 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
       synchronized (queue) {
         for (Waiter w : queue.snapshot()) {
           if (w.plan.instance().equals(instance)) {
-            queue.remove(w);
+            leave(queue, w);
             w.timeout.cancel(false);
             w.future.completeExceptionally(new InstanceNotFoundException(instance));
             dropped = true;
@@ -260,9 +272,10 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
     }
     synchronized (queue) {
       List<Waiter> stillWaiting = new ArrayList<>();
+      List<QueuedRequest> elsewhere = null;
       for (Waiter w : queue.snapshot()) {
         if (w.future.isDone()) {
-          queue.remove(w);
+          leave(queue, w);
           continue;
         }
         if (stillWaiting.stream().anyMatch(older -> older.plan.clashesWith(w.plan))) {
@@ -270,9 +283,16 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
           continue;
         }
         try {
+          if (elsewhere == null) {
+            elsewhere = store.queuedElsewhere(workspace, now());
+          }
+          if (!clashing(elsewhere, w.plan, w.order).isEmpty()) {
+            stillWaiting.add(w);
+            continue;
+          }
           Attempt attempt = attempt(w.plan);
           if (attempt.granted() != null) {
-            queue.remove(w);
+            leave(queue, w);
             w.timeout.cancel(false);
             if (!w.future.complete(attempt.granted())) {
               giveBack(w, attempt.granted());
@@ -280,7 +300,7 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
             continue;
           }
         } catch (RuntimeException e) {
-          queue.remove(w);
+          leave(queue, w);
           w.timeout.cancel(false);
           w.future.completeExceptionally(e);
           continue;
@@ -312,16 +332,67 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
 
   private void timeOut(WorkspaceQueue queue, Waiter waiter) {
     synchronized (queue) {
-      if (!queue.remove(waiter)) {
+      if (!leave(queue, waiter)) {
         return;
       }
       long waited = Duration.between(waiter.since, now()).toMillis();
       List<Holder> holders = holdersNow(waiter.plan);
-      List<Waiting> ahead = queue.clashingWith(waiter.plan).stream().map(Waiter::describe).toList();
+      List<Waiting> ahead = ahead(queue, waiter.plan, waiter.order);
       waiter.future.completeExceptionally(
           new LeaseConflictException(waiter.plan.requested(), waited, holders, ahead));
     }
     serveWaiters(waiter.plan.workspace());
+  }
+
+  /**
+   * The requests that wait ahead of the plan and clash with it: this node's, and those that came
+   * before {@code order} on other nodes sharing the store.
+   */
+  private List<Waiting> ahead(WorkspaceQueue queue, Plan plan, long order) {
+    List<Waiting> ahead = new ArrayList<>();
+    queue.clashingWith(plan).forEach(w -> ahead.add(w.describe()));
+    ahead.addAll(clashing(store.queuedElsewhere(plan.workspace(), now()), plan, order));
+    return ahead;
+  }
+
+  /**
+   * Of the requests waiting on other nodes, those before {@code order} that clash with the plan.
+   */
+  private static List<Waiting> clashing(List<QueuedRequest> elsewhere, Plan plan, long order) {
+    List<Waiting> out = new ArrayList<>();
+    for (QueuedRequest r : elsewhere) {
+      Plan theirs =
+          new Plan(
+              r.instance(),
+              r.role(),
+              plan.workspace(),
+              r.patterns(),
+              r.mode(),
+              Duration.ZERO,
+              Duration.ZERO,
+              null,
+              false,
+              false);
+      if ((order == 0 || r.id() < order) && theirs.clashesWith(plan)) {
+        out.add(r.describe());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Takes the waiter out of the queue, and out of the store's record of it; false if not queued.
+   */
+  private boolean leave(WorkspaceQueue queue, Waiter w) {
+    if (!queue.remove(w)) {
+      return false;
+    }
+    try {
+      store.dequeue(w.order);
+    } catch (RuntimeException e) {
+      LOG.debug("could not forget waiter {} of {}: {}", w.order, w.plan.instance(), e.getMessage());
+    }
+    return true;
   }
 
   private List<Holder> holdersNow(Plan plan) {
@@ -633,13 +704,17 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
 
   @Override
   public List<Waiting> waiting(String workspace) {
-    WorkspaceQueue queue = queues.get(root(workspace, true));
-    if (queue == null) {
-      return List.of();
+    Path root = root(workspace, true);
+    WorkspaceQueue queue = queues.get(root);
+    List<Waiting> all = new ArrayList<>();
+    if (queue != null) {
+      synchronized (queue) {
+        queue.snapshot().forEach(w -> all.add(w.describe()));
+      }
     }
-    synchronized (queue) {
-      return queue.snapshot().stream().map(Waiter::describe).toList();
-    }
+    store.queuedElsewhere(root, now()).forEach(r -> all.add(r.describe()));
+    all.sort(java.util.Comparator.comparing(Waiting::since));
+    return all;
   }
 
   private Plan plan(AcquireRequest request) {
@@ -739,6 +814,7 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
     for (WorkspaceQueue queue : queues.values()) {
       synchronized (queue) {
         for (Waiter w : queue.snapshot()) {
+          leave(queue, w);
           w.future.completeExceptionally(
               new BatonException(
                   dev.baton.core.ErrorCode.UNAVAILABLE,

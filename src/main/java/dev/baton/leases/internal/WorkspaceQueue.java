@@ -20,6 +20,9 @@ final class WorkspaceQueue {
     final CompletableFuture<List<Lease>> future = new CompletableFuture<>();
     ScheduledFuture<?> timeout;
 
+    /** Its place in the queue that broker nodes sharing the store keep; 0 when none is kept. */
+    long order;
+
     Waiter(Plan plan, Instant since) {
       this.plan = plan;
       this.since = since;

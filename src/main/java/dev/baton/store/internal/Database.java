@@ -99,6 +99,11 @@ abstract class Database implements AutoCloseable {
     return true;
   }
 
+  /** Names this broker node among those that share the store. */
+  String node() {
+    return "local";
+  }
+
   /**
    * Called in a transaction that appended events, just before it commits; PostgreSQL tells the
    * other broker nodes here.

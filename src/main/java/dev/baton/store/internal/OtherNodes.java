@@ -33,6 +33,13 @@ final class OtherNodes implements EventService.Subscription {
   private static final Logger LOG = LoggerFactory.getLogger(OtherNodes.class);
 
   static final String CHANNEL = "baton_events";
+
+  /**
+   * Names the listening session {@code baton-events <node>}: while it is connected the node is
+   * alive for the others (see {@link SqlLeaseStore#queuedElsewhere}).
+   */
+  static final String APPLICATION_NAME = "baton-events";
+
   private static final int POLL_MS = 250;
   private static final Duration MAX_PAUSE = Duration.ofSeconds(10);
 
@@ -108,7 +115,7 @@ final class OtherNodes implements EventService.Subscription {
     if (config.password() != null) {
       props.setProperty("password", config.password());
     }
-    props.setProperty("ApplicationName", "baton-events");
+    props.setProperty("ApplicationName", APPLICATION_NAME + " " + node);
     props.setProperty("connectTimeout", "5");
     return DriverManager.getConnection(config.jdbcUrl(), props);
   }

@@ -63,6 +63,11 @@ final class PostgresDatabase extends Database {
   }
 
   @Override
+  String node() {
+    return node;
+  }
+
+  @Override
   void beforeCommit(Connection connection, List<Event> emitted) throws SQLException {
     try (java.sql.PreparedStatement ps =
         connection.prepareStatement("SELECT pg_notify('" + OtherNodes.CHANNEL + "', ?)")) {

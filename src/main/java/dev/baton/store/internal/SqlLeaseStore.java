@@ -7,7 +7,9 @@ import dev.baton.leases.LeaseMode;
 import dev.baton.leases.LeaseStore;
 import dev.baton.leases.LeaseTx;
 import dev.baton.leases.PathPattern;
+import dev.baton.leases.QueuedRequest;
 import dev.baton.registry.InstanceNotFoundException;
+import dev.baton.store.StoreKind;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,12 +22,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The leases capability's store on SQLite or PostgreSQL (the SQL is the same). Thread-safe. */
 final class SqlLeaseStore implements LeaseStore {
   private static final String COLUMNS =
       "id, workspace, instance_id, role, pattern, glob, mode, reason, fencing_token, ttl_ms, acquired_at, renewed_at, expires_at,"
           + " provisional, follows, orphaned_at";
+
+  private static final JsonMapper JSON = JsonMapper.shared();
+  private static final TypeReference<List<Map<String, Object>>> PATTERNS = new TypeReference<>() {};
 
   private final Database db;
 
@@ -130,6 +137,104 @@ final class SqlLeaseStore implements LeaseStore {
             ps.setLong(2, since.toEpochMilli());
             ps.setLong(3, until.toEpochMilli());
             return ps.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public long enqueue(Path workspace, QueuedRequest request) {
+    if (db.kind() != StoreKind.POSTGRESQL) {
+      return 0;
+    }
+    List<Map<String, Object>> patterns = new ArrayList<>();
+    for (PathPattern p : request.patterns()) {
+      patterns.add(Map.of("text", p.text(), "glob", p.isGlob()));
+    }
+    return db.write(
+        "leases.enqueue",
+        tx -> {
+          Connection c = tx.connection();
+          // rows of requests that stopped waiting without being forgotten (their node died)
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM lease_waiters WHERE deadline < ?")) {
+            ps.setLong(1, request.since().toEpochMilli());
+            ps.executeUpdate();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO lease_waiters (node, workspace, instance_id, role, patterns, mode,"
+                      + " since, deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+            ps.setString(1, db.node());
+            ps.setString(2, workspace.toString());
+            ps.setString(3, request.instance());
+            ps.setString(4, request.role());
+            ps.setString(5, JSON.writeValueAsString(patterns));
+            ps.setString(6, request.mode().wireName());
+            ps.setLong(7, request.since().toEpochMilli());
+            ps.setLong(8, request.deadline().toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
+  }
+
+  @Override
+  public void dequeue(long id) {
+    if (id == 0) {
+      return;
+    }
+    db.write(
+        "leases.dequeue",
+        tx -> {
+          try (PreparedStatement ps =
+              tx.connection().prepareStatement("DELETE FROM lease_waiters WHERE id = ?")) {
+            ps.setLong(1, id);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public List<QueuedRequest> queuedElsewhere(Path workspace, Instant now) {
+    if (db.kind() != StoreKind.POSTGRESQL) {
+      return List.of();
+    }
+    return db.read(
+        "leases.queued_elsewhere",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT id, instance_id, role, patterns, mode, since, deadline FROM lease_waiters"
+                      + " w WHERE workspace = ? AND node <> ? AND deadline > ? AND EXISTS (SELECT 1"
+                      + " FROM pg_stat_activity a WHERE a.application_name = ? || w.node)"
+                      + " ORDER BY id")) {
+            ps.setString(1, workspace.toString());
+            ps.setString(2, db.node());
+            ps.setLong(3, now.toEpochMilli());
+            ps.setString(4, OtherNodes.APPLICATION_NAME + " ");
+            List<QueuedRequest> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                List<PathPattern> patterns = new ArrayList<>();
+                for (Map<String, Object> p : JSON.readValue(rs.getString("patterns"), PATTERNS)) {
+                  patterns.add(
+                      PathPattern.stored(
+                          String.valueOf(p.get("text")), Boolean.TRUE.equals(p.get("glob"))));
+                }
+                out.add(
+                    new QueuedRequest(
+                        rs.getLong("id"),
+                        rs.getString("instance_id"),
+                        rs.getString("role"),
+                        patterns,
+                        LeaseMode.parse(rs.getString("mode")),
+                        Instant.ofEpochMilli(rs.getLong("since")),
+                        Instant.ofEpochMilli(rs.getLong("deadline"))));
+              }
+            }
+            return out;
           }
         });
   }
