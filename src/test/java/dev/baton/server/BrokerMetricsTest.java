@@ -13,13 +13,18 @@ import dev.baton.api.client.EventStreamReader;
 import dev.baton.testing.GitRepos;
 import dev.baton.testing.Promtool;
 import dev.baton.testing.TestBroker;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,6 +148,64 @@ class BrokerMetricsTest {
     assertThat(check.output()).as("promtool's lint findings").isBlank();
   }
 
+  @Test
+  void theReadmeAndTheAlertRulesNameExactlyTheSeriesTheBrokerServes() throws Exception {
+    String a = register();
+    client.acquire(acquire(a, 0L));
+    String metrics = scrape();
+    String readme = Files.readString(Path.of("README.md"));
+    Set<String> documented = new TreeSet<>(tableNames(readme));
+    Set<String> registered = new TreeSet<>(registeredNames());
+
+    assertThat(families(metrics, "baton_"))
+        .as("every series served is in the README's table")
+        .isSubsetOf(documented);
+    assertThat(documented)
+        .as("the README's table names only series the code registers")
+        .isEqualTo(registered);
+    assertThat(families(metrics, "jvm_")).as("JVM series").isNotEmpty();
+    assertThat(families(metrics, "process_")).as("process series").isNotEmpty();
+    List<String> alerted =
+        Pattern.compile("\\b(baton_[a-z_]+)")
+            .matcher(Files.readString(Path.of("examples/alerts.yml")))
+            .results()
+            .map(r -> r.group(1))
+            .filter(n -> !n.equals("baton_store_operation_duration_seconds"))
+            .filter(n -> !n.equals("baton_gateway_call_duration_seconds"))
+            .distinct()
+            .toList();
+    assertThat(alerted).as("series the alert rules use").isNotEmpty();
+    assertThat(families(metrics, "baton_"))
+        .as("the alerts' series are served")
+        .containsAll(alerted);
+  }
+
+  /** The metric names in the README's metrics table: its rows start with a name in backticks. */
+  private static List<String> tableNames(String readme) {
+    return Pattern.compile("(?m)^\\| `(baton_[a-z_]+)`")
+        .matcher(readme)
+        .results()
+        .map(r -> r.group(1))
+        .toList();
+  }
+
+  /**
+   * Every {@code baton_<capability>_} name in the main code's string literals: the series it
+   * registers (some only show once something happened, e.g. a gateway call).
+   */
+  private static List<String> registeredNames() throws Exception {
+    Pattern name =
+        Pattern.compile(
+            "\"(baton_(?:registry|leases|gateway|mcp|memory|handoff|focus|git|store|api)_[a-z_]+)\"");
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      List<String> out = new java.util.ArrayList<>();
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        name.matcher(Files.readString(f)).results().forEach(r -> out.add(r.group(1)));
+      }
+      return out;
+    }
+  }
+
   private String register() {
     return client
         .register(new RegisterBody("developer", repo.toString(), null, "claude"))
@@ -164,5 +227,14 @@ class BrokerMetricsTest {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
     assertThat(m.find()).as(series + " in\n" + metrics).isTrue();
     return Double.parseDouble(m.group(1));
+  }
+
+  /** The names of the metric families with this prefix that the scrape describes. */
+  static List<String> families(String metrics, String prefix) {
+    return Pattern.compile("(?m)^# HELP (" + Pattern.quote(prefix) + "\\S*) ")
+        .matcher(metrics)
+        .results()
+        .map(r -> r.group(1))
+        .toList();
   }
 }
