@@ -90,6 +90,13 @@ public final class Gateway implements AutoCloseable {
   private final List<Consumer<String>> offerListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  private final List<Consumer<CallTime>> callListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Processes started again after their server exited or stopped answering, by server. */
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> restarts =
+      new ConcurrentHashMap<>();
+
   /**
    * @param scratch a directory for servers started only to learn their tools ({@code ${worktree}}
    *     of the discovery run)
@@ -111,6 +118,10 @@ public final class Gateway implements AutoCloseable {
     this.json = json;
     this.clock = clock;
     this.scratch = scratch;
+    config
+        .servers()
+        .keySet()
+        .forEach(n -> restarts.put(n, new java.util.concurrent.atomic.AtomicLong()));
     this.janitor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -339,6 +350,14 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
+   * Tells {@code listener} about every tool call once it has its answer (or failed), on the calling
+   * thread; the listener must not block.
+   */
+  public void onCall(Consumer<CallTime> listener) {
+    callListeners.add(listener);
+  }
+
+  /**
    * What the server offers: from the first connection made to it, or from what it offered in an
    * earlier run (the cache), in which case it is asked again in the background.
    */
@@ -510,12 +529,20 @@ public final class Gateway implements AutoCloseable {
     McpSchema.CallToolRequest request =
         new McpSchema.CallToolRequest(
             target.original(), arguments == null ? Map.of() : arguments, sent);
+    long start = System.nanoTime(); // measured for the callers' metrics, not used for decisions
+    boolean failed = true;
     try {
-      return pool(d, caller).call(request, upstream);
+      McpSchema.CallToolResult result = pool(d, caller).call(request, upstream);
+      failed = false;
+      return result;
     } finally {
       if (relayed != null) {
         progress.remove(relayed);
       }
+      CallTime done =
+          new CallTime(
+              d.name(), target.original(), Duration.ofNanos(System.nanoTime() - start), failed);
+      callListeners.forEach(l -> l.accept(done));
     }
   }
 
@@ -562,6 +589,32 @@ public final class Gateway implements AutoCloseable {
       out.merge(p.config.name(), p.pids().size(), Integer::sum);
     }
     return out;
+  }
+
+  /** Processes started again after their server exited or stopped answering, per server. */
+  public Map<String, Long> restartsByServer() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    restarts.forEach((name, n) -> out.put(name, n.get()));
+    return out;
+  }
+
+  /** How full each configured server's pools are (zeros for a server with no pool open). */
+  public List<PoolSnapshot> pools() {
+    Map<String, PoolSnapshot> out = new LinkedHashMap<>();
+    config.servers().keySet().forEach(name -> out.put(name, new PoolSnapshot(name, 0, 0, 0)));
+    for (Pool p : pools.values()) {
+      PoolSnapshot one = p.snapshot();
+      out.merge(
+          one.server(),
+          one,
+          (a, b) ->
+              new PoolSnapshot(
+                  a.server(),
+                  a.size() + b.size(),
+                  a.inUse() + b.inUse(),
+                  a.waiters() + b.waiters()));
+    }
+    return List.copyOf(out.values());
   }
 
   /** Processes started and running now (for tests and metrics). */
@@ -642,7 +695,12 @@ public final class Gateway implements AutoCloseable {
     final DownstreamConfig config;
     final String key;
     final Map<String, String> vars;
-    final List<Connection> connections = new ArrayList<>();
+
+    /** Changed under the pool's lock; read without it, so that a scrape never waits for a start. */
+    final List<Connection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    final java.util.concurrent.atomic.AtomicInteger waiting =
+        new java.util.concurrent.atomic.AtomicInteger();
     int crashes;
     Instant lastCrash = Instant.EPOCH;
 
@@ -672,7 +730,16 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The least busy live connection; a new one when all are busy and the pool has room. */
-    synchronized Connection connection() {
+    Connection connection() {
+      waiting.incrementAndGet();
+      try {
+        return leastBusy();
+      } finally {
+        waiting.decrementAndGet();
+      }
+    }
+
+    private synchronized Connection leastBusy() {
       connections.removeIf(
           c -> {
             if (!c.alive()) {
@@ -718,6 +785,11 @@ public final class Gateway implements AutoCloseable {
       Connection c =
           Connection.open(
               config, vars, json, Gateway.this.config.startTimeout(), clock, Gateway.this::relay);
+      if (crashes > 0) {
+        restarts
+            .computeIfAbsent(config.name(), n -> new java.util.concurrent.atomic.AtomicLong())
+            .incrementAndGet();
+      }
       if (c.pid() > 0) {
         LOG.info("started MCP server '{}' ({}) as process group {}", config.name(), key, c.pid());
       }
@@ -725,7 +797,17 @@ public final class Gateway implements AutoCloseable {
       return c;
     }
 
-    synchronized List<Long> pids() {
+    PoolSnapshot snapshot() {
+      int busy = 0;
+      for (Connection c : connections) {
+        if (c.inFlight() > 0) {
+          busy++;
+        }
+      }
+      return new PoolSnapshot(config.name(), config.pool(), busy, waiting.get());
+    }
+
+    List<Long> pids() {
       List<Long> out = new ArrayList<>();
       for (Connection c : connections) {
         if (c.alive() && c.pid() > 0) {

@@ -24,6 +24,7 @@ import dev.baton.handoff.MessageService;
 import dev.baton.handoff.internal.DefaultCheckpointService;
 import dev.baton.handoff.internal.DefaultHandoffService;
 import dev.baton.handoff.internal.DefaultMessageService;
+import dev.baton.leases.LeaseService;
 import dev.baton.leases.internal.DefaultLeaseService;
 import dev.baton.mcp.McpEndpoints;
 import dev.baton.mcp.Notices;
@@ -126,6 +127,7 @@ public final class Broker implements AutoCloseable {
     token = DataDirectory.ensureToken(config.tokenFile());
 
     PrometheusRegistry metrics = new PrometheusRegistry();
+    BrokerMetrics.jvm(metrics);
     EventBus bus = new EventBus();
     store = SqlStore.open(config.store(), clock, bus::publish, metrics);
     resources.add(store);
@@ -138,22 +140,14 @@ public final class Broker implements AutoCloseable {
             config.registry(),
             clock,
             new LocalProcesses());
-    GaugeWithCallback.builder()
-        .name("baton_registry_instances")
-        .help("Live instances by role")
-        .labelNames("role")
-        .callback(
-            cb -> {
-              Map<String, Long> counts = instances.countByRole();
-              for (String role : instances.roles()) {
-                cb.call(counts.getOrDefault(role, 0L), role);
-              }
-            })
-        .register(metrics);
+    BrokerMetrics.instances(instances, metrics);
     DefaultEventService events = new DefaultEventService(store.events(), bus);
     streams = new EventStreams(events, EVENT_PING);
     resources.add(streams);
-    DefaultLeaseService leases =
+    BrokerMetrics.eventStreams(streams, metrics);
+    EventService.Subscription counted = BrokerMetrics.handoffs(events, metrics);
+    resources.add(counted::close);
+    DefaultLeaseService leaseCore =
         new DefaultLeaseService(
             store.leases(),
             instances,
@@ -162,8 +156,9 @@ public final class Broker implements AutoCloseable {
             config.leases(),
             clock,
             events);
-    resources.add(leases);
-    leaseService = leases;
+    resources.add(leaseCore);
+    leaseService = leaseCore;
+    LeaseService leases = new MeasuredLeases(leaseCore, metrics);
 
     MemoryService memory = new DefaultMemoryService(store.memory(), config.memory(), clock);
     DefaultCheckpointService checkpoints =
@@ -215,12 +210,7 @@ public final class Broker implements AutoCloseable {
               }
             });
     resources.add(gone::close);
-    GaugeWithCallback.builder()
-        .name("baton_gateway_processes")
-        .help("Running processes of each downstream MCP server")
-        .labelNames("server")
-        .callback(cb -> gateway.processesByServer().forEach((name, n) -> cb.call(n, name)))
-        .register(metrics);
+    BrokerMetrics.gateway(gateway, metrics);
     new MemoryRoutes(memory, instances, new GitWorkspaceResolver(), clock).addTo(router);
     mcp =
         new McpEndpoints(

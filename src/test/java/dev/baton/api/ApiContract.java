@@ -272,7 +272,7 @@ public abstract class ApiContract {
   }
 
   @Test
-  void metricsExposeInstanceCountsRequestLatencyAndStoreLatency() {
+  void metricsExposeInstanceCountsRequestLatencyStoreLatencyAndTheStorePool() {
     register("developer");
 
     HttpResponse r = raw("GET", "/metrics", Map.of("Accept", "text/plain"), null);
@@ -288,7 +288,14 @@ public abstract class ApiContract {
         .contains(
             "baton_store_operation_duration_seconds_count{backend=\""
                 + backend
-                + "\",operation=\"instances.insert\"}");
+                + "\",operation=\"instances.insert\"}")
+        .contains(
+            "baton_store_pool_size{backend=\""
+                + backend
+                + "\"} "
+                + (double) broker.config().store().poolSize())
+        .contains("baton_store_pool_waiters{backend=\"" + backend + "\"} 0.0")
+        .contains("baton_store_writes_pending{backend=\"" + backend + "\"} 0.0");
   }
 
   // ---- bad input: each is a 4xx with the JSON error shape, and nothing stored changes ----

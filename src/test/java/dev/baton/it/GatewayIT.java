@@ -362,10 +362,16 @@ class GatewayIT {
       agent.callTool(call("everything__echo", Map.of("message", "again " + i)));
     }
     assertThat(serverProcesses(stdioServer)).containsExactlyElementsOf(first);
-    try (BrokerClient c = broker.unixClient()) {
-      String metrics = c.send("GET", "/metrics", Map.of("Accept", "text/plain"), null).bodyText();
-      assertThat(metrics).contains("baton_gateway_processes{server=\"everything\"} 1.0");
-    }
+    assertThat(metric("baton_gateway_processes{server=\"everything\"}")).isEqualTo(1.0);
+    assertThat(
+            metric(
+                "baton_gateway_call_duration_seconds_count{server=\"everything\",tool=\"echo\"}"))
+        .isEqualTo(6.0);
+    assertThat(metric("baton_gateway_pool_size{server=\"everything\"}"))
+        .as("one shared pool, of the default stdio-pool")
+        .isEqualTo(5.0);
+    assertThat(metric("baton_gateway_pool_in_use{server=\"everything\"}")).isEqualTo(0.0);
+    assertThat(metric("baton_gateway_restarts_total{server=\"everything\"}")).isEqualTo(0.0);
     // The server reports progress once a second while the call runs: the first report shows that
     // the call is in the server, so the kill below lands during it, however slow the machine.
     java.util.concurrent.CountDownLatch inServer = new java.util.concurrent.CountDownLatch(1);
@@ -397,6 +403,29 @@ class GatewayIT {
     assertThat(text(failed)).contains("MCP server 'everything' exited").contains("started again");
     assertThat(text(agent.callTool(call("everything__echo", Map.of("message", "again")))))
         .contains("again");
+    assertThat(
+            metric(
+                "baton_gateway_call_failures_total{server=\"everything\",tool=\"trigger-long-running-operation\"}"))
+        .isEqualTo(1.0);
+    assertThat(metric("baton_gateway_call_failures_total{server=\"everything\",tool=\"echo\"}"))
+        .isEqualTo(0.0);
+    assertThat(metric("baton_gateway_restarts_total{server=\"everything\"}")).isEqualTo(1.0);
+    assertThat(
+            metric(
+                "baton_gateway_call_duration_seconds_count{server=\"everything\",tool=\"echo\"}"))
+        .isEqualTo(7.0);
+  }
+
+  /** One series' value in the broker's {@code /metrics}; 0 for a series not (yet) there. */
+  private double metric(String series) {
+    try (BrokerClient c = broker.unixClient()) {
+      String metrics = c.send("GET", "/metrics", Map.of("Accept", "text/plain"), null).bodyText();
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile(
+                  "(?m)^" + java.util.regex.Pattern.quote(series) + " (\\S+)$")
+              .matcher(metrics);
+      return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
+    }
   }
 
   @Test

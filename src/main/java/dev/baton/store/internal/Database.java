@@ -25,6 +25,10 @@ abstract class Database implements AutoCloseable {
   private final Consumer<List<Event>> publisher;
   private final StoreMetrics metrics;
 
+  /** When each write not yet answered began (System.nanoTime), by a token of its own. */
+  private final java.util.Map<Object, Long> pendingWrites =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Held from a transaction's first event until its events are published. */
   private final ReentrantLock appendOrder = new ReentrantLock(true);
 
@@ -43,6 +47,8 @@ abstract class Database implements AutoCloseable {
   /** Runs the work in one transaction; its events are published once it has committed. */
   final <T> T write(String operation, TxWork<T> work) {
     long start = System.nanoTime();
+    Object pending = new Object();
+    pendingWrites.put(pending, start);
     try {
       return inWriter(operation, connection -> transaction(connection, work));
     } catch (SqlLeaseStore.WrappedSqlException e) {
@@ -52,9 +58,28 @@ abstract class Database implements AutoCloseable {
       metrics.failed(kind.wireName(), operation);
       throw wrap(operation, e);
     } finally {
+      pendingWrites.remove(pending);
       metrics.observe(kind.wireName(), operation, System.nanoTime() - start);
     }
   }
+
+  /** Writes begun and not yet answered: waiting for the writer, or being written. */
+  final int pendingWrites() {
+    return pendingWrites.size();
+  }
+
+  /** How long the oldest write not yet answered has been waiting or running; 0 when none. */
+  final double oldestPendingWriteSeconds() {
+    long now = System.nanoTime();
+    long oldest = 0;
+    for (long began : pendingWrites.values()) {
+      oldest = Math.max(oldest, now - began);
+    }
+    return oldest / 1e9;
+  }
+
+  /** How full the pool of connections is now. */
+  abstract PoolUsage pool();
 
   final <T> T read(String operation, SqlWork<T> work) {
     long start = System.nanoTime();

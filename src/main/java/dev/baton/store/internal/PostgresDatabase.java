@@ -77,6 +77,18 @@ final class PostgresDatabase extends Database {
     }
   }
 
+  @Override
+  PoolUsage pool() {
+    com.zaxxer.hikari.HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+    if (bean == null) {
+      return new PoolUsage(pool.getMaximumPoolSize(), 0, 0); // closed, or not started yet
+    }
+    return new PoolUsage(
+        pool.getMaximumPoolSize(),
+        bean.getActiveConnections(),
+        bean.getThreadsAwaitingConnection());
+  }
+
   DataSource dataSource() {
     return pool;
   }

@@ -68,6 +68,7 @@ public final class SqlStore implements Store {
             "cannot open SQLite store " + description + ": " + e.getMessage(),
             e);
       }
+      storeMetrics.watch(db);
       try {
         Migrations.migrate(migrationSource, config.kind(), description);
       } catch (RuntimeException e) {
@@ -86,6 +87,7 @@ public final class SqlStore implements Store {
           "cannot connect to PostgreSQL store " + description + ": " + cause.getMessage(),
           e);
     }
+    storeMetrics.watch(db);
     try {
       Migrations.migrate(db.dataSource(), config.kind(), description);
     } catch (RuntimeException e) {

@@ -55,6 +55,8 @@ final class SqliteDatabase extends Database {
   private final Connection writer;
   private final ExecutorService writerThread;
   private final BlockingQueue<Connection> readers;
+  private final int poolSize;
+  private final AtomicInteger waitingReaders = new AtomicInteger();
   private final List<Connection> allReaders = new ArrayList<>();
   private volatile Thread writerThreadRef;
   private final Duration writeTimeout;
@@ -101,6 +103,7 @@ final class SqliteDatabase extends Database {
     }
     restrictPermissions(file);
     this.writer.setAutoCommit(false);
+    this.poolSize = config.poolSize();
     this.readers = new ArrayBlockingQueue<>(config.poolSize());
     for (int i = 0; i < config.poolSize(); i++) {
       Connection reader = open(config.jdbcUrl(), true);
@@ -207,13 +210,18 @@ final class SqliteDatabase extends Database {
 
   @Override
   <T> T inReader(String operation, SqlWork<T> work) throws SQLException {
-    Connection c;
-    try {
-      c = readers.poll(READ_WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException(
-          ErrorCode.STORE_UNAVAILABLE, "interrupted while waiting for " + operation, e);
+    Connection c = readers.poll();
+    if (c == null) {
+      waitingReaders.incrementAndGet();
+      try {
+        c = readers.poll(READ_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException(
+            ErrorCode.STORE_UNAVAILABLE, "interrupted while waiting for " + operation, e);
+      } finally {
+        waitingReaders.decrementAndGet();
+      }
     }
     if (c == null) {
       throw new StoreException(
@@ -226,6 +234,12 @@ final class SqliteDatabase extends Database {
     } finally {
       readers.add(c);
     }
+  }
+
+  /** The read connections (the one writer connection is measured by the pending writes). */
+  @Override
+  PoolUsage pool() {
+    return new PoolUsage(poolSize, poolSize - readers.size(), waitingReaders.get());
   }
 
   @Override

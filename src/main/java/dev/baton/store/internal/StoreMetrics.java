@@ -1,15 +1,21 @@
 package dev.baton.store.internal;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-/** Latency and failures of store operations, by backend and operation. Thread-safe. */
+/**
+ * Latency and failures of store operations, by backend and operation; the connection pool and the
+ * writes waiting to be written. Thread-safe.
+ */
 final class StoreMetrics {
+  private final PrometheusRegistry registry;
   private final Histogram duration;
   private final Counter failures;
 
   StoreMetrics(PrometheusRegistry registry) {
+    this.registry = registry;
     duration =
         Histogram.builder()
             .name("baton_store_operation_duration_seconds")
@@ -26,6 +32,46 @@ final class StoreMetrics {
             .help("Store operations that failed")
             .labelNames("backend", "operation")
             .register(registry);
+  }
+
+  /** Reports the database's pool and pending writes from now on (once per registry). */
+  void watch(Database db) {
+    String backend = db.kind().wireName();
+    gauge(
+        "baton_store_pool_size",
+        "Connections the store's pool holds at most (SQLite: the read connections)",
+        backend,
+        () -> db.pool().size());
+    gauge(
+        "baton_store_pool_in_use",
+        "Store connections lent out now",
+        backend,
+        () -> db.pool().inUse());
+    gauge(
+        "baton_store_pool_waiters",
+        "Store operations waiting for a free connection",
+        backend,
+        () -> db.pool().waiters());
+    gauge(
+        "baton_store_writes_pending",
+        "Writes begun and not yet answered: waiting for the writer, or being written",
+        backend,
+        db::pendingWrites);
+    gauge(
+        "baton_store_oldest_pending_write_seconds",
+        "How long the oldest write not yet answered has been waiting or running; 0 when none",
+        backend,
+        db::oldestPendingWriteSeconds);
+  }
+
+  private void gauge(
+      String name, String help, String backend, java.util.function.DoubleSupplier value) {
+    GaugeWithCallback.builder()
+        .name(name)
+        .help(help)
+        .labelNames("backend")
+        .callback(cb -> cb.call(value.getAsDouble(), backend))
+        .register(registry);
   }
 
   void observe(String backend, String operation, long nanos) {
