@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     name = "service",
     description = {
       "Keep the broker running as a systemd user service, restarted when it fails.",
-      "The unit is $XDG_CONFIG_HOME/systemd/user/baton.service (else ~/.config/systemd/user/)."
+      "The unit: $XDG_CONFIG_HOME/systemd/user/baton.service (or in ~/.config/)."
     },
     mixinStandardHelpOptions = true,
     subcommands = {ServiceCommand.Install.class, ServiceCommand.Uninstall.class})
@@ -56,11 +56,11 @@ final class ServiceCommand implements Runnable {
   @Command(
       name = "install",
       description = {
-        "Write the systemd user unit that runs 'baton serve' and restarts it when it fails.",
-        "It names the socket, data directory and configuration file as the broker resolves them",
-        "here, and this JVM and jar by absolute path, so it needs nothing from your shell.",
-        "Prints the systemctl and loginctl commands that start it. An existing unit that differs",
-        "is kept unless --force."
+        "Write the systemd user unit that runs 'baton serve' and restarts it when it",
+        "fails. It names the socket, data directory and configuration file as the",
+        "broker resolves them here, and this JVM and jar by absolute path, so it needs",
+        "nothing from your shell. Prints the systemctl and loginctl commands that",
+        "start it. An existing unit that differs is kept unless --force."
       },
       mixinStandardHelpOptions = true)
   static final class Install implements Callable<Integer> {
