@@ -34,6 +34,8 @@ import picocli.CommandLine.Command;
       RolesCommand.class,
       SetupCommand.class,
       GuardCommand.class,
+      ServiceCommand.class,
+      NginxCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 conflict, 4 broker unreachable."})

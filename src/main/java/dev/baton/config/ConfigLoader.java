@@ -572,7 +572,8 @@ public final class ConfigLoader {
     }
   }
 
-  private Path configHome() {
+  /** The user's configuration directory: {@code $XDG_CONFIG_HOME}, else {@code ~/.config}. */
+  public Path configHome() {
     String xdg = env.get("XDG_CONFIG_HOME");
     return xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".config");
   }
