@@ -253,6 +253,7 @@ public final class Broker implements AutoCloseable {
             store.events(),
             config.registry().sweepInterval(),
             config.events().retention(),
+            store::keepsHouse,
             clock));
     store.events().append(new NewEvent("broker.started", null, null, started(downSince)));
     LOG.info(

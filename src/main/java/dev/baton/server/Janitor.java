@@ -11,12 +11,15 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Background housekeeping: expires silent instances, overdue leases and unanswered handoffs,
- * checkpoints active instances, prunes old events.
+ * checkpoints active instances, prunes old events. Of several nodes on one PostgreSQL store, one at
+ * a time expires leases and handoffs and prunes ({@code keepsHouse}); each node follows its own
+ * host's agents and checkpoints.
  */
 final class Janitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Janitor.class);
@@ -41,13 +44,17 @@ final class Janitor implements AutoCloseable {
       EventStore events,
       Duration sweep,
       Duration retention,
+      BooleanSupplier keepsHouse,
       Clock clock) {
     executor.scheduleWithFixedDelay(
         () -> {
+          // every node: the agents whose processes run on this host are followed here
           guarded("expiring instances", instances::expireOverdue);
           guarded("renewing the leases of live agents", leases::renewFollowing);
-          guarded("expiring leases", leases::expireOverdue);
-          guarded("expiring handoffs", handoffs::expireOverdue);
+          if (keepsHouse.getAsBoolean()) {
+            guarded("expiring leases", leases::expireOverdue);
+            guarded("expiring handoffs", handoffs::expireOverdue);
+          }
         },
         sweep.toMillis(),
         sweep.toMillis(),
@@ -61,6 +68,9 @@ final class Janitor implements AutoCloseable {
         TimeUnit.MILLISECONDS);
     executor.scheduleWithFixedDelay(
         () -> {
+          if (!keepsHouse.getAsBoolean()) {
+            return;
+          }
           guarded("pruning events", () -> events.pruneBefore(clock.instant().minus(retention)));
           guarded(
               "pruning checkpoints and messages",

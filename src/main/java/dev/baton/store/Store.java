@@ -37,6 +37,13 @@ public interface Store extends AutoCloseable {
    */
   EventService.Subscription followOtherNodes(Consumer<List<Event>> listener);
 
+  /**
+   * True when this broker node does the store-wide housekeeping (expiring leases and handoffs,
+   * pruning history): always where one broker opens the store; on PostgreSQL, the one node at a
+   * time whose {@link #followOtherNodes} session holds the housekeeping lock.
+   */
+  boolean keepsHouse();
+
   /** Answers a trivial query; false when the database cannot be reached. */
   boolean isReachable();
 

@@ -120,6 +120,35 @@ class TwoNodesIT {
     }
   }
 
+  /**
+   * One node at a time keeps house (expires leases and handoffs, prunes); when it stops, another
+   * takes over.
+   */
+  @Test
+  void oneNodeAtATimeKeepsHouseAndAnotherTakesOverWhenItStops() {
+    await("one of the two nodes keeps house")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> keepsHouse(first) || keepsHouse(second));
+    BrokerProcess keeper = keepsHouse(first) ? first : second;
+    BrokerProcess other = keeper == first ? second : first;
+    // the other node tries every quarter second: it must keep failing while the keeper runs
+    await("the other node does not keep house while " + keeper + " does")
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !keepsHouse(other));
+
+    keeper.sigterm();
+    keeper.waitFor(Duration.ofSeconds(30));
+
+    await("the other node takes over keeping house")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> keepsHouse(other));
+  }
+
+  private static boolean keepsHouse(BrokerProcess broker) {
+    return broker.stderr().contains("this node keeps house");
+  }
+
   private String register(BrokerClient client, String role) {
     return client.register(new RegisterBody(role, repo.toString(), null, "shell")).instance().id();
   }

@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>One connection of its own, outside the pool, listens. When it breaks, the listener reconnects
  * with a growing pause; events committed meanwhile are not redelivered (event streams read the
  * store after their cursor at the next signal, and lease waiters are retried every second).
+ *
+ * <p>The same session tries to take the housekeeping lock (a session advisory lock): the node that
+ * holds it keeps house for the store ({@link #keepsHouse()}). PostgreSQL frees the lock when the
+ * session ends, so another node takes over within a poll when that node stops or loses its
+ * connection.
  */
 final class OtherNodes implements EventService.Subscription {
   private static final Logger LOG = LoggerFactory.getLogger(OtherNodes.class);
@@ -41,6 +46,10 @@ final class OtherNodes implements EventService.Subscription {
   static final String APPLICATION_NAME = "baton-events";
 
   private static final int POLL_MS = 250;
+
+  /** The second half of the housekeeping lock's key ("hk"). */
+  private static final int HOUSEKEEPING_KEY = 0x686b;
+
   private static final Duration MAX_PAUSE = Duration.ofSeconds(10);
 
   /** Reads the events with ids from {@code first} to {@code last}. */
@@ -53,10 +62,18 @@ final class OtherNodes implements EventService.Subscription {
   private final Reader reader;
   private final Consumer<List<Event>> listener;
   private final Thread thread;
+  private final int lockSpace;
   private volatile boolean closed;
+  private volatile boolean keepsHouse;
 
-  OtherNodes(StoreConfig config, String node, Reader reader, Consumer<List<Event>> listener) {
+  OtherNodes(
+      StoreConfig config,
+      String node,
+      int lockSpace,
+      Reader reader,
+      Consumer<List<Event>> listener) {
     this.config = config;
+    this.lockSpace = lockSpace;
     this.node = node;
     this.reader = reader;
     this.listener = listener;
@@ -81,6 +98,9 @@ final class OtherNodes implements EventService.Subscription {
         pause = Duration.ofMillis(500);
         PGConnection pg = c.unwrap(PGConnection.class);
         while (!closed) {
+          if (!keepsHouse) {
+            tryToKeepHouse(c);
+          }
           PGNotification[] notifications = pg.getNotifications(POLL_MS);
           if (notifications != null) {
             for (PGNotification n : notifications) {
@@ -89,6 +109,10 @@ final class OtherNodes implements EventService.Subscription {
           }
         }
       } catch (SQLException | RuntimeException e) {
+        if (keepsHouse) {
+          keepsHouse = false;
+          LOG.warn("this node no longer keeps house for {}: its session ended", config.describe());
+        }
         if (closed) {
           break;
         }
@@ -104,6 +128,26 @@ final class OtherNodes implements EventService.Subscription {
         }
         pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
       }
+    }
+  }
+
+  /** True while this node holds the housekeeping lock. */
+  boolean keepsHouse() {
+    return keepsHouse;
+  }
+
+  private void tryToKeepHouse(Connection c) throws SQLException {
+    try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+      ps.setInt(1, lockSpace);
+      ps.setInt(2, HOUSEKEEPING_KEY);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        keepsHouse = rs.next() && rs.getBoolean(1);
+      }
+    }
+    if (keepsHouse) {
+      LOG.info(
+          "this node keeps house for {} (expiring leases and handoffs, pruning history)",
+          config.describe());
     }
   }
 
@@ -142,6 +186,7 @@ final class OtherNodes implements EventService.Subscription {
   @Override
   public void close() {
     closed = true;
+    keepsHouse = false;
     try {
       thread.join(2 * POLL_MS + 1000);
     } catch (InterruptedException e) {

@@ -59,7 +59,7 @@ final class PostgresDatabase extends Database {
    * OtherNodes}).
    */
   OtherNodes followOtherNodes(OtherNodes.Reader reader, Consumer<List<Event>> listener) {
-    return new OtherNodes(config, node, reader, listener);
+    return new OtherNodes(config, node, LOCK_SPACE, reader, listener);
   }
 
   @Override

@@ -165,6 +165,11 @@ public final class SqlStore implements Store {
   }
 
   @Override
+  public boolean keepsHouse() {
+    return !(db instanceof PostgresDatabase) || followers.stream().anyMatch(OtherNodes::keepsHouse);
+  }
+
+  @Override
   public void close() {
     followers.forEach(OtherNodes::close);
     db.close();
