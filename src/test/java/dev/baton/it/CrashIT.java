@@ -119,8 +119,10 @@ class CrashIT {
         .as("cycle %d: answers and errors while the broker was alive", cycle)
         .isEmpty();
     assertThat(sandbox.socket()).as("the socket a killed broker leaves behind").exists();
-    Processes.Result down = sandbox.cli("status");
-    assertThat(down.exitCode()).as("status of a killed broker: %s", down.stderr()).isEqualTo(4);
+    if (cycle == 1) { // once is enough: each CLI run starts a JVM
+      Processes.Result down = sandbox.cli("status");
+      assertThat(down.exitCode()).as("status of a killed broker: %s", down.stderr()).isEqualTo(4);
+    }
     return writes.acknowledged();
   }
 
