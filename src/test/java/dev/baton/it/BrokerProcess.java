@@ -1,6 +1,9 @@
 package dev.baton.it;
 
+import dev.baton.api.Json;
 import dev.baton.api.client.BrokerClient;
+import dev.baton.api.client.EventStreamReader;
+import dev.baton.api.client.EventStreamReader.ServerSentEvent;
 import dev.baton.testing.Processes;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A real {@code baton serve} process started through the launcher in a {@link BrokerSandbox}.
@@ -194,6 +198,45 @@ public final class BrokerProcess implements AutoCloseable {
   /** A client over TCP with the broker's token. */
   public BrokerClient tcpClient() {
     return BrokerClient.overTcp(tcpAddress(), token(), true, BrokerClient.DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * Every event in the broker's history, oldest first, read from {@code GET /v1/events} up to the
+   * last id that {@code GET /v1/health} reports; each event is awaited at most 30 s.
+   */
+  public List<JsonNode> allEvents() throws Exception {
+    List<JsonNode> events = new ArrayList<>();
+    try (BrokerClient client = unixClient()) {
+      long last = client.health().lastEventId();
+      try (EventStreamReader stream = client.events(0L)) {
+        if (stream.status() != 200) {
+          throw new AssertionError("GET /v1/events answered " + stream.status());
+        }
+        long seen = 0;
+        while (seen < last) {
+          ServerSentEvent sse =
+              CompletableFuture.supplyAsync(
+                      () -> {
+                        try {
+                          return stream.next();
+                        } catch (IOException ex) {
+                          throw new UncheckedIOException(ex);
+                        }
+                      })
+                  .get(30, TimeUnit.SECONDS);
+          if (sse == null) {
+            throw new AssertionError("event stream ended after event " + seen + " of " + last);
+          }
+          JsonNode e = Json.MAPPER.readTree(sse.data());
+          if (e.path("id").asLong() <= seen) {
+            throw new AssertionError("event " + e.path("id").asLong() + " came after " + seen);
+          }
+          seen = e.path("id").asLong();
+          events.add(e);
+        }
+      }
+    }
+    return events;
   }
 
   /** Stops the broker: SIGTERM, then SIGKILL when it is still running 20 s later. */

@@ -8,8 +8,6 @@ import dev.baton.api.Json;
 import dev.baton.api.LeaseListJson;
 import dev.baton.api.RegisterBody;
 import dev.baton.api.client.BrokerClient;
-import dev.baton.api.client.EventStreamReader;
-import dev.baton.api.client.EventStreamReader.ServerSentEvent;
 import dev.baton.api.client.HttpResponse;
 import dev.baton.leases.PathPattern;
 import dev.baton.testing.GitRepos;
@@ -411,7 +409,7 @@ class LeaseRaceIT {
     History history = new History();
     Map<String, Held> live = new LinkedHashMap<>();
     long lastToken = 0;
-    for (JsonNode e : allEvents(broker)) {
+    for (JsonNode e : broker.allEvents()) {
       String type = e.path("type").asString();
       if (!type.startsWith("lease.") || !repo.toString().equals(e.path("workspace").asString())) {
         continue;
@@ -458,34 +456,5 @@ class LeaseRaceIT {
       }
     }
     return history;
-  }
-
-  private static List<JsonNode> allEvents(BrokerProcess broker) throws Exception {
-    List<JsonNode> events = new ArrayList<>();
-    try (BrokerClient client = broker.unixClient()) {
-      long last = client.health().lastEventId();
-      try (EventStreamReader stream = client.events(0L)) {
-        assertThat(stream.status()).isEqualTo(200);
-        long seen = 0;
-        while (seen < last) {
-          ServerSentEvent sse =
-              CompletableFuture.supplyAsync(
-                      () -> {
-                        try {
-                          return stream.next();
-                        } catch (IOException ex) {
-                          throw new UncheckedIOException(ex);
-                        }
-                      })
-                  .get(30, TimeUnit.SECONDS);
-          assertThat(sse).as("event stream ended after event %d of %d", seen, last).isNotNull();
-          JsonNode e = Json.MAPPER.readTree(sse.data());
-          assertThat(e.path("id").asLong()).as("event ids grow").isGreaterThan(seen);
-          seen = e.path("id").asLong();
-          events.add(e);
-        }
-      }
-    }
-    return events;
   }
 }
