@@ -72,7 +72,7 @@ final class ServeCommand implements Callable<Integer> {
                     dataDir == null ? null : dataDir.toAbsolutePath()));
     PrintWriter out = spec.commandLine().getOut();
     if (printConfig) {
-      out.print(ConfigPrinter.toYaml(loaded.config()));
+      out.print(ConfigPrinter.toYaml(loaded));
       out.flush();
       return ExitCodes.OK;
     }

@@ -1,5 +1,7 @@
 package dev.baton.config;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,5 +67,22 @@ final class Substitution {
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  /** The environment variables whose values {@link #expand} puts into the text, in order. */
+  List<String> variablesUsed(String text) {
+    List<String> used = new ArrayList<>();
+    Matcher m = REF.matcher(text);
+    while (m.find()) {
+      String name = m.group(1);
+      if (name == null || (m.group(2) == null && KEPT.contains(name)) || used.contains(name)) {
+        continue;
+      }
+      String value = env.get(name);
+      if (value != null && !(":-".equals(m.group(2)) && value.isEmpty())) {
+        used.add(name);
+      }
+    }
+    return used;
   }
 }
