@@ -48,9 +48,9 @@ final class AnnotatedYaml {
         mapping(child, path, indent + 2);
       } else if (value instanceof Collection<?> items && !items.isEmpty()) {
         line(margin + scalar(key) + ":", path);
-        items.forEach(item -> line(margin + "  - " + scalar(item), null));
+        items.forEach(item -> line(margin + "  - " + scalar(value(item)), null));
       } else {
-        line(margin + scalar(key) + ": " + scalar(value), path);
+        line(margin + scalar(key) + ": " + scalar(value(value)), path);
       }
     }
   }
@@ -65,6 +65,14 @@ final class AnnotatedYaml {
           .append(comment);
     }
     out.append('\n');
+  }
+
+  /**
+   * A value as the loader reads it back: its {@code ${} written {@code $${}, unless it is a
+   * placeholder the gateway fills in per instance ({@code ${worktree}}).
+   */
+  private static Object value(Object value) {
+    return value instanceof String text ? Substitution.literal(text) : value;
   }
 
   /**

@@ -21,6 +21,10 @@ final class Substitution {
   static final java.util.Set<String> KEPT =
       java.util.Set.of("workspace", "worktree", "instance", "role");
 
+  /** A {@code ${} that {@link #expand} would expand: not the start of a kept placeholder. */
+  private static final Pattern LITERAL =
+      Pattern.compile("\\$\\{(?!(?:" + String.join("|", KEPT) + ")})");
+
   private final Map<String, String> env;
 
   Substitution(Map<String, String> env) {
@@ -67,6 +71,14 @@ final class Substitution {
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  /**
+   * The text to write in a configuration for {@link #expand} to give back exactly {@code text}:
+   * each {@code ${} becomes {@code $${}, except in the placeholders the gateway fills in.
+   */
+  static String literal(String text) {
+    return LITERAL.matcher(text).replaceAll(Matcher.quoteReplacement("$${"));
   }
 
   /** The environment variables whose values {@link #expand} puts into the text, in order. */

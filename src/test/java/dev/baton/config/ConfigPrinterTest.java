@@ -129,6 +129,7 @@ class ConfigPrinterTest {
         "registry:\n  instance-ttl: 2m\n"
             + "roles:\n  tester:\n    description: \"runs tests # all of them\\nthen reports\"\n"
             + "    servers: [files]\n    allow: ['files__read_*']\n"
+            + "  payer:\n    description: costs $${MONEY} and $$${RATE}\n"
             + "servers:\n  files:\n    command: npx\n    args: ['-y', '', 'a: b', '${worktree}']\n"
             + "    writes: {write_file: [path]}\n"
             + "handoff:\n  tools: off\n");
@@ -148,5 +149,8 @@ class ConfigPrinterTest {
         .isEqualTo(original.config());
     assertThat(reloaded.roles().get("tester").description())
         .isEqualTo("runs tests # all of them\nthen reports");
+    assertThat(reloaded.roles().get("payer").description())
+        .isEqualTo("costs ${MONEY} and $${RATE}");
+    assertThat(reloaded.gateway().servers().get("files").args()).contains("${worktree}");
   }
 }
