@@ -56,7 +56,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--print-config",
-      description = "Print the effective configuration as YAML and exit.")
+      description =
+          "Print the effective configuration as YAML, saying where each value came from, and exit.")
   boolean printConfig;
 
   @Override
