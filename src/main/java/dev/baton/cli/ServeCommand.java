@@ -56,7 +56,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--print-config",
-      description = "Print the effective configuration as YAML and exit.")
+      description =
+          "Print the effective configuration as YAML, saying where each value came from, and exit.")
   boolean printConfig;
 
   @Override
@@ -72,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
                     dataDir == null ? null : dataDir.toAbsolutePath()));
     PrintWriter out = spec.commandLine().getOut();
     if (printConfig) {
-      out.print(ConfigPrinter.toYaml(loaded.config()));
+      out.print(ConfigPrinter.toYaml(loaded));
       out.flush();
       return ExitCodes.OK;
     }

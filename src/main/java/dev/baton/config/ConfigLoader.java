@@ -61,8 +61,18 @@ public final class ConfigLoader {
     }
   }
 
-  /** A loaded configuration and the risky values worth a warning at start-up. */
-  public record Loaded(BatonConfig config, List<String> warnings) {}
+  /**
+   * A loaded configuration and the risky values worth a warning at start-up.
+   *
+   * @param origins where each setting that is not a built-in default came from, by dotted path
+   *     ({@code store.pool-size}): {@code baton.yaml:14}, {@code --store}, {@code STORE_POOL}
+   */
+  public record Loaded(BatonConfig config, List<String> warnings, Map<String, String> origins) {
+    public Loaded {
+      warnings = List.copyOf(warnings);
+      origins = Map.copyOf(origins);
+    }
+  }
 
   private final Map<String, String> env;
   private final Path home;
@@ -93,9 +103,13 @@ public final class ConfigLoader {
   public Loaded load(Overrides overrides) {
     Optional<Path> file = configFile(overrides);
     String source = file.map(Path::toString).orElse("built-in defaults");
-    JsonNode tree = file.map(this::parse).orElse(YAMLMapper.shared().createObjectNode());
+    Optional<String> text = file.map(ConfigLoader::read);
+    JsonNode tree =
+        file.map(f -> parse(f, text.get())).orElse(YAMLMapper.shared().createObjectNode());
+    Origins origins =
+        file.map(f -> Origins.of(f.getFileName().toString(), text.get())).orElse(Origins.none());
     Section root =
-        new Section(source, "", tree, substitution)
+        new Section(source, "", tree, substitution, origins)
             .allowOnly(
                 "data-dir",
                 "server",
@@ -112,28 +126,22 @@ public final class ConfigLoader {
     List<String> warnings = new ArrayList<>();
 
     Path dataDir =
-        overridden(
+        setting(
+                root,
+                "data-dir",
                 overrides.dataDir() == null ? null : overrides.dataDir().toString(),
-                "--data-dir",
-                "BATON_DATA_DIR")
-            .or(
-                () ->
-                    root.string("data-dir").map(v -> new Setting(v, root.path("data-dir"), source)))
+                "--data-dir")
             .map(s -> s.path(this))
             .orElseGet(this::defaultDataDir);
 
     Section server =
         root.section("server").allowOnly("socket", "tcp", "max-body", "shutdown-timeout");
     Path socket =
-        overridden(overrides.socket(), "--socket", "BATON_SOCKET")
-            .or(
-                () ->
-                    server.string("socket").map(v -> new Setting(v, server.path("socket"), source)))
+        setting(server, "socket", overrides.socket(), "--socket")
             .map(s -> s.socketPath(this))
             .orElseGet(this::defaultSocket);
     Optional<InetSocketAddress> tcp =
-        overridden(overrides.tcp(), "--tcp", "BATON_TCP")
-            .or(() -> server.string("tcp").map(v -> new Setting(v, server.path("tcp"), source)))
+        setting(server, "tcp", overrides.tcp(), "--tcp")
             .map(Setting::tcp)
             .orElse(
                 Optional.of(
@@ -150,16 +158,9 @@ public final class ConfigLoader {
         positive(server, "shutdown-timeout", ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT);
 
     Section store = root.section("store").allowOnly("url", "pool-size");
-    int poolSize =
-        store
-            .integer("pool-size")
-            .orElse(fromEnvironment("STORE_POOL", StoreConfig.DEFAULT_POOL_SIZE, 1, 64));
-    if (poolSize < 1 || poolSize > 64) {
-      throw store.error(store.path("pool-size"), poolSize + " is out of range; use 1 to 64");
-    }
+    int poolSize = pool(store, "pool-size", "STORE_POOL", StoreConfig.DEFAULT_POOL_SIZE, 64);
     StoreConfig storeConfig =
-        overridden(overrides.store(), "--store", "BATON_STORE")
-            .or(() -> store.string("url").map(v -> new Setting(v, store.path("url"), source)))
+        setting(store, "url", overrides.store(), "--store")
             .map(s -> s.store(dataDir, poolSize))
             .orElseGet(() -> StoreConfig.parse("sqlite", dataDir, poolSize));
 
@@ -177,6 +178,9 @@ public final class ConfigLoader {
     HandoffConfig handoff = handoff(root.section("handoff"));
 
     Section log = root.section("log").allowOnly("level");
+    if (env.get("BATON_LOG_LEVEL") != null) {
+      log.origin("level", "BATON_LOG_LEVEL");
+    }
     String level =
         Optional.ofNullable(env.get("BATON_LOG_LEVEL"))
             .or(() -> log.string("level"))
@@ -202,7 +206,7 @@ public final class ConfigLoader {
             memory,
             handoff,
             level);
-    return new Loaded(config, List.copyOf(warnings));
+    return new Loaded(config, warnings, origins.toMap());
   }
 
   private HandoffConfig handoff(Section section) {
@@ -351,20 +355,8 @@ public final class ConfigLoader {
   private GatewayConfig gateway(
       Section gateway, Section servers, Section roleSection, Map<String, RoleConfig> roles) {
     gateway.allowOnly("stdio-pool", "http-pool", "start-timeout", "max-restarts", "list-wait");
-    int stdioPool =
-        range(
-            gateway,
-            "stdio-pool",
-            fromEnvironment("STDIO_POOL", GatewayConfig.DEFAULT_STDIO_POOL, 1, 64),
-            1,
-            64);
-    int httpPool =
-        range(
-            gateway,
-            "http-pool",
-            fromEnvironment("HTTP_POOL", GatewayConfig.DEFAULT_HTTP_POOL, 1, 256),
-            1,
-            256);
+    int stdioPool = pool(gateway, "stdio-pool", "STDIO_POOL", GatewayConfig.DEFAULT_STDIO_POOL, 64);
+    int httpPool = pool(gateway, "http-pool", "HTTP_POOL", GatewayConfig.DEFAULT_HTTP_POOL, 256);
     Duration startTimeout = positive(gateway, "start-timeout", GatewayConfig.DEFAULT_START_TIMEOUT);
     int maxRestarts = range(gateway, "max-restarts", GatewayConfig.DEFAULT_MAX_RESTARTS, 0, 100);
     Map<String, DownstreamConfig> downstream = new TreeMap<>();
@@ -423,6 +415,9 @@ public final class ConfigLoader {
       if (!start.equals("lazy") && !start.equals("eager")) {
         throw s.error(s.path("start"), "'" + start + "' is not a start mode; use lazy or eager");
       }
+      if (!s.has("pool")) {
+        s.sameOrigin("pool", gateway.path(command != null ? "stdio-pool" : "http-pool"));
+      }
       downstream.put(
           name,
           new DownstreamConfig(
@@ -468,18 +463,28 @@ public final class ConfigLoader {
       }
     }
     Duration listWait = positive(gateway, "list-wait", GatewayConfig.DEFAULT_LIST_WAIT);
-    return new GatewayConfig(downstream, roleTools, startTimeout, maxRestarts, listWait);
+    return new GatewayConfig(
+        downstream, roleTools, startTimeout, maxRestarts, listWait, stdioPool, httpPool);
   }
 
   /**
-   * A pool size's default: the environment variable when set (a setting in the file still wins),
-   * else {@code fallback}. Pools are sized from the environment without a config file, as the
-   * README's defaults ({@code ${STDIO_POOL:-5}}) say.
+   * A pool size, 1 to {@code max}: the setting in the file, else the environment variable, else
+   * {@code fallback}. Pools are sized from the environment without a config file, as the README's
+   * defaults ({@code ${STDIO_POOL:-5}}) say; a bad value in the variable is refused even when the
+   * file wins.
    */
-  private int fromEnvironment(String variable, int fallback, int min, int max) {
+  private int pool(Section section, String key, String variable, int fallback, int max) {
+    Optional<Integer> fromEnvironment = fromEnvironment(variable, 1, max);
+    if (!section.has(key) && fromEnvironment.isPresent()) {
+      section.origin(key, variable);
+    }
+    return range(section, key, fromEnvironment.orElse(fallback), 1, max);
+  }
+
+  private Optional<Integer> fromEnvironment(String variable, int min, int max) {
     String value = env.get(variable);
     if (value == null || value.isBlank()) {
-      return fallback;
+      return Optional.empty();
     }
     int n;
     try {
@@ -499,7 +504,7 @@ public final class ConfigLoader {
               + " to "
               + max);
     }
-    return n;
+    return Optional.of(n);
   }
 
   private static int range(Section section, String key, int fallback, int min, int max) {
@@ -518,15 +523,22 @@ public final class ConfigLoader {
     return d;
   }
 
-  private Optional<Setting> overridden(String flagValue, String flag, String variable) {
+  /**
+   * The flag ({@code --store}), else its environment variable ({@code BATON_STORE}), else the
+   * setting {@code key} of the file; notes where the value came from.
+   */
+  private Optional<Setting> setting(Section section, String key, String flagValue, String flag) {
+    String variable = "BATON_" + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
+    String fromEnv = env.get(variable);
     if (flagValue != null) {
+      section.origin(key, flag);
       return Optional.of(new Setting(flagValue, flag, "command line"));
     }
-    String fromEnv = env.get(variable);
     if (fromEnv != null && !fromEnv.isBlank()) {
+      section.origin(key, variable);
       return Optional.of(new Setting(fromEnv, variable, "environment"));
     }
-    return Optional.empty();
+    return section.setting(key);
   }
 
   private Optional<Path> configFile(Overrides overrides) {
@@ -550,9 +562,16 @@ public final class ConfigLoader {
     return Files.isRegularFile(standard) ? Optional.of(standard) : Optional.empty();
   }
 
-  private JsonNode parse(Path file) {
+  private static String read(Path file) {
     try {
-      String text = Files.readString(file, StandardCharsets.UTF_8);
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read configuration: " + e.getMessage(), e);
+    }
+  }
+
+  private static JsonNode parse(Path file, String text) {
+    try {
       if (text.isBlank()) {
         return YAMLMapper.shared().createObjectNode();
       }
@@ -565,8 +584,6 @@ public final class ConfigLoader {
             file + ": the top level must be a mapping of settings, e.g. 'store:'");
       }
       return tree;
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read configuration: " + e.getMessage(), e);
     } catch (JacksonException e) {
       throw new ConfigException(file + ": not valid YAML: " + e.getOriginalMessage(), e);
     }

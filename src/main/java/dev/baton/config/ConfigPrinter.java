@@ -4,20 +4,25 @@ import dev.baton.gateway.DownstreamConfig;
 import dev.baton.gateway.RoleTools;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import tools.jackson.dataformat.yaml.YAMLMapper;
-import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
-/** Prints the effective configuration as YAML that {@link ConfigLoader} reads back. */
+/**
+ * Prints the effective configuration as YAML that {@link ConfigLoader} reads back, each value that
+ * is not a built-in default followed by a comment that says where it came from.
+ */
 public final class ConfigPrinter {
-  private static final YAMLMapper YAML =
-      YAMLMapper.builder()
-          .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
-          .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
-          .build();
-
   private ConfigPrinter() {}
 
+  /** The configuration with where each value came from ({@link ConfigLoader.Loaded#origins}). */
+  public static String toYaml(ConfigLoader.Loaded loaded) {
+    return toYaml(loaded.config(), loaded.origins());
+  }
+
+  /** The configuration without its origins. */
   public static String toYaml(BatonConfig config) {
+    return toYaml(config, Map.of());
+  }
+
+  private static String toYaml(BatonConfig config, Map<String, String> origins) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("data-dir", config.dataDir().toString());
     Map<String, Object> server = new LinkedHashMap<>();
@@ -78,6 +83,8 @@ public final class ConfigPrinter {
             });
     root.put("roles", roles);
     Map<String, Object> gateway = new LinkedHashMap<>();
+    gateway.put("stdio-pool", config.gateway().stdioPool());
+    gateway.put("http-pool", config.gateway().httpPool());
     gateway.put("start-timeout", Units.formatDuration(config.gateway().startTimeout()));
     gateway.put("list-wait", Units.formatDuration(config.gateway().listWait()));
     gateway.put("max-restarts", config.gateway().maxRestarts());
@@ -131,6 +138,10 @@ public final class ConfigPrinter {
         "# effective baton configuration, from "
             + config.file().map(Object::toString).orElse("built-in defaults (no config file)")
             + "\n";
-    return header + YAML.writeValueAsString(root);
+    if (!origins.isEmpty()) {
+      header +=
+          "# a comment after a value says where it came from; values without one are defaults\n";
+    }
+    return header + AnnotatedYaml.write(root, origins);
   }
 }

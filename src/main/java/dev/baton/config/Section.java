@@ -18,12 +18,14 @@ final class Section {
   private final String prefix;
   private final JsonNode node;
   private final Substitution substitution;
+  private final Origins origins;
 
-  Section(String source, String prefix, JsonNode node, Substitution substitution) {
+  Section(String source, String prefix, JsonNode node, Substitution substitution, Origins origins) {
     this.source = source;
     this.prefix = prefix;
     this.node = node;
     this.substitution = substitution;
+    this.origins = origins;
   }
 
   /** Refuses keys other than the allowed ones, so that a typo is not silently ignored. */
@@ -46,12 +48,13 @@ final class Section {
           source,
           path(key),
           tools.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
-          substitution);
+          substitution,
+          origins);
     }
     if (!child.isObject()) {
       throw error(path(key), "must be a mapping of settings, not '" + child + "'");
     }
-    return new Section(source, path(key), child, substitution);
+    return new Section(source, path(key), child, substitution, origins);
   }
 
   List<String> keys() {
@@ -67,10 +70,27 @@ final class Section {
       throw error(path(key), "must be a single value, not '" + value + "'");
     }
     try {
-      return Optional.of(substitution.expand(value.asString()));
+      String expanded = substitution.expand(value.asString());
+      origins.file(path(key), substitution.variablesUsed(value.asString()));
+      return Optional.of(expanded);
     } catch (IllegalArgumentException e) {
       throw error(path(key), e.getMessage());
     }
+  }
+
+  /** The value of {@code key} in the file, named for error messages. */
+  Optional<Setting> setting(String key) {
+    return string(key).map(value -> new Setting(value, path(key), source));
+  }
+
+  /** The setting {@code key} took its value from a flag or an environment variable. */
+  void origin(String key, String origin) {
+    origins.put(path(key), origin);
+  }
+
+  /** The setting {@code key} took its value from the setting at the dotted path {@code from}. */
+  void sameOrigin(String key, String from) {
+    origins.copy(path(key), from);
   }
 
   <T> Optional<T> parsed(String key, Function<String, T> parser) {
@@ -123,6 +143,7 @@ final class Section {
       string(key).ifPresent(out::add);
       return out;
     }
+    List<String> variables = new ArrayList<>();
     for (int i = 0; i < value.size(); i++) {
       JsonNode item = value.get(i);
       if (item.isContainer() || item.isNull()) {
@@ -133,7 +154,11 @@ final class Section {
       } catch (IllegalArgumentException e) {
         throw error(path(key) + "[" + i + "]", e.getMessage());
       }
+      substitution.variablesUsed(item.asString()).stream()
+          .filter(v -> !variables.contains(v))
+          .forEach(variables::add);
     }
+    origins.file(path(key), variables);
     return out;
   }
 
@@ -143,6 +168,9 @@ final class Section {
     java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
     for (String name : map.keys()) {
       out.put(name, map.string(name).orElse(""));
+    }
+    if (has(key)) {
+      origins.file(path(key), List.of());
     }
     return out;
   }

@@ -1,5 +1,7 @@
 package dev.baton.config;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,6 +20,10 @@ final class Substitution {
   /** Expanded later, per instance, by the gateway. */
   static final java.util.Set<String> KEPT =
       java.util.Set.of("workspace", "worktree", "instance", "role");
+
+  /** A {@code ${} that {@link #expand} would expand: not the start of a kept placeholder. */
+  private static final Pattern LITERAL =
+      Pattern.compile("\\$\\{(?!(?:" + String.join("|", KEPT) + ")})");
 
   private final Map<String, String> env;
 
@@ -65,5 +71,30 @@ final class Substitution {
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  /**
+   * The text to write in a configuration for {@link #expand} to give back exactly {@code text}:
+   * each {@code ${} becomes {@code $${}, except in the placeholders the gateway fills in.
+   */
+  static String literal(String text) {
+    return LITERAL.matcher(text).replaceAll(Matcher.quoteReplacement("$${"));
+  }
+
+  /** The environment variables whose values {@link #expand} puts into the text, in order. */
+  List<String> variablesUsed(String text) {
+    List<String> used = new ArrayList<>();
+    Matcher m = REF.matcher(text);
+    while (m.find()) {
+      String name = m.group(1);
+      if (name == null || (m.group(2) == null && KEPT.contains(name)) || used.contains(name)) {
+        continue;
+      }
+      String value = env.get(name);
+      if (value != null && !(":-".equals(m.group(2)) && value.isEmpty())) {
+        used.add(name);
+      }
+    }
+    return used;
   }
 }

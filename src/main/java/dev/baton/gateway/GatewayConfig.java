@@ -17,13 +17,17 @@ import java.util.Map;
  * @param listWait how long an endpoint's first {@code tools/list} waits for servers that were never
  *     listed before (nothing in the cache): then it lists what there is, and the rest follows with
  *     {@code tools/list_changed}; clients such as Codex give up on a server that answers later
+ * @param stdioPool the pool size of a stdio server that gives none ({@code gateway.stdio-pool})
+ * @param httpPool the pool size of an HTTP server that gives none ({@code gateway.http-pool})
  */
 public record GatewayConfig(
     Map<String, DownstreamConfig> servers,
     Map<String, RoleTools> roles,
     Duration startTimeout,
     int maxRestarts,
-    Duration listWait) {
+    Duration listWait,
+    int stdioPool,
+    int httpPool) {
 
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
   public static final int DEFAULT_MAX_RESTARTS = 5;
@@ -36,7 +40,14 @@ public record GatewayConfig(
       Map<String, RoleTools> roles,
       Duration startTimeout,
       int maxRestarts) {
-    this(servers, roles, startTimeout, maxRestarts, DEFAULT_LIST_WAIT);
+    this(
+        servers,
+        roles,
+        startTimeout,
+        maxRestarts,
+        DEFAULT_LIST_WAIT,
+        DEFAULT_STDIO_POOL,
+        DEFAULT_HTTP_POOL);
   }
 
   public GatewayConfig {

@@ -42,7 +42,10 @@ public final class BrokerSandbox {
           "BATON_DATA_DIR",
           "BATON_INSTANCE",
           "BATON_LOG_LEVEL",
-          "BATON_JAVA_OPTS");
+          "BATON_JAVA_OPTS",
+          "STORE_POOL",
+          "STDIO_POOL",
+          "HTTP_POOL");
 
   private static final int MAX_SOCKET_PATH = 100;
 

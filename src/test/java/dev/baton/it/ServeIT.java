@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,38 @@ class ServeIT {
         .isEqualTo("runs the tests");
     BrokerSandbox.assertExit(set, 0, "BATON_CONFIG=" + file + " baton serve --print-config");
     assertThat(yaml(set).path("registry").path("instance-ttl").asString()).isEqualTo("45s");
+  }
+
+  @Test
+  void printConfigSaysWhereEachValueCameFromAndLoadsBackUnchanged() {
+    Path file = sandbox.writeConfig("baton.yaml", "# pools\ngateway:\n  http-pool: 4\n");
+    Path db = tmp.resolve("flag.db");
+
+    Processes.Result printed =
+        sandbox.cli(
+            Map.of("STORE_POOL", "3", "STDIO_POOL", "6"),
+            "serve",
+            "--config",
+            file.toString(),
+            "--store",
+            "sqlite:" + db,
+            "--print-config");
+    BrokerSandbox.assertExit(printed, 0, "STORE_POOL=3 STDIO_POOL=6 baton serve --print-config");
+    Path copy = sandbox.writeConfig("printed.yaml", printed.stdout());
+    Processes.Result reloaded =
+        sandbox.expect(0, "serve", "--config", copy.toString(), "--print-config");
+
+    assertThat(printed.stdout())
+        .startsWith("# effective baton configuration, from " + file + "\n")
+        .containsPattern("(?m)^  pool-size: 3 +# STORE_POOL$")
+        .containsPattern("(?m)^  stdio-pool: 6 +# STDIO_POOL$")
+        .containsPattern("(?m)^  http-pool: 4 +# baton.yaml:3$")
+        .containsPattern("(?m)^  url: " + Pattern.quote("sqlite:" + db) + " +# --store$")
+        .containsPattern(
+            "(?m)^  socket: " + Pattern.quote(sandbox.socket().toString()) + " +# BATON_SOCKET$")
+        .containsPattern("(?m)^  start-timeout: 1m$");
+    assertThat(yaml(reloaded)).isEqualTo(yaml(printed));
+    assertThat(reloaded.stdout()).containsPattern("(?m)^  pool-size: 3 +# printed.yaml:\\d+$");
   }
 
   @Test
