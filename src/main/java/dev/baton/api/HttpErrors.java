@@ -21,6 +21,8 @@ public final class HttpErrors {
         return 403;
       case INSTANCE_NOT_FOUND:
       case LEASE_NOT_FOUND:
+      case WORKTREE_NOT_FOUND:
+      case LAND_NOT_FOUND:
       case NOT_FOUND:
         return 404;
       case METHOD_NOT_ALLOWED:
@@ -31,6 +33,7 @@ public final class HttpErrors {
       case LEASE_CONFLICT:
       case LEASE_NOT_HELD:
       case BROKER_ALREADY_RUNNING:
+      case WORKTREE_KEPT:
         return 409;
       case BODY_TOO_LARGE:
         return 413;

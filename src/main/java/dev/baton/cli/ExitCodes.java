@@ -21,6 +21,7 @@ public final class ExitCodes {
       case LEASE_CONFLICT:
       case LEASE_NOT_HELD:
       case BROKER_ALREADY_RUNNING:
+      case WORKTREE_KEPT:
         return CONFLICT;
       default:
         return ERROR;

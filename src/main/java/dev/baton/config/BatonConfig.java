@@ -2,6 +2,7 @@ package dev.baton.config;
 
 import dev.baton.events.EventsConfig;
 import dev.baton.gateway.GatewayConfig;
+import dev.baton.git.GitConfig;
 import dev.baton.handoff.HandoffConfig;
 import dev.baton.leases.LeaseConfig;
 import dev.baton.memory.MemoryConfig;
@@ -25,6 +26,7 @@ import java.util.Optional;
  * @param roles every known role by name, sorted
  * @param gateway downstream MCP servers and what each role sees of them
  * @param handoff handoffs, messages and checkpoints
+ * @param git worktrees per instance and landing
  * @param logLevel root log level of {@code baton serve}
  */
 public record BatonConfig(
@@ -39,6 +41,7 @@ public record BatonConfig(
     GatewayConfig gateway,
     MemoryConfig memory,
     HandoffConfig handoff,
+    GitConfig git,
     String logLevel) {
 
   public BatonConfig {

@@ -4,6 +4,7 @@ import dev.baton.events.EventsConfig;
 import dev.baton.gateway.DownstreamConfig;
 import dev.baton.gateway.GatewayConfig;
 import dev.baton.gateway.RoleTools;
+import dev.baton.git.GitConfig;
 import dev.baton.handoff.HandoffConfig;
 import dev.baton.leases.LeaseConfig;
 import dev.baton.memory.MemoryConfig;
@@ -122,6 +123,7 @@ public final class ConfigLoader {
                 "gateway",
                 "memory",
                 "handoff",
+                "git",
                 "log");
     List<String> warnings = new ArrayList<>();
 
@@ -176,6 +178,7 @@ public final class ConfigLoader {
     LeaseConfig leases = leases(root.section("leases"));
     MemoryConfig memory = memory(root.section("memory"));
     HandoffConfig handoff = handoff(root.section("handoff"));
+    GitConfig git = git(root.section("git"));
 
     Section log = root.section("log").allowOnly("level");
     if (env.get("BATON_LOG_LEVEL") != null) {
@@ -205,8 +208,22 @@ public final class ConfigLoader {
             gateway,
             memory,
             handoff,
+            git,
             level);
     return new Loaded(config, warnings, origins.toMap());
+  }
+
+  private GitConfig git(Section section) {
+    section.allowOnly("worktree-root", "land-check", "worktree-retention", "timeout");
+    GitConfig d = GitConfig.DEFAULTS;
+    Path root = section.setting("worktree-root").map(s -> s.path(this)).orElse(null);
+    String check =
+        section.string("land-check").map(String::strip).filter(c -> !c.isEmpty()).orElse(null);
+    return new GitConfig(
+        root,
+        check,
+        positive(section, "worktree-retention", d.worktreeRetention()),
+        positive(section, "timeout", d.timeout()));
   }
 
   private HandoffConfig handoff(Section section) {

@@ -101,6 +101,12 @@ public final class ConfigPrinter {
     handoff.put("tools", config.handoff().tools() ? "on" : "off");
     handoff.put("retention", Units.formatDuration(config.handoff().retention()));
     root.put("handoff", handoff);
+    Map<String, Object> git = new LinkedHashMap<>();
+    config.git().worktreeRootIfSet().ifPresent(p -> git.put("worktree-root", p.toString()));
+    config.git().landCheckIfSet().ifPresent(c -> git.put("land-check", c));
+    git.put("worktree-retention", Units.formatDuration(config.git().worktreeRetention()));
+    git.put("timeout", Units.formatDuration(config.git().timeout()));
+    root.put("git", git);
     Map<String, Object> servers = new LinkedHashMap<>();
     for (DownstreamConfig d : config.gateway().servers().values()) {
       Map<String, Object> entry = new LinkedHashMap<>();

@@ -29,6 +29,10 @@ public enum ErrorCode {
   CONFIG_INVALID("config_invalid"),
   BROKER_UNREACHABLE("broker_unreachable"),
   BROKER_ALREADY_RUNNING("broker_already_running"),
+  WORKTREE_NOT_FOUND("worktree_not_found"),
+  WORKTREE_KEPT("worktree_kept"),
+  LAND_NOT_FOUND("land_not_found"),
+  GIT_FAILED("git_failed"),
   INTERNAL("internal");
 
   private final String code;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.gateway.DownstreamConfig;
 import dev.baton.gateway.GatewayConfig;
+import dev.baton.git.GitConfig;
 import dev.baton.store.StoreKind;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -386,10 +387,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void gitSettingsHaveDefaultsAndBadOnesAreRefusedWithTheSetting() throws IOException {
+    file("roles:\n  tester: {}\n");
+    BatonConfig defaults = load();
+    assertThat(defaults.git()).isEqualTo(GitConfig.DEFAULTS);
+    assertThat(defaults.git().worktreeRootFor(Path.of("/src/app")))
+        .isEqualTo(Path.of("/src/app.worktrees"));
+
+    file("git:\n  worktree-root: /srv/trees\n  land-check: ' mvn -q test '\n");
+    BatonConfig set = load();
+    assertThat(set.git().worktreeRootFor(Path.of("/src/app"))).isEqualTo(Path.of("/srv/trees"));
+    assertThat(set.git().landCheck()).isEqualTo("mvn -q test");
+
+    Path f = file("git:\n  worktree-root: trees\n");
+    assertThatThrownBy(this::load)
+        .hasMessage(f + ": git.worktree-root: 'trees' is not an absolute path");
+    file("git:\n  worktree-retention: forever\n");
+    assertThatThrownBy(this::load).hasMessageContaining("git.worktree-retention");
+    file("git:\n  land-checks: make\n");
+    assertThatThrownBy(this::load).hasMessageContaining("land-checks");
+  }
+
+  @Test
   void thePrintedConfigurationLoadsBackToTheSameConfiguration() throws IOException {
     file(
         "registry:\n  instance-ttl: 2m\nroles:\n  tester:\n    description: runs tests\nserver:\n  tcp: off\n"
-            + "handoff:\n  checkpoint-interval: 10m\n  tools: off\n");
+            + "handoff:\n  checkpoint-interval: 10m\n  tools: off\n"
+            + "git:\n  worktree-root: /srv/trees\n  land-check: make check\n");
     BatonConfig original = load();
     assertThat(original.handoff().checkpointInterval()).isEqualTo(Duration.ofMinutes(10));
     assertThat(original.handoff().tools()).isFalse();

@@ -87,6 +87,7 @@ class BrokerLifecycleTest {
             sameSocket.gateway(),
             sameSocket.memory(),
             sameSocket.handoff(),
+            sameSocket.git(),
             "info");
 
     assertThatThrownBy(() -> second = Broker.start(config, Clock.systemUTC()))
@@ -122,6 +123,7 @@ class BrokerLifecycleTest {
             other.gateway(),
             other.memory(),
             other.handoff(),
+            other.git(),
             "info");
 
     assertThatThrownBy(() -> second = Broker.start(config, Clock.systemUTC()))
@@ -157,6 +159,7 @@ class BrokerLifecycleTest {
               base.gateway(),
               base.memory(),
               base.handoff(),
+              base.git(),
               "info");
 
       assertThatThrownBy(() -> first = Broker.start(config, Clock.systemUTC()))
