@@ -479,7 +479,7 @@ public final class ConfigLoader {
         roleTools.put(name, rt);
       }
     }
-    Duration listWait = positive(gateway, "list-wait", GatewayConfig.DEFAULT_LIST_WAIT);
+    Duration listWait = notNegative(gateway, "list-wait", GatewayConfig.DEFAULT_LIST_WAIT);
     return new GatewayConfig(
         downstream, roleTools, startTimeout, maxRestarts, listWait, stdioPool, httpPool);
   }
@@ -530,6 +530,14 @@ public final class ConfigLoader {
       throw section.error(section.path(key), value + " is out of range; use " + min + " to " + max);
     }
     return value;
+  }
+
+  private static Duration notNegative(Section section, String key, Duration fallback) {
+    Duration d = section.duration(key).orElse(fallback);
+    if (d.isNegative()) {
+      throw section.error(section.path(key), Units.formatDuration(d) + " must not be negative");
+    }
+    return d;
   }
 
   private static Duration positive(Section section, String key, Duration fallback) {

@@ -16,7 +16,9 @@ import java.util.Map;
  *     later call after a quiet period
  * @param listWait how long an endpoint's first {@code tools/list} waits for servers that were never
  *     listed before (nothing in the cache): then it lists what there is, and the rest follows with
- *     {@code tools/list_changed}; clients such as Codex give up on a server that answers later
+ *     {@code tools/list_changed}. None by default, so that the first listing never waits for a
+ *     server to start; a client without {@code tools/list_changed} (Codex) sees a never-listed
+ *     server's tools on its first run only if it is given time here
  * @param stdioPool the pool size of a stdio server that gives none ({@code gateway.stdio-pool})
  * @param httpPool the pool size of an HTTP server that gives none ({@code gateway.http-pool})
  */
@@ -33,7 +35,7 @@ public record GatewayConfig(
   public static final int DEFAULT_MAX_RESTARTS = 5;
   public static final int DEFAULT_STDIO_POOL = 5;
   public static final int DEFAULT_HTTP_POOL = 10;
-  public static final Duration DEFAULT_LIST_WAIT = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_LIST_WAIT = Duration.ZERO;
 
   public GatewayConfig(
       Map<String, DownstreamConfig> servers,

@@ -657,13 +657,14 @@ public final class McpEndpoints implements AutoCloseable {
     }
 
     /**
-     * Lets a request (not a notification: the client's {@code notifications/initialized} must not
-     * wait) see the role's downstream tools. Listed from the cache this is done before anyone asks.
-     * Without one (the servers' first run), the answer waits a little, then lists what there is:
-     * the rest follows with tools/list_changed, and find_tools and call_tool reach it meanwhile.
+     * Lets a request of a session (not {@code ping} or a notification; {@code initialize} has no
+     * session yet) see the role's downstream tools. Listed from the cache this is done before
+     * anyone asks. Without one (the servers' first run), the answer waits at most {@code
+     * gateway.list-wait} (none by default), then lists what there is: the rest follows with
+     * tools/list_changed, and find_tools and call_tool reach it meanwhile.
      */
     private void awaitListing(String role, CompletableFuture<Void> downstream) {
-      if (downstream == null || downstream.isDone()) {
+      if (downstream == null || downstream.isDone() || gateway.config().listWait().isZero()) {
         return;
       }
       try {

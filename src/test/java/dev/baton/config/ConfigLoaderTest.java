@@ -387,6 +387,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theFirstListingWaitsForNoServerUnlessListWaitSaysSo() throws IOException {
+    file("roles:\n  tester: {}\n");
+    assertThat(load().gateway().listWait()).isZero();
+    file("gateway:\n  list-wait: 0ms\n");
+    assertThat(load().gateway().listWait()).isZero();
+    file("gateway:\n  list-wait: 1s\n");
+    assertThat(load().gateway().listWait()).isEqualTo(Duration.ofSeconds(1));
+    Path f = file("gateway:\n  list-wait: -1s\n");
+    assertThatThrownBy(this::load).hasMessageContaining(f + ": gateway.list-wait");
+  }
+
+  @Test
   void gitSettingsHaveDefaultsAndBadOnesAreRefusedWithTheSetting() throws IOException {
     file("roles:\n  tester: {}\n");
     BatonConfig defaults = load();

@@ -327,6 +327,36 @@ class GatewayIT {
     }
   }
 
+  @Test
+  void initializeNeverWaitsForAServerThatIsSlowToStartAndTheFirstListingWaitsOnlyForListWait()
+      throws Exception {
+    BrokerSandbox other = BrokerSandbox.in(tmp.resolve("slow"));
+    String config =
+        "gateway:\n  list-wait: 60s\n"
+            + "servers:\n  everything:\n    command: sh\n    args: [-c, 'sleep 8; exec "
+            + NpmPackages.node()
+            + " "
+            + everything
+            + " stdio']\n"
+            + "roles:\n  developer:\n    servers: [everything]\n";
+    Path file = other.writeConfig("baton.yaml", config);
+    BrokerProcess b = other.start("--config", file.toString());
+    try {
+      Path offer = other.dataDir().resolve("gateway/offers/everything.json");
+      McpSyncClient agent = client(b, "claude-0000510a");
+      assertThat(offer)
+          .as("initialize is answered before the server (8 s late) has offered anything")
+          .doesNotExist();
+      assertThat(names(agent.listTools()))
+          .as("a list waits, up to gateway.list-wait, for a server never listed before")
+          .contains("whoami", "everything__echo");
+      assertThat(offer).exists();
+      agent.closeGracefully();
+    } finally {
+      b.close();
+    }
+  }
+
   private McpSyncClient client(BrokerProcess b, String instance) {
     Map<String, String> headers =
         Map.of(
