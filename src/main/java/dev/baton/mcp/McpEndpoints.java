@@ -54,6 +54,9 @@ public final class McpEndpoints implements AutoCloseable {
   private static final String SESSION_HEADER = "Mcp-Session-Id";
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(20);
 
+  /** How long after first contact a role's never-listed servers start, when no one waits. */
+  private static final Duration FIRST_LISTING_DELAY = Duration.ofMillis(500);
+
   /** Marks the broker's own warm-up requests (see {@link #warmUpKey()}). */
   public static final String WARM_UP_HEADER = "X-Baton-Warm-Up";
 
@@ -253,8 +256,10 @@ public final class McpEndpoints implements AutoCloseable {
 
   /**
    * Adds the role's downstream tools to its endpoint, once: the servers are started (or asked) on
-   * first contact with the endpoint, not with the broker. Requests of a session wait for it, so
-   * that their {@code tools/list} is complete; the first {@code initialize} does not.
+   * first contact with the endpoint, not with the broker. Requests of a session wait for it up to
+   * {@code gateway.list-wait}. When they need not wait (the default), the servers are started a
+   * moment after first contact, so that their processes do not compete with the agent's first
+   * {@code initialize} and {@code tools/list} for the processor.
    */
   private CompletableFuture<Void> listDownstream(String role) {
     if (!gateway.hasServers(role)) {
@@ -262,7 +267,14 @@ public final class McpEndpoints implements AutoCloseable {
     }
     gateway.contact(role);
     return listed.computeIfAbsent(
-        role, r -> CompletableFuture.runAsync(() -> addDownstream(r), discovery));
+        role,
+        r ->
+            CompletableFuture.runAsync(
+                () -> addDownstream(r),
+                gateway.config().listWait().isZero()
+                    ? CompletableFuture.delayedExecutor(
+                        FIRST_LISTING_DELAY.toMillis(), TimeUnit.MILLISECONDS, discovery)
+                    : discovery));
   }
 
   /**
