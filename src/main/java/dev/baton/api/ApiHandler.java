@@ -136,7 +136,18 @@ public final class ApiHandler extends Handler.Abstract {
       e = e.getCause();
     }
     BatonException baton;
-    if (e instanceof BatonException b) {
+    if (e instanceof java.nio.file.InvalidPathException invalid) {
+      // Only a request's own paths reach Path.of on this edge's threads: the client's input.
+      baton =
+          new BatonException(
+              ErrorCode.INVALID_REQUEST,
+              "'"
+                  + dev.baton.core.Printable.of(invalid.getInput())
+                  + "' is not a path on this machine: "
+                  + invalid.getReason(),
+              Map.of());
+      LOG.debug("{} {} -> 400 {}", method, path, baton.getMessage());
+    } else if (e instanceof BatonException b) {
       baton = b;
       LOG.debug("{} {} -> {} {}", method, path, HttpErrors.status(b.code()), b.getMessage());
     } else {

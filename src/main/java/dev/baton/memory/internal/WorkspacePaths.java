@@ -5,6 +5,7 @@ import dev.baton.core.ErrorCode;
 import dev.baton.core.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,7 +16,14 @@ import java.util.Map;
  * workspace.
  */
 final class WorkspacePaths {
+  private static final int MAX_NAME_BYTES = 255;
+  private static final int MAX_PATH_CHARS = 4096;
+
   private WorkspacePaths() {}
+
+  private static String cut(String path) {
+    return path.length() > 80 ? path.substring(0, 80) + "..." : path;
+  }
 
   /**
    * The real location of {@code path} (relative to the workspace, or absolute); the part that does
@@ -26,7 +34,39 @@ final class WorkspacePaths {
    */
   static Path inside(String workspace, String path) {
     Path root = root(workspace);
-    Path given = Path.of(path);
+    Path given;
+    try {
+      given = Path.of(path);
+    } catch (InvalidPathException e) {
+      throw new InvalidInputException(
+          "path '"
+              + dev.baton.core.Printable.of(path)
+              + "' is not a file name on this machine: "
+              + e.getReason(),
+          Map.of("field", "path"));
+    }
+    for (Path name : given) {
+      if (name.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+          > MAX_NAME_BYTES) {
+        throw new InvalidInputException(
+            "path '"
+                + dev.baton.core.Printable.of(cut(path))
+                + "' has a name longer than the "
+                + MAX_NAME_BYTES
+                + " bytes a file name may have",
+            Map.of("field", "path"));
+      }
+    }
+    if (path.length() > MAX_PATH_CHARS) {
+      throw new InvalidInputException(
+          "path '"
+              + dev.baton.core.Printable.of(cut(path))
+              + "' is "
+              + path.length()
+              + " characters long; give at most "
+              + MAX_PATH_CHARS,
+          Map.of("field", "path"));
+    }
     Path real = real(given.isAbsolute() ? given : root.resolve(given));
     if (!real.startsWith(root)) {
       throw new BatonException(
@@ -46,7 +86,7 @@ final class WorkspacePaths {
   private static Path root(String workspace) {
     try {
       return Path.of(workspace).toRealPath();
-    } catch (IOException e) {
+    } catch (IOException | InvalidPathException e) {
       throw new InvalidInputException(
           "workspace " + workspace + " is not a directory on this machine: " + e.getMessage());
     }
