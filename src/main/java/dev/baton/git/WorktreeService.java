@@ -24,10 +24,12 @@ public interface WorktreeService {
   Registration register(RegisterRequest request, String base);
 
   /**
-   * Gives a registered instance its worktree: its own when it had one (made again from its branch
-   * or its newest saved ref when the directory is gone), else a new one from {@code base}.
+   * Gives an instance its worktree: its own when it had one, even when the instance ended (made
+   * again from its branch or its newest saved ref when the directory is gone), else a new one from
+   * {@code base}.
    *
-   * @throws dev.baton.registry.InstanceNotFoundException when the instance is not registered
+   * @throws dev.baton.registry.InstanceNotFoundException when it never had one and is not
+   *     registered
    */
   Worktree open(String instance, String base);
 

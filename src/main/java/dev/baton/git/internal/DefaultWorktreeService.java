@@ -14,6 +14,7 @@ import dev.baton.git.WorktreeSnapshot;
 import dev.baton.git.WorktreeStore;
 import dev.baton.registry.Instance;
 import dev.baton.registry.InstanceFilter;
+import dev.baton.registry.InstanceNotFoundException;
 import dev.baton.registry.InstanceService;
 import dev.baton.registry.RegisterRequest;
 import dev.baton.registry.Registration;
@@ -99,20 +100,33 @@ public final class DefaultWorktreeService implements WorktreeService, AutoClosea
 
   @Override
   public Worktree open(String id, String base) {
+    Optional<Worktree> had = store.find(id);
+    if (had.isPresent()) {
+      Worktree back =
+          queue.call(had.get().workspace(), () -> giveBack(store.find(id).orElseThrow()));
+      place(back);
+      return back;
+    }
     Instance instance = instances.get(id);
-    Path workspace = instance.workspace();
-    Worktree worktree =
+    Worktree made =
         queue.call(
-            workspace,
-            () -> {
-              Optional<Worktree> had = store.find(id);
-              if (had.isEmpty()) {
-                return create(instance, check(workspace, base));
-              }
-              return giveBack(had.get());
-            });
-    instances.placeIn(id, worktree.path(), worktree.branch());
-    return worktree;
+            instance.workspace(),
+            () ->
+                store
+                    .find(id)
+                    .map(this::giveBack)
+                    .orElseGet(() -> create(instance, check(instance.workspace(), base))));
+    place(made);
+    return made;
+  }
+
+  /** Records the worktree on the instance's row, if the instance is registered. */
+  private void place(Worktree w) {
+    try {
+      instances.placeIn(w.instance(), w.path(), w.branch());
+    } catch (InstanceNotFoundException e) {
+      // it ended: its worktree waits for it to come back
+    }
   }
 
   private Worktree create(Instance instance, String base) {
@@ -195,6 +209,10 @@ public final class DefaultWorktreeService implements WorktreeService, AutoClosea
   private WorktreeSnapshot snapshot(Worktree w, List<Instance> live) {
     if (w.removed()) {
       return new WorktreeSnapshot(w, false, false, 0, 0, 0, 0, 0, List.of("removed"));
+    }
+    if (!Files.isDirectory(w.workspace())) {
+      return new WorktreeSnapshot(
+          w, false, false, 0, 0, 0, 0, -1, List.of("repository not on this machine"));
     }
     Optional<Instance> on =
         live.stream()
@@ -295,11 +313,7 @@ public final class DefaultWorktreeService implements WorktreeService, AutoClosea
               }
               return giveBack(had);
             });
-    try {
-      instances.placeIn(instance, back.path(), back.branch());
-    } catch (dev.baton.registry.InstanceNotFoundException e) {
-      // the instance ended: its worktree waits for it
-    }
+    place(back);
     return back;
   }
 
@@ -309,6 +323,9 @@ public final class DefaultWorktreeService implements WorktreeService, AutoClosea
     List<Removal> removed = new ArrayList<>();
     for (WorktreeSnapshot s : list(null, false)) {
       Worktree w = s.worktree();
+      if (!Files.isDirectory(w.workspace())) {
+        continue; // another machine's repository (several brokers on one PostgreSQL store)
+      }
       if (s.live()) {
         if (w.endedAt() != null) {
           store.save(w.ended(null), null);
