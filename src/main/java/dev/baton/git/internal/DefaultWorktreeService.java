@@ -4,6 +4,7 @@ import dev.baton.core.InvalidInputException;
 import dev.baton.events.NewEvent;
 import dev.baton.git.GitCheckouts;
 import dev.baton.git.GitConfig;
+import dev.baton.git.NotAGitCheckoutException;
 import dev.baton.git.Removal;
 import dev.baton.git.Worktree;
 import dev.baton.git.WorktreeEvents;
@@ -16,6 +17,7 @@ import dev.baton.registry.Instance;
 import dev.baton.registry.InstanceFilter;
 import dev.baton.registry.InstanceNotFoundException;
 import dev.baton.registry.InstanceService;
+import dev.baton.registry.InvalidWorkspaceException;
 import dev.baton.registry.RegisterRequest;
 import dev.baton.registry.Registration;
 import java.nio.file.Files;
@@ -68,7 +70,16 @@ public final class DefaultWorktreeService implements WorktreeService, AutoClosea
       throw new InvalidInputException(
           "field 'workspace' is required", Map.of("field", "workspace"));
     }
-    Path workspace = GitCheckouts.locate(Path.of(request.workspace())).workspace();
+    if (!Path.of(request.workspace()).isAbsolute()) {
+      throw new InvalidWorkspaceException(
+          request.workspace(), "workspace '" + request.workspace() + "' is not an absolute path");
+    }
+    Path workspace;
+    try {
+      workspace = GitCheckouts.locate(Path.of(request.workspace())).workspace();
+    } catch (NotAGitCheckoutException e) {
+      throw new InvalidWorkspaceException(e.path(), e.getMessage());
+    }
     boolean hadOne = request.id() != null && store.find(request.id()).isPresent();
     if (!hadOne) {
       check(workspace, base);
