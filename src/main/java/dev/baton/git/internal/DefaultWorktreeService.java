@@ -52,6 +52,7 @@ public final class DefaultWorktreeService implements WorktreeService, AutoClosea
   private final GitQueue queue = new GitQueue();
   private final Checkouts checkouts;
   private final WorkState state;
+  private final Inspector inspector;
 
   public DefaultWorktreeService(
       WorktreeStore store, InstanceService instances, GitConfig config, Clock clock) {
@@ -62,6 +63,7 @@ public final class DefaultWorktreeService implements WorktreeService, AutoClosea
     Git git = new Git(config.timeout());
     this.checkouts = new Checkouts(git);
     this.state = new WorkState(git);
+    this.inspector = new Inspector(state);
   }
 
   @Override
@@ -208,54 +210,14 @@ public final class DefaultWorktreeService implements WorktreeService, AutoClosea
   public List<WorktreeSnapshot> list(Path workspace, boolean withRemoved) {
     String root = workspace == null ? null : GitCheckouts.locate(workspace).workspace().toString();
     List<Instance> live = instances.list(new InstanceFilter(root, null));
-    return store.list(root, withRemoved).stream().map(w -> snapshot(w, live)).toList();
+    return store.list(root, withRemoved).stream().map(w -> inspector.snapshot(w, live)).toList();
   }
 
   @Override
   public WorktreeSnapshot inspect(String instance) {
     Worktree w = store.find(instance).orElseThrow(() -> new WorktreeNotFoundException(instance));
-    return snapshot(w, instances.list(new InstanceFilter(w.workspace().toString(), null)));
-  }
-
-  private WorktreeSnapshot snapshot(Worktree w, List<Instance> live) {
-    if (w.removed()) {
-      return new WorktreeSnapshot(w, false, false, 0, 0, 0, 0, 0, List.of("removed"));
-    }
-    if (!Files.isDirectory(w.workspace())) {
-      return new WorktreeSnapshot(
-          w, false, false, 0, 0, 0, 0, -1, List.of("repository not on this machine"));
-    }
-    Optional<Instance> on =
-        live.stream()
-            .filter(i -> i.id().equals(w.instance()) || w.path().equals(i.worktree()))
-            .findFirst();
-    boolean exists = Files.isDirectory(w.path());
-    WorkState.Changes changes = exists ? state.changes(w.path()) : new WorkState.Changes(0, 0);
-    int[] aheadBehind = state.aheadBehind(w.workspace(), w.base(), w.branch());
-    int notLanded = state.notLanded(w.workspace(), w.base(), w.branch());
-    List<String> kept = new ArrayList<>();
-    on.ifPresent(i -> kept.add("instance " + i.id() + " is live on it"));
-    if (changes.uncommitted() > 0) {
-      kept.add(count(changes.uncommitted(), "uncommitted file"));
-    }
-    if (changes.untracked() > 0) {
-      kept.add(count(changes.untracked(), "untracked file"));
-    }
-    if (notLanded < 0) {
-      kept.add("base " + w.base() + " does not exist any more");
-    } else if (notLanded > 0) {
-      kept.add(count(notLanded, "commit") + " not on " + w.base());
-    }
-    return new WorktreeSnapshot(
-        w,
-        on.isPresent(),
-        exists,
-        aheadBehind[0],
-        aheadBehind[1],
-        changes.uncommitted(),
-        changes.untracked(),
-        notLanded,
-        kept);
+    return inspector.snapshot(
+        w, instances.list(new InstanceFilter(w.workspace().toString(), null)));
   }
 
   @Override
@@ -357,10 +319,6 @@ public final class DefaultWorktreeService implements WorktreeService, AutoClosea
   @Override
   public void close() {
     queue.close();
-  }
-
-  private static String count(int n, String what) {
-    return n + " " + what + (n == 1 ? "" : "s");
   }
 
   private Instant now() {
