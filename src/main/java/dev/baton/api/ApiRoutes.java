@@ -1,5 +1,7 @@
 package dev.baton.api;
 
+import dev.baton.core.InvalidInputException;
+import dev.baton.git.WorktreeService;
 import dev.baton.registry.InstanceFilter;
 import dev.baton.registry.InstanceService;
 import dev.baton.registry.RegisterRequest;
@@ -19,13 +21,14 @@ import java.util.function.Supplier;
 /** The v1 routes of the broker's foundation: health, instances, events and metrics. */
 public final class ApiRoutes {
   private static final String REGISTER_EXAMPLE =
-      "{\"role\": \"developer\", \"workspace\": \"/path/to/repo\"}";
+      "{\"role\": \"developer\", \"workspace\": \"/path/to/repo\", \"worktree\": true}";
 
   private final InstanceService instances;
   private final EventStreams events;
   private final PrometheusRegistry metrics;
   private final Supplier<BrokerInfo> info;
   private final Clock clock;
+  private final WorktreeService worktrees;
 
   public ApiRoutes(
       InstanceService instances,
@@ -33,6 +36,21 @@ public final class ApiRoutes {
       PrometheusRegistry metrics,
       Supplier<BrokerInfo> info,
       Clock clock) {
+    this(instances, null, events, metrics, info, clock);
+  }
+
+  /**
+   * @param worktrees gives instances worktrees ({@code "worktree": true}); null when this broker
+   *     has none
+   */
+  public ApiRoutes(
+      InstanceService instances,
+      WorktreeService worktrees,
+      EventStreams events,
+      PrometheusRegistry metrics,
+      Supplier<BrokerInfo> info,
+      Clock clock) {
+    this.worktrees = worktrees;
     this.instances = instances;
     this.events = events;
     this.metrics = metrics;
@@ -66,9 +84,17 @@ public final class ApiRoutes {
 
   private Reply register(Exchange ex) {
     RegisterBody body = ex.body(RegisterBody.class, REGISTER_EXAMPLE);
+    RegisterRequest request =
+        new RegisterRequest(body.role(), body.workspace(), body.id(), body.client());
+    boolean wanted = Boolean.TRUE.equals(body.worktree());
+    if (wanted && worktrees == null) {
+      throw new InvalidInputException("this broker does not make worktrees");
+    }
+    // an id that had a worktree gets its own back, asked for or not
+    boolean hadOne =
+        worktrees != null && body.id() != null && worktrees.find(body.id()).isPresent();
     var registration =
-        instances.register(
-            new RegisterRequest(body.role(), body.workspace(), body.id(), body.client()));
+        wanted || hadOne ? worktrees.register(request, body.base()) : instances.register(request);
     RegistrationJson json = RegistrationJson.from(registration);
     return registration.created() ? Reply.created(json) : Reply.ok(json);
   }

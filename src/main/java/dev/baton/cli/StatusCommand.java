@@ -4,6 +4,7 @@ import dev.baton.api.HealthJson;
 import dev.baton.api.InstanceJson;
 import dev.baton.api.InstanceListJson;
 import dev.baton.api.Json;
+import dev.baton.api.WorktreeJson;
 import dev.baton.api.client.BrokerClient;
 import dev.baton.api.client.BrokerUnreachableException;
 import java.io.PrintWriter;
@@ -45,9 +46,13 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     HealthJson health;
     InstanceListJson instances;
+    List<WorktreeJson> worktrees = List.of();
     try (BrokerClient broker = client.client()) {
       health = broker.health();
       instances = broker.instances(null, null);
+      if (!mode.tmux) {
+        worktrees = broker.worktrees(null, false).worktrees();
+      }
     } catch (BrokerUnreachableException e) {
       if (mode.tmux) {
         out.println("○ baton down");
@@ -60,14 +65,45 @@ final class StatusCommand implements Callable<Integer> {
       Map<String, Object> both = new LinkedHashMap<>();
       both.put("health", health);
       both.put("instances", instances.instances());
+      both.put("worktrees", worktreeCounts(worktrees));
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(both));
     } else if (mode.tmux) {
       out.println(tmuxLine(instances.instances()));
     } else {
       out.print(human(health, instances.instances(), Instant.now()));
+      out.print(worktreeLine(worktrees));
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** How many worktrees there are, how many are kept (with work not in their base) and why. */
+  static Map<String, Object> worktreeCounts(List<WorktreeJson> worktrees) {
+    Map<String, Object> counts = new LinkedHashMap<>();
+    long kept = worktrees.stream().filter(w -> !w.kept().isEmpty()).count();
+    counts.put("total", worktrees.size());
+    counts.put("live", worktrees.stream().filter(WorktreeJson::live).count());
+    counts.put("kept", kept);
+    counts.put("removable", worktrees.size() - kept);
+    counts.put("notLanded", worktrees.stream().filter(w -> !w.landed()).count());
+    return counts;
+  }
+
+  static String worktreeLine(List<WorktreeJson> worktrees) {
+    if (worktrees.isEmpty()) {
+      return "";
+    }
+    Map<String, Object> c = worktreeCounts(worktrees);
+    return "  "
+        + c.get("total")
+        + (worktrees.size() == 1 ? " worktree" : " worktrees")
+        + " ("
+        + c.get("live")
+        + " in use, "
+        + c.get("notLanded")
+        + " with work not landed, "
+        + c.get("removable")
+        + " removable): baton worktree list\n";
   }
 
   static String tmuxLine(List<InstanceJson> instances) {

@@ -47,6 +47,14 @@ public interface InstanceService {
   Instance changeRole(String id, String role);
 
   /**
+   * Records the worktree and branch the instance works in from now on (its worktree was made or
+   * given back).
+   *
+   * @throws InstanceNotFoundException when it is not registered
+   */
+  Instance placeIn(String id, java.nio.file.Path worktree, String branch);
+
+  /**
    * Removes an instance and emits {@code instance.deregistered}.
    *
    * @throws InstanceNotFoundException when it is not registered

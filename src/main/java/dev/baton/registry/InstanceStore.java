@@ -43,6 +43,12 @@ public interface InstanceStore {
    */
   Optional<Instance> changeRole(String id, String role, Function<Instance, NewEvent> event);
 
+  /**
+   * Records the worktree and branch an instance, live or orphaned, works in; empty when the id is
+   * unknown.
+   */
+  Optional<Instance> placeIn(String id, java.nio.file.Path worktree, String branch);
+
   /** Instances matching the workspace root and role (null matches any), ordered by id. */
   List<Instance> list(String workspace, String role);
 

@@ -12,6 +12,7 @@ import dev.baton.api.LeaseRoutes;
 import dev.baton.api.MemoryRoutes;
 import dev.baton.api.RequestGuard;
 import dev.baton.api.Router;
+import dev.baton.api.WorktreeRoutes;
 import dev.baton.config.BatonConfig;
 import dev.baton.core.ErrorCode;
 import dev.baton.core.Version;
@@ -20,6 +21,7 @@ import dev.baton.events.NewEvent;
 import dev.baton.events.internal.DefaultEventService;
 import dev.baton.events.internal.EventBus;
 import dev.baton.gateway.Gateway;
+import dev.baton.git.internal.DefaultWorktreeService;
 import dev.baton.handoff.MessageService;
 import dev.baton.handoff.internal.DefaultCheckpointService;
 import dev.baton.handoff.internal.DefaultHandoffService;
@@ -185,8 +187,13 @@ public final class Broker implements AutoCloseable {
             clock,
             leases);
 
+    DefaultWorktreeService worktrees =
+        new DefaultWorktreeService(store.worktrees(), instances, config.git(), clock);
+    resources.add(worktrees);
+
     Router router = new Router();
-    new ApiRoutes(instances, streams, metrics, this::info, clock).addTo(router);
+    new ApiRoutes(instances, worktrees, streams, metrics, this::info, clock).addTo(router);
+    new WorktreeRoutes(worktrees).addTo(router);
     new LeaseRoutes(leases).addTo(router);
     new HookRoutes(instances, leases, new GitPathResolver(), messages, checkpoints, clock)
         .addTo(router);
@@ -254,7 +261,8 @@ public final class Broker implements AutoCloseable {
             config.registry().sweepInterval(),
             config.events().retention(),
             store::keepsHouse,
-            clock));
+            clock,
+            worktrees));
     store.events().append(new NewEvent("broker.started", null, null, started(downSince)));
     LOG.info(
         "baton {} ready on unix:{}{} with store {}",

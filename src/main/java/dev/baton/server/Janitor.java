@@ -1,6 +1,7 @@
 package dev.baton.server;
 
 import dev.baton.events.EventStore;
+import dev.baton.git.WorktreeService;
 import dev.baton.handoff.CheckpointService;
 import dev.baton.handoff.HandoffService;
 import dev.baton.handoff.HandoffStore;
@@ -17,13 +18,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Background housekeeping: expires silent instances, overdue leases and unanswered handoffs,
- * checkpoints active instances, prunes old events. Of several nodes on one PostgreSQL store, one at
- * a time expires leases and handoffs and prunes ({@code keepsHouse}); each node follows its own
- * host's agents and checkpoints.
+ * checkpoints active instances, prunes old events, removes the worktrees of instances that ended
+ * {@code git.worktree-retention} ago when nothing in them would be lost. Of several nodes on one
+ * PostgreSQL store, one at a time expires leases and handoffs and prunes ({@code keepsHouse}); each
+ * node follows its own host's agents and checkpoints.
  */
 final class Janitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Janitor.class);
   private static final Duration PRUNE_INTERVAL = Duration.ofMinutes(10);
+  private static final Duration WORKTREE_SWEEP = Duration.ofMinutes(1);
 
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(
@@ -45,7 +48,8 @@ final class Janitor implements AutoCloseable {
       Duration sweep,
       Duration retention,
       BooleanSupplier keepsHouse,
-      Clock clock) {
+      Clock clock,
+      WorktreeService worktrees) {
     executor.scheduleWithFixedDelay(
         () -> {
           // every node: the agents whose processes run on this host are followed here
@@ -58,6 +62,12 @@ final class Janitor implements AutoCloseable {
         },
         sweep.toMillis(),
         sweep.toMillis(),
+        TimeUnit.MILLISECONDS);
+    // never forced: a worktree that holds work not in its base stays
+    executor.scheduleWithFixedDelay(
+        () -> guarded("removing the worktrees of ended instances", worktrees::sweep),
+        WORKTREE_SWEEP.toMillis(),
+        WORKTREE_SWEEP.toMillis(),
         TimeUnit.MILLISECONDS);
     // often enough that an interval is overshot by at most a tenth of it (or 30 s)
     long checkEvery = Math.max(1000, Math.min(30_000, checkpointInterval.toMillis() / 10));

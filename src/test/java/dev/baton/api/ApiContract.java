@@ -537,6 +537,60 @@ public abstract class ApiContract {
   }
 
   @Test
+  void aWorktreeIsMadeOnRegistrationAndItsRemovalIsRefusedWithTheReasons() {
+    RegistrationJson r =
+        client.register(
+            new RegisterBody("developer", repo.toString(), "wt-api-1", "cli", true, "main"));
+
+    assertThat(r.created()).isTrue();
+    assertThat(r.instance().branch()).isEqualTo("instance/wt-api-1");
+    assertThat(r.instance().worktree())
+        .isEqualTo(repo.resolveSibling("repo.worktrees").resolve("wt-api-1").toString());
+    WorktreeJson w = client.worktree("wt-api-1");
+    assertThat(w.base()).isEqualTo("main");
+    assertThat(w.live()).isTrue();
+    assertThat(w.landed()).isTrue();
+    assertThat(client.worktrees(repo.toString(), false).worktrees())
+        .extracting(WorktreeJson::instance)
+        .contains("wt-api-1");
+
+    JsonNode kept =
+        refusedWithoutChange(
+            "DELETE", "/v1/worktrees/wt-api-1", Map.of(), null, 409, "worktree_kept");
+    assertThat(kept.path("reasons").get(0).asString()).isEqualTo("instance wt-api-1 is live on it");
+    assertThat(Path.of(r.instance().worktree())).isDirectory();
+  }
+
+  @Test
+  void badWorktreeRequestsAreRefusedAndChangeNothing() throws Exception {
+    JsonNode base =
+        refusedWithoutChange(
+            "POST",
+            "/v1/instances",
+            Map.of(),
+            "{\"role\": \"developer\", \"workspace\": \""
+                + repo
+                + "\", \"worktree\": true, \"base\": \"nope\"}",
+            400,
+            "invalid_request");
+    assertThat(base.path("message").asString()).contains("base 'nope' is not a branch");
+    Path plain = Files.createDirectories(dir.resolve("not-git"));
+    refusedWithoutChange(
+        "POST",
+        "/v1/instances",
+        Map.of(),
+        "{\"role\": \"developer\", \"workspace\": \"" + plain + "\", \"worktree\": true}",
+        400,
+        "invalid_workspace");
+    refusedWithoutChange(
+        "DELETE", "/v1/worktrees/ghost", Map.of(), null, 404, "worktree_not_found");
+    refusedWithoutChange(
+        "POST", "/v1/worktrees", Map.of(), "{\"instance\": \"ghost\"}", 404, "instance_not_found");
+    refusedWithoutChange(
+        "POST", "/v1/worktrees/ghost/restore", Map.of(), "{}", 404, "worktree_not_found");
+  }
+
+  @Test
   void theBrokerStillServesAfterBadInput() {
     raw("POST", "/v1/instances", Map.of(), "{{{{");
     raw("POST", "/v1/instances", Map.of("Host", "evil.example"), "{}");

@@ -74,6 +74,48 @@ public final class BrokerClient implements AutoCloseable {
     return call("GET", "/v1/instances/" + encode(id), null, InstanceJson.class);
   }
 
+  /** {@code GET /v1/worktrees}: null workspace for every repository. */
+  public dev.baton.api.WorktreeListJson worktrees(String workspace, boolean removed) {
+    Map<String, String> query = new LinkedHashMap<>();
+    if (workspace != null) {
+      query.put("workspace", workspace);
+    }
+    if (removed) {
+      query.put("removed", "true");
+    }
+    return call(
+        "GET", "/v1/worktrees" + queryString(query), null, dev.baton.api.WorktreeListJson.class);
+  }
+
+  public dev.baton.api.WorktreeJson worktree(String instance) {
+    return call("GET", "/v1/worktrees/" + encode(instance), null, dev.baton.api.WorktreeJson.class);
+  }
+
+  /** Gives an instance its worktree: its own back, or a new one from {@code base}. */
+  public dev.baton.api.WorktreeJson openWorktree(String instance, String base) {
+    return call(
+        "POST",
+        "/v1/worktrees",
+        new dev.baton.api.WorktreeRoutes.OpenBody(instance, base),
+        dev.baton.api.WorktreeJson.class);
+  }
+
+  public dev.baton.api.RemovalJson removeWorktree(String instance, boolean force) {
+    return call(
+        "DELETE",
+        "/v1/worktrees/" + encode(instance) + (force ? "?force=true" : ""),
+        null,
+        dev.baton.api.RemovalJson.class);
+  }
+
+  public dev.baton.api.WorktreeJson restoreWorktree(String instance, String ref) {
+    return call(
+        "POST",
+        "/v1/worktrees/" + encode(instance) + "/restore",
+        new dev.baton.api.WorktreeRoutes.RestoreBody(ref),
+        dev.baton.api.WorktreeJson.class);
+  }
+
   public InstanceListJson instances(String workspace, String role) {
     Map<String, String> query = new LinkedHashMap<>();
     if (workspace != null) {

@@ -284,6 +284,13 @@ public final class DefaultInstanceService implements InstanceService {
   }
 
   @Override
+  public Instance placeIn(String id, Path worktree, String branch) {
+    return store
+        .placeIn(required(id, "id"), worktree, branch)
+        .orElseThrow(() -> new InstanceNotFoundException(id));
+  }
+
+  @Override
   public Instance deregister(String id) {
     Instance gone =
         store

@@ -178,6 +178,25 @@ final class SqlInstanceStore implements InstanceStore {
   }
 
   @Override
+  public Optional<Instance> placeIn(String id, Path worktree, String branch) {
+    return db.write(
+        "instances.place",
+        tx -> {
+          try (PreparedStatement ps =
+              tx.connection()
+                  .prepareStatement(
+                      "UPDATE instances SET worktree = ?, branch = ? WHERE id = ?"
+                          + " RETURNING "
+                          + COLUMNS)) {
+            EventRows.setNullable(ps, 1, worktree == null ? null : worktree.toString());
+            EventRows.setNullable(ps, 2, branch);
+            ps.setString(3, id);
+            return first(ps);
+          }
+        });
+  }
+
+  @Override
   public List<Instance> list(String workspace, String role) {
     SqlFilter filter = new SqlFilter().eq("workspace", workspace).eq("role", role);
     String where = filter.sql().isEmpty() ? " WHERE orphaned_at IS NULL" : filter.sql() + LIVE;
