@@ -166,6 +166,9 @@ class RequestFuzzProperties {
             Map.of("from", "fuzz-0000000a", "to", "role:developer", "text", "hi")),
         new Seed(
             "POST", "/v1/messages/ack", Map.of("instance", "fuzz-0000000a", "ids", List.of(1))),
+        new Seed("POST", "/v1/worktrees", Map.of("instance", "fuzz-0000000a", "base", "main")),
+        new Seed(
+            "POST", "/v1/worktrees/fuzz-0000000a/restore", Map.of("ref", "refs/baton/saved/x")),
         new Seed("POST", "/v1/memory/import-markdown", Map.of("workspace", repo, "path", "export")),
         new Seed("POST", "/v1/checkpoints", Map.of("instance", "fuzz-0000000a", "summary", "s")),
         new Seed(
@@ -256,7 +259,7 @@ class RequestFuzzProperties {
   @Provide
   Arbitrary<Attempt> attempts() {
     Arbitrary<Seed> seed =
-        Arbitraries.integers().between(0, 16).map(i -> SEEDS.get(i % SEEDS.size()));
+        Arbitraries.integers().between(0, 18).map(i -> SEEDS.get(i % SEEDS.size()));
     return Combinators.combine(
             seed,
             Arbitraries.integers().between(0, 9),
