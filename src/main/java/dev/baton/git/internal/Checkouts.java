@@ -97,38 +97,29 @@ final class Checkouts {
     return tops;
   }
 
-  /** Makes the worktree on its branch, a new branch from {@code base} unless it exists, locked. */
+  /**
+   * Makes the worktree on its branch, a new branch from {@code base} unless it exists, locked in
+   * the same step ({@code add --lock}), so that no other git ever sees it unlocked.
+   */
   void add(Path workspace, Path path, String branch, String base, String instance) {
     try {
       Files.createDirectories(path.getParent());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the worktree root " + path.getParent(), e);
     }
-    boolean existing = branchExists(workspace, branch);
-    if (existing) {
-      git.run(workspace, "worktree", "add", path.toString(), branch);
+    List<String> args =
+        new ArrayList<>(
+            List.of("worktree", "add", "--lock", "--reason", "baton instance " + instance));
+    if (branchExists(workspace, branch)) {
+      args.addAll(List.of(path.toString(), branch));
     } else {
-      git.run(workspace, "worktree", "add", "-b", branch, path.toString(), base);
+      args.addAll(List.of("-b", branch, path.toString(), base));
     }
-    try {
-      lock(workspace, path, instance);
-    } catch (RuntimeException e) {
-      // nothing was done in it yet: take it back rather than leave it half-made
-      git.tryRun(workspace, "worktree", "remove", "--force", path.toString());
-      if (!existing) {
-        git.tryRun(workspace, "branch", "-D", branch);
-      }
-      throw e;
-    }
+    git.run(workspace, Map.of(), args);
   }
 
   void createBranch(Path workspace, String branch, String commit) {
     git.run(workspace, "branch", branch, commit);
-  }
-
-  void lock(Path workspace, Path path, String instance) {
-    git.run(
-        workspace, "worktree", "lock", "--reason", "baton instance " + instance, path.toString());
   }
 
   /**
