@@ -3,6 +3,7 @@ package dev.baton.store;
 import dev.baton.events.Event;
 import dev.baton.events.EventService;
 import dev.baton.events.EventStore;
+import dev.baton.git.LandStore;
 import dev.baton.handoff.HandoffStore;
 import dev.baton.leases.LeaseStore;
 import dev.baton.memory.MemoryStore;
@@ -29,6 +30,8 @@ public interface Store extends AutoCloseable {
   MemoryStore memory();
 
   HandoffStore handoffs();
+
+  LandStore lands();
 
   /**
    * Delivers the events that other broker nodes commit to this store, each transaction's at once

@@ -5,6 +5,7 @@ import dev.baton.core.ErrorCode;
 import dev.baton.events.Event;
 import dev.baton.events.EventService;
 import dev.baton.events.EventStore;
+import dev.baton.git.LandStore;
 import dev.baton.handoff.HandoffStore;
 import dev.baton.leases.LeaseStore;
 import dev.baton.memory.MemoryStore;
@@ -29,6 +30,7 @@ public final class SqlStore implements Store {
   private final SqlLeaseStore leases;
   private final SqlMemoryStore memory;
   private final SqlHandoffStore handoffs;
+  private final SqlLandStore lands;
 
   private SqlStore(Database db, String description) {
     this.db = db;
@@ -38,6 +40,7 @@ public final class SqlStore implements Store {
     this.leases = new SqlLeaseStore(db);
     this.memory = new SqlMemoryStore(db);
     this.handoffs = new SqlHandoffStore(db);
+    this.lands = new SqlLandStore(db);
   }
 
   private final List<OtherNodes> followers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -125,6 +128,11 @@ public final class SqlStore implements Store {
   @Override
   public HandoffStore handoffs() {
     return handoffs;
+  }
+
+  @Override
+  public LandStore lands() {
+    return lands;
   }
 
   @Override
