@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
       InboxCommand.class,
       BroadcastCommand.class,
       ResumeCommand.class,
+      LandCommand.class,
+      LandsCommand.class,
       McpCommand.class,
       RolesCommand.class,
       SetupCommand.class,
