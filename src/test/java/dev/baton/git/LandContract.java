@@ -7,33 +7,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.baton.core.InvalidInputException;
 import dev.baton.events.Event;
-import dev.baton.events.internal.EventBus;
-import dev.baton.git.internal.DefaultLandService;
-import dev.baton.git.internal.GitQueue;
-import dev.baton.registry.InstanceService;
 import dev.baton.registry.RegisterRequest;
-import dev.baton.registry.RegistryConfig;
-import dev.baton.registry.internal.DefaultInstanceService;
-import dev.baton.server.GitWorkspaceResolver;
-import dev.baton.store.Store;
-import dev.baton.store.StoreConfig;
-import dev.baton.store.internal.SqlStore;
-import dev.baton.testing.GitRepos;
-import dev.baton.testing.MutableClock;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Landing through the real service over a real store and real git repositories: instances in their
@@ -42,104 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * branch follows the landed commits, and a land cut short by a stopping broker completes after.
  * Subclassed once per backend.
  */
-public abstract class LandContract {
-  @TempDir protected Path dir;
-  private final MutableClock clock = MutableClock.at("2026-12-07T10:00:00Z");
-  protected final List<Event> published = Collections.synchronizedList(new ArrayList<>());
-  private StoreConfig config;
-  private Store store;
-  private GitQueue queue;
-  protected InstanceService instances;
-  protected DefaultLandService lands;
-  protected Path repo;
-
-  /** A fresh, empty store's configuration; opened twice when a test reopens it. */
-  protected abstract StoreConfig storeConfig();
-
-  @BeforeEach
-  void setUp() {
-    config = storeConfig();
-    repo = GitRepos.create(dir.resolve("repo"));
-    open(null);
-  }
-
-  /** Opens the store and the services, with this land-check (or none). */
-  protected void open(String landCheck) {
-    EventBus bus = new EventBus();
-    bus.subscribe(published::add);
-    store = SqlStore.open(config, clock, bus::publish, new PrometheusRegistry());
-    instances =
-        new DefaultInstanceService(
-            store.instances(),
-            new GitWorkspaceResolver(),
-            new RegistryConfig(
-                Duration.ofHours(2),
-                Duration.ofMinutes(1),
-                Duration.ofSeconds(1),
-                RegistryConfig.BUILT_IN_ROLES),
-            clock);
-    queue = new GitQueue();
-    lands =
-        new DefaultLandService(
-            store.lands(),
-            instances,
-            queue,
-            new GitConfig(null, landCheck, Duration.ofDays(7), Duration.ofMinutes(1)),
-            dir.resolve("data/lands"),
-            clock);
-  }
-
-  protected void reopen(String landCheck) {
-    close();
-    open(landCheck);
-  }
-
-  @AfterEach
-  void close() {
-    lands.close();
-    queue.close();
-    store.close();
-  }
-
-  /** A worktree on {@code instance/<id>} from main, and the instance registered from inside it. */
-  protected Path agent(String id) {
-    Path wt = GitRepos.addWorktree(repo, dir.resolve("wt").resolve(id), "instance/" + id);
-    instances.register(new RegisterRequest("developer", wt.toString(), id, "cli"));
-    return wt;
-  }
-
-  protected static void write(Path wt, String file, String text) {
-    try {
-      Files.createDirectories(wt.resolve(file).getParent());
-      Files.writeString(wt.resolve(file), text);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  protected static String commit(Path wt, String file, String text) {
-    write(wt, file, text);
-    git(wt, "add", "-A");
-    git(wt, "commit", "-q", "-m", "change " + file);
-    return head(wt, "HEAD");
-  }
-
-  protected static String head(Path dir, String ref) {
-    return git(dir, "rev-parse", ref).strip();
-  }
-
-  protected Land landed(Land queued) throws Exception {
-    return lands.outcome(queued.id()).get(60, TimeUnit.SECONDS);
-  }
-
-  protected Land land(String instance) throws Exception {
-    return landed(lands.land(new LandRequest(instance, null)));
-  }
-
-  private List<String> subjects(String ref) {
-    return List.of(git(repo, "log", "--format=%s", ref).strip().split("\n"));
-  }
-
+public abstract class LandContract extends LandFixture {
   @Test
   void twoInstancesLandTheirCommitsOneAfterTheOtherAndTheBaseStaysLinear() throws Exception {
     git(repo, "checkout", "-q", "--detach"); // main is checked out nowhere: moved by update-ref
@@ -284,6 +166,31 @@ public abstract class LandContract {
     assertThat(git(repo, "log", "--format=%s", "main").strip().split("\n"))
         .containsExactly("change a2.txt", "change b.txt", "change a.txt", "init");
     assertThat(head(a, "HEAD")).isEqualTo(head(repo, "main"));
+  }
+
+  @Test
+  void aBranchThatMovedOnWhileLandingIsLeftWhereItIs() throws Exception {
+    Path started = dir.resolve("check-started");
+    Path go = dir.resolve("go");
+    reopen("touch " + started + "; while [ ! -f " + go + " ]; do sleep 0.05; done");
+    Path a = agent("dev-a");
+    Path b = agent("dev-b");
+    commit(b, "b.txt", "b\n");
+    reopen(null);
+    assertThat(land("dev-b").status()).isEqualTo(LandStatus.LANDED);
+    reopen("touch " + started + "; while [ ! -f " + go + " ]; do sleep 0.05; done");
+    commit(a, "a.txt", "a\n");
+    Land queued = lands.land(new LandRequest("dev-a", null));
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(started));
+    String newer = commit(a, "a2.txt", "newer work\n");
+    Files.writeString(go, "");
+
+    Land l = landed(queued);
+
+    assertThat(l.status()).isEqualTo(LandStatus.LANDED);
+    assertThat(l.note()).contains("left instance/dev-a", "commits newer than the ones that landed");
+    assertThat(head(a, "HEAD")).isEqualTo(newer);
+    assertThat(subjects("main")).containsExactly("change a.txt", "change b.txt", "init");
   }
 
   @Test

@@ -270,9 +270,16 @@ final class Landing {
           + howTo;
     }
     Git.Result r = git.tryRun(checkedOut, Map.of(), args("reset", "-q", "--keep", land.newHead()));
-    return r.ok()
-        ? "reset " + branch + " in " + checkedOut + " to the landed commits (" + landed + ")"
-        : leftAlone + (r.err() + r.out()).strip() + howTo;
+    if (!r.ok()) {
+      return leftAlone + (r.err() + r.out()).strip() + howTo;
+    }
+    // The agent may have committed between the check and the reset: its commit goes back.
+    String before = refs.commit(repo, "refs/heads/" + branch + "@{1}");
+    if (before != null && !before.equals(land.branchHead())) {
+      git.tryRun(checkedOut, Map.of(), args("reset", "-q", "--keep", before));
+      return "left " + branch + " at " + Refs.shortId(before) + ": it moved while landing" + howTo;
+    }
+    return "reset " + branch + " in " + checkedOut + " to the landed commits (" + landed + ")";
   }
 
   /** On the queue: a fresh scratch worktree at {@code commit}, detached. */
