@@ -112,6 +112,53 @@ class LandIT {
   }
 
   @Test
+  void landsQueuedAndStartedWhenTheBrokerIsKilledLandAfterItsRestart() throws Exception {
+    broker.close();
+    Path marker = tmp.resolve("check-ran");
+    // the first check blocks until the broker is killed; the ones after pass at once
+    String config =
+        "git:\n  land-check: \"if [ ! -f "
+            + marker
+            + " ]; then touch "
+            + marker
+            + "; sleep 20; fi\"\n";
+    Path file = sandbox.writeConfig("baton.yaml", config);
+    broker = sandbox.start("--config", file.toString());
+    Path a = agent(A);
+    Path b = agent(B);
+    commit(a, "a.txt", "a\n");
+    commit(b, "b.txt", "b\n");
+    String before = git(repo, "rev-parse", "main").strip();
+    assertThat(assertExit(land(A), 0, "land A").stdout()).contains("land #1 queued");
+    assertThat(assertExit(land(B), 0, "land B").stdout()).contains("land #2 queued");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> Files.exists(marker));
+
+    broker.sigkill();
+    broker.waitFor(java.time.Duration.ofSeconds(30));
+    assertThat(git(repo, "rev-parse", "main").strip()).isEqualTo(before);
+    broker = sandbox.start("--config", file.toString());
+
+    try (dev.baton.api.client.BrokerClient c = broker.unixClient()) {
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(60))
+          .until(() -> c.land(1).finished() && c.land(2).finished());
+      assertThat(c.land(1).status()).isEqualTo("landed");
+      assertThat(c.land(2).status()).isEqualTo("landed");
+    }
+    assertThat(git(repo, "log", "--format=%s", "main").strip().split("\n"))
+        .containsExactlyInAnyOrder("edit a.txt in " + A, "edit b.txt in " + B, "init");
+    assertThat(git(repo, "rev-list", "--merges", "main")).isBlank();
+    assertThat(git(repo, "worktree", "list")).doesNotContain("land-");
+    assertThat(Processes.run(repo, Map.of(), List.of("git", "fsck", "--no-progress")).exitCode())
+        .isZero();
+    assertThat(sandbox.expect(0, "lands").stdout().lines().skip(1).toList())
+        .hasSize(2)
+        .allMatch(l -> l.contains("landed"));
+  }
+
+  @Test
   void anInstanceWithoutAWorktreeOrWithNothingToLandIsRefusedWithWhatToDo() throws Exception {
     assertExit(
         sandbox.cliIn(repo, Map.of(), "register", "--role", "developer", "--id", "claude-0000aaaa"),
