@@ -159,6 +159,37 @@ class LandIT {
   }
 
   @Test
+  void anAgentLandsOverMcpAndIsToldTheOutcome() throws Exception {
+    Path a = agent(A);
+    commit(a, "a.txt", "a\n");
+    try (McpClients clients = new McpClients()) {
+      io.modelcontextprotocol.client.McpSyncClient c =
+          clients.connect(broker, "developer", A, a, java.util.function.UnaryOperator.identity());
+      io.modelcontextprotocol.spec.McpSchema.Tool tool =
+          c.listTools().tools().stream().filter(t -> t.name().equals("land")).findFirst().get();
+      assertThat(tool.outputSchema()).containsEntry("type", "object");
+
+      io.modelcontextprotocol.spec.McpSchema.CallToolResult r =
+          c.callTool(
+              io.modelcontextprotocol.spec.McpSchema.CallToolRequest.builder("land")
+                  .arguments(Map.of("wait_s", 60))
+                  .build());
+
+      assertThat(r.isError()).as(McpClients.text(r)).isNotEqualTo(Boolean.TRUE);
+      assertThat(r.structuredContent()).isInstanceOf(Map.class);
+      assertThat(McpClients.text(r)).contains("\"status\":\"landed\"", "\"files\":[\"a.txt\"]");
+      io.modelcontextprotocol.spec.McpSchema.CallToolResult again =
+          c.callTool(
+              io.modelcontextprotocol.spec.McpSchema.CallToolRequest.builder("land")
+                  .arguments(Map.of())
+                  .build());
+      assertThat(again.isError()).isTrue();
+      assertThat(McpClients.text(again)).contains("nothing to land");
+    }
+    assertThat(Files.readString(repo.resolve("a.txt"))).isEqualTo("a\n");
+  }
+
+  @Test
   void anInstanceWithoutAWorktreeOrWithNothingToLandIsRefusedWithWhatToDo() throws Exception {
     assertExit(
         sandbox.cliIn(repo, Map.of(), "register", "--role", "developer", "--id", "claude-0000aaaa"),
