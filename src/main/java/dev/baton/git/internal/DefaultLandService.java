@@ -1,6 +1,5 @@
 package dev.baton.git.internal;
 
-import dev.baton.core.BatonException;
 import dev.baton.core.InvalidInputException;
 import dev.baton.events.NewEvent;
 import dev.baton.git.GitCheckouts;
@@ -209,8 +208,16 @@ public final class DefaultLandService implements LandService, AutoCloseable {
         .execute(() -> process(land.id()));
   }
 
-  /** On the repository's lander: runs one land to its outcome. */
+  /** On the repository's lander: runs one land to its outcome; what goes wrong is logged. */
   private void process(long id) {
+    try {
+      runLand(id);
+    } catch (RuntimeException e) {
+      LOG.warn("land #{} could not finish: {}", id, e.toString());
+    }
+  }
+
+  private void runLand(long id) {
     Land land = store.find(id).orElse(null);
     if (land == null || closed) {
       return;
@@ -228,11 +235,14 @@ public final class DefaultLandService implements LandService, AutoCloseable {
     if (land.status() == LandStatus.STARTED) {
       try {
         done = finish(land, landing.run(land, this::recordRebased));
-      } catch (BatonException | java.io.UncheckedIOException e) {
+      } catch (RuntimeException e) {
         if (closed) {
           return; // left started: the next broker takes it up again
         }
-        done = finish(land, new Landing.Outcome.Failed(e.getMessage()));
+        done =
+            finish(
+                land,
+                new Landing.Outcome.Failed(e.getMessage() == null ? e.toString() : e.getMessage()));
       }
     }
     CompletableFuture<Land> f = waiting.remove(id);
