@@ -32,6 +32,8 @@ import picocli.CommandLine.Command;
       BroadcastCommand.class,
       ResumeCommand.class,
       WorktreeCommand.class,
+      LandCommand.class,
+      LandsCommand.class,
       McpCommand.class,
       RolesCommand.class,
       SetupCommand.class,

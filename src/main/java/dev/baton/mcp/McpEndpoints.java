@@ -2,6 +2,7 @@ package dev.baton.mcp;
 
 import dev.baton.core.Version;
 import dev.baton.gateway.Gateway;
+import dev.baton.git.LandService;
 import dev.baton.handoff.CheckpointService;
 import dev.baton.handoff.HandoffService;
 import dev.baton.handoff.MessageService;
@@ -171,6 +172,7 @@ public final class McpEndpoints implements AutoCloseable {
       MessageService messages,
       CheckpointService checkpoints,
       Gateway gateway,
+      LandService lands,
       Clock clock) {
     this.instances = instances;
     this.gateway = gateway;
@@ -190,12 +192,14 @@ public final class McpEndpoints implements AutoCloseable {
             });
     MemoryTools memoryToolSet = new MemoryTools(memory, callers, clock);
     HandoffTools handoffTools = new HandoffTools(handoffs, messages, checkpoints, callers);
+    LandTools landTools = new LandTools(lands, callers);
     JacksonMcpJsonMapper mapper = mapper();
     for (String role : instances.roles()) {
       List<McpServerFeatures.SyncToolSpecification> specs = new ArrayList<>(tools.forRole(role));
       if (handoffToolsOn) {
         specs.addAll(handoffTools.forRole(role));
       }
+      specs.addAll(landTools.forRole(role));
       specs.addAll(memoryToolSet.forRole(role, memoryTools));
       specs.addAll(gatewayTools.meta(role));
       HttpServletStreamableServerTransportProvider transport =
@@ -244,6 +248,7 @@ public final class McpEndpoints implements AutoCloseable {
     if (handoffTools) {
       new HandoffTools(null, null, null, null).forRole("any").forEach(t -> out.add(t.tool()));
     }
+    new LandTools(null, null).forRole("any").forEach(t -> out.add(t.tool()));
     new MemoryTools(null, null, null).forRole("any", memoryTools).forEach(t -> out.add(t.tool()));
     new GatewayTools(null, null, null).meta("any").forEach(t -> out.add(t.tool()));
     return out;

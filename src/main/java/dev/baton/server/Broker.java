@@ -8,6 +8,7 @@ import dev.baton.api.GuardRoutes;
 import dev.baton.api.HandoffRoutes;
 import dev.baton.api.HookRoutes;
 import dev.baton.api.JsonErrorHandler;
+import dev.baton.api.LandRoutes;
 import dev.baton.api.LeaseRoutes;
 import dev.baton.api.MemoryRoutes;
 import dev.baton.api.RequestGuard;
@@ -21,7 +22,9 @@ import dev.baton.events.NewEvent;
 import dev.baton.events.internal.DefaultEventService;
 import dev.baton.events.internal.EventBus;
 import dev.baton.gateway.Gateway;
+import dev.baton.git.internal.DefaultLandService;
 import dev.baton.git.internal.DefaultWorktreeService;
+import dev.baton.git.internal.GitQueue;
 import dev.baton.handoff.MessageService;
 import dev.baton.handoff.internal.DefaultCheckpointService;
 import dev.baton.handoff.internal.DefaultHandoffService;
@@ -187,9 +190,21 @@ public final class Broker implements AutoCloseable {
             clock,
             leases);
 
+    GitQueue gitQueue = new GitQueue();
+    resources.add(gitQueue);
     DefaultWorktreeService worktrees =
-        new DefaultWorktreeService(store.worktrees(), instances, config.git(), clock);
+        new DefaultWorktreeService(store.worktrees(), instances, gitQueue, config.git(), clock);
     resources.add(worktrees);
+    DefaultLandService lands =
+        new DefaultLandService(
+            store.lands(),
+            instances,
+            store.worktrees(),
+            gitQueue,
+            config.git(),
+            config.dataDir().resolve("lands"),
+            clock);
+    resources.add(lands);
 
     Router router = new Router();
     new ApiRoutes(instances, worktrees, streams, metrics, this::info, clock).addTo(router);
@@ -199,6 +214,7 @@ public final class Broker implements AutoCloseable {
         .addTo(router);
     new HandoffRoutes(handoffs, messages, checkpoints, new GitWorkspaceResolver()).addTo(router);
     new GuardRoutes(leases, clock).addTo(router);
+    new LandRoutes(lands, new GitWorkspaceResolver()).addTo(router);
     Gateway gateway =
         new Gateway(
             config.gateway(),
@@ -230,6 +246,7 @@ public final class Broker implements AutoCloseable {
             messages,
             checkpoints,
             gateway,
+            lands,
             clock);
     resources.add(mcp);
     McpEndpoints endpoints = mcp;
@@ -246,6 +263,7 @@ public final class Broker implements AutoCloseable {
     if (downSince != null) {
       leases.restartGrace(downSince, config.registry().instanceTtl());
     }
+    lands.resumeUnfinished(); // what a stopped broker left queued or started, in its order
     mcp.listFromCache();
     startHttp(router, metrics);
     resources.add(

@@ -3,6 +3,7 @@ package dev.baton.store;
 import dev.baton.events.Event;
 import dev.baton.events.EventService;
 import dev.baton.events.EventStore;
+import dev.baton.git.LandStore;
 import dev.baton.git.WorktreeStore;
 import dev.baton.handoff.HandoffStore;
 import dev.baton.leases.LeaseStore;
@@ -32,6 +33,8 @@ public interface Store extends AutoCloseable {
   HandoffStore handoffs();
 
   WorktreeStore worktrees();
+
+  LandStore lands();
 
   /**
    * Delivers the events that other broker nodes commit to this store, each transaction's at once

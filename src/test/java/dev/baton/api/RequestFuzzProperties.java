@@ -259,7 +259,7 @@ class RequestFuzzProperties {
   @Provide
   Arbitrary<Attempt> attempts() {
     Arbitrary<Seed> seed =
-        Arbitraries.integers().between(0, 18).map(i -> SEEDS.get(i % SEEDS.size()));
+        Arbitraries.integers().between(0, 19).map(i -> SEEDS.get(i % SEEDS.size()));
     return Combinators.combine(
             seed,
             Arbitraries.integers().between(0, 9),

@@ -67,7 +67,8 @@ public abstract class WorktreeContract {
   }
 
   private DefaultWorktreeService service(GitConfig config) {
-    return new DefaultWorktreeService(store.worktrees(), instances, config, clock);
+    return new DefaultWorktreeService(
+        store.worktrees(), instances, new dev.baton.git.internal.GitQueue(), config, clock);
   }
 
   @AfterEach

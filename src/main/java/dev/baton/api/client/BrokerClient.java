@@ -7,6 +7,9 @@ import dev.baton.api.HealthJson;
 import dev.baton.api.InstanceJson;
 import dev.baton.api.InstanceListJson;
 import dev.baton.api.Json;
+import dev.baton.api.LandBody;
+import dev.baton.api.LandJson;
+import dev.baton.api.LandListJson;
 import dev.baton.api.LeaseJson;
 import dev.baton.api.LeaseListJson;
 import dev.baton.api.RegisterBody;
@@ -171,6 +174,30 @@ public final class BrokerClient implements AutoCloseable {
     }
     query.put("path", path);
     return call("GET", "/v1/leases/check" + queryString(query), null, CoverageJson.class);
+  }
+
+  /** Queues an instance's branch to land on its base. */
+  public LandJson land(LandBody body) {
+    return call("POST", "/v1/lands", body, LandJson.class);
+  }
+
+  public LandJson land(long id) {
+    return call("GET", "/v1/lands/" + id, null, LandJson.class);
+  }
+
+  /** The queue and recent lands, oldest first. */
+  public LandListJson lands(String workspace, String instance, Integer limit) {
+    Map<String, String> query = new LinkedHashMap<>();
+    if (workspace != null) {
+      query.put("workspace", workspace);
+    }
+    if (instance != null) {
+      query.put("instance", instance);
+    }
+    if (limit != null) {
+      query.put("limit", limit.toString());
+    }
+    return call("GET", "/v1/lands" + queryString(query), null, LandListJson.class);
   }
 
   /** Sends a request and maps an error answer to {@link BrokerErrorException}. */

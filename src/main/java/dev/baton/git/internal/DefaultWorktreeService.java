@@ -49,14 +49,23 @@ public final class DefaultWorktreeService implements WorktreeService, AutoClosea
   private final InstanceService instances;
   private final GitConfig config;
   private final Clock clock;
-  private final GitQueue queue = new GitQueue();
+  private final GitQueue queue;
   private final Checkouts checkouts;
   private final WorkState state;
   private final Inspector inspector;
 
+  /**
+   * @param queue the broker's git queue, shared with landing, so that all git work that changes a
+   *     repository runs one step after another
+   */
   public DefaultWorktreeService(
-      WorktreeStore store, InstanceService instances, GitConfig config, Clock clock) {
+      WorktreeStore store,
+      InstanceService instances,
+      GitQueue queue,
+      GitConfig config,
+      Clock clock) {
     this.store = store;
+    this.queue = queue;
     this.instances = instances;
     this.config = config;
     this.clock = clock;
@@ -316,10 +325,9 @@ public final class DefaultWorktreeService implements WorktreeService, AutoClosea
     return removed;
   }
 
+  /** Holds nothing of its own: the git queue is the broker's, closed by the broker. */
   @Override
-  public void close() {
-    queue.close();
-  }
+  public void close() {}
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);

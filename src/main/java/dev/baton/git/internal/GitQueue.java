@@ -18,12 +18,12 @@ import java.util.function.Supplier;
  * own thread, one piece after another, so that the broker never races itself on {@code index.lock}
  * or a ref. Reads that touch nothing shared need not queue. Thread-safe.
  */
-final class GitQueue implements AutoCloseable {
+public final class GitQueue implements AutoCloseable {
   private final Map<Path, ExecutorService> queues = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /** Queues {@code work} for {@code repository}; the future ends when it has run. */
-  <T> CompletableFuture<T> submit(Path repository, Supplier<T> work) {
+  public <T> CompletableFuture<T> submit(Path repository, Supplier<T> work) {
     if (closed) {
       return CompletableFuture.failedFuture(stopped(repository));
     }
@@ -36,7 +36,7 @@ final class GitQueue implements AutoCloseable {
   }
 
   /** Queues {@code work}, waits for its turn and its end, and returns what it returned. */
-  <T> T call(Path repository, Supplier<T> work) {
+  public <T> T call(Path repository, Supplier<T> work) {
     try {
       return submit(repository, work).join();
     } catch (CompletionException e) {

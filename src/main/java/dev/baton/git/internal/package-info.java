@@ -1,5 +1,8 @@
 /**
  * How the broker runs git: {@code Git} starts non-interactive git processes with a time limit,
- * {@code GitQueue} serialises the work that touches a repository's shared state. Thread-safe.
+ * {@code GitQueue} serialises the work that touches a repository's shared state, {@code
+ * DefaultLandService} takes each repository's lands in order and {@code Landing} does one land's
+ * git work (scratch worktree, rebase, land-check, compare-and-swap of the base, the agent's
+ * branch). Thread-safe.
  */
 package dev.baton.git.internal;

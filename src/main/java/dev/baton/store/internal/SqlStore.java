@@ -5,6 +5,7 @@ import dev.baton.core.ErrorCode;
 import dev.baton.events.Event;
 import dev.baton.events.EventService;
 import dev.baton.events.EventStore;
+import dev.baton.git.LandStore;
 import dev.baton.git.WorktreeStore;
 import dev.baton.handoff.HandoffStore;
 import dev.baton.leases.LeaseStore;
@@ -31,6 +32,7 @@ public final class SqlStore implements Store {
   private final SqlMemoryStore memory;
   private final SqlHandoffStore handoffs;
   private final SqlWorktreeStore worktrees;
+  private final SqlLandStore lands;
 
   private SqlStore(Database db, String description) {
     this.db = db;
@@ -41,6 +43,7 @@ public final class SqlStore implements Store {
     this.memory = new SqlMemoryStore(db);
     this.handoffs = new SqlHandoffStore(db);
     this.worktrees = new SqlWorktreeStore(db);
+    this.lands = new SqlLandStore(db);
   }
 
   private final List<OtherNodes> followers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -133,6 +136,11 @@ public final class SqlStore implements Store {
   @Override
   public WorktreeStore worktrees() {
     return worktrees;
+  }
+
+  @Override
+  public LandStore lands() {
+    return lands;
   }
 
   @Override
