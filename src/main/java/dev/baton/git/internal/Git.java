@@ -1,5 +1,7 @@
 package dev.baton.git.internal;
 
+import dev.baton.core.InvalidInputException;
+import dev.baton.core.Printable;
 import dev.baton.git.GitException;
 import java.io.File;
 import java.io.IOException;
@@ -86,6 +88,14 @@ final class Git {
   }
 
   Result tryRun(Path directory, Map<String, String> env, List<String> args) {
+    for (String arg : args) {
+      if (arg.indexOf('\0') >= 0) {
+        // Only a request's own values (a branch, a ref, a path) can carry these.
+        throw new InvalidInputException(
+            "'" + Printable.of(arg) + "' cannot be given to git: it holds a NUL character",
+            Map.of("value", Printable.of(arg)));
+      }
+    }
     List<String> command = new ArrayList<>(List.of("git", "-C", directory.toString()));
     command.addAll(args);
     ProcessBuilder pb =

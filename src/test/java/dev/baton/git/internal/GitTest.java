@@ -42,6 +42,15 @@ class GitTest {
   }
 
   @Test
+  void aNulInAnArgumentIsRefusedAsBadInputBeforeGitStarts() throws Exception {
+    git.run(dir, "init", "-q");
+
+    assertThatThrownBy(() -> git.run(dir, "rev-parse", "--verify", "main\u0000x"))
+        .isInstanceOf(dev.baton.core.InvalidInputException.class)
+        .hasMessage("'main\\x00x' cannot be given to git: it holds a NUL character");
+  }
+
+  @Test
   void aGitThatRunsTooLongIsKilledAndSaysSo() {
     Git impatient = new Git(Duration.ofMillis(300));
 
