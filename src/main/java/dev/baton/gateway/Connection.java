@@ -125,7 +125,20 @@ final class Connection {
                 .build();
         client = clientFor(routing.watch(http), config, startTimeout, progress, routing, roots);
       }
-      client.initialize().block(startTimeout.plusSeconds(1));
+      Mono<McpSchema.InitializeResult> init = client.initialize();
+      if (ws != null) {
+        WebSocketTransport socket = ws;
+        init =
+            Mono.firstWithSignal(
+                init,
+                Mono.fromFuture(socket.closed(), true)
+                    .flatMap(
+                        how ->
+                            Mono.error(
+                                new java.io.IOException(
+                                    socket.url() + " " + how + " before answering initialize"))));
+      }
+      init.block(startTimeout.plusSeconds(1));
       return new Connection(config, client, stdio, ws, routing, clock);
     } catch (RuntimeException | java.io.IOException e) {
       if (stdio != null) {
