@@ -38,6 +38,7 @@ final class ServiceCommand implements Runnable {
           "STORE_POOL",
           "STDIO_POOL",
           "HTTP_POOL",
+          "WS_POOL",
           "BATON_JAVA_OPTS");
 
   @Spec CommandSpec spec;

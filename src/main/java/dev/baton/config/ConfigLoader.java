@@ -329,6 +329,29 @@ public final class ConfigLoader {
     return new LeaseConfig(ttl, max, wait, idle, provisional);
   }
 
+  /**
+   * A WebSocket URL that the JDK's client can open: it parses (with {@code ${workspace}} and the
+   * other placeholders standing for a path segment), names a host, and has no fragment.
+   */
+  private static void webSocketUrl(Section server, String url) {
+    String probe = url.replaceAll("\\$\\{(workspace|worktree|instance|role)}", "x");
+    String problem;
+    try {
+      java.net.URI uri = new java.net.URI(probe);
+      if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        problem = "it names no host (ws://host:port/path)";
+      } else if (uri.getRawFragment() != null) {
+        problem = "a WebSocket URL cannot have a fragment (#...)";
+      } else {
+        return;
+      }
+    } catch (java.net.URISyntaxException e) {
+      problem = e.getMessage();
+    }
+    throw server.error(
+        server.path("url"), "'" + url + "' is not a valid WebSocket URL: " + problem);
+  }
+
   /** {@code writes: {write_file: [path], move_file: [source, destination]}}. */
   private static Map<String, List<String>> writes(Section server) {
     Map<String, List<String>> writes = new java.util.LinkedHashMap<>();
@@ -371,9 +394,11 @@ public final class ConfigLoader {
 
   private GatewayConfig gateway(
       Section gateway, Section servers, Section roleSection, Map<String, RoleConfig> roles) {
-    gateway.allowOnly("stdio-pool", "http-pool", "start-timeout", "max-restarts", "list-wait");
+    gateway.allowOnly(
+        "stdio-pool", "http-pool", "ws-pool", "start-timeout", "max-restarts", "list-wait");
     int stdioPool = pool(gateway, "stdio-pool", "STDIO_POOL", GatewayConfig.DEFAULT_STDIO_POOL, 64);
     int httpPool = pool(gateway, "http-pool", "HTTP_POOL", GatewayConfig.DEFAULT_HTTP_POOL, 256);
+    int wsPool = pool(gateway, "ws-pool", "WS_POOL", GatewayConfig.DEFAULT_WS_POOL, 256);
     Duration startTimeout = positive(gateway, "start-timeout", GatewayConfig.DEFAULT_START_TIMEOUT);
     int maxRestarts = range(gateway, "max-restarts", GatewayConfig.DEFAULT_MAX_RESTARTS, 0, 100);
     Map<String, DownstreamConfig> downstream = new TreeMap<>();
@@ -407,18 +432,24 @@ public final class ConfigLoader {
       if ((command == null) == (url == null)) {
         throw s.error(
             servers.path(name),
-            "give either 'command' (a stdio server) or 'url' (a Streamable HTTP server)");
+            "give either 'command' (a stdio server) or 'url' (a Streamable HTTP or WebSocket server)");
       }
       if (command == null && (s.has("args") || s.has("env") || s.has("cwd"))) {
         throw s.error(
             servers.path(name), "'args', 'env' and 'cwd' are for stdio servers ('command')");
       }
-      if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
-        throw s.error(s.path("url"), "'" + url + "' is not an http:// or https:// URL");
+      boolean webSocket = url != null && (url.startsWith("ws://") || url.startsWith("wss://"));
+      if (url != null && !webSocket && !url.startsWith("http://") && !url.startsWith("https://")) {
+        throw s.error(
+            s.path("url"), "'" + url + "' is not an http://, https://, ws:// or wss:// URL");
+      }
+      if (webSocket) {
+        webSocketUrl(s, url);
       }
       if (command != null && s.has("headers")) {
-        throw s.error(s.path("headers"), "'headers' are for HTTP servers ('url')");
+        throw s.error(s.path("headers"), "'headers' are for HTTP and WebSocket servers ('url')");
       }
+      String poolKey = command != null ? "stdio-pool" : webSocket ? "ws-pool" : "http-pool";
       String scopeText = s.string("scope").orElse("shared").toLowerCase(Locale.ROOT);
       DownstreamConfig.Scope scope;
       try {
@@ -433,7 +464,7 @@ public final class ConfigLoader {
         throw s.error(s.path("start"), "'" + start + "' is not a start mode; use lazy or eager");
       }
       if (!s.has("pool")) {
-        s.sameOrigin("pool", gateway.path(command != null ? "stdio-pool" : "http-pool"));
+        s.sameOrigin("pool", gateway.path(poolKey));
       }
       downstream.put(
           name,
@@ -448,7 +479,7 @@ public final class ConfigLoader {
               scope,
               start.equals("eager"),
               positive(s, "idle-timeout", DownstreamConfig.DEFAULT_IDLE_TIMEOUT),
-              range(s, "pool", command != null ? stdioPool : httpPool, 1, 256),
+              range(s, "pool", command != null ? stdioPool : webSocket ? wsPool : httpPool, 1, 256),
               positive(s, "call-timeout", DownstreamConfig.DEFAULT_CALL_TIMEOUT),
               s.bool("roots").orElse(false),
               writes(s)));
@@ -481,7 +512,7 @@ public final class ConfigLoader {
     }
     Duration listWait = notNegative(gateway, "list-wait", GatewayConfig.DEFAULT_LIST_WAIT);
     return new GatewayConfig(
-        downstream, roleTools, startTimeout, maxRestarts, listWait, stdioPool, httpPool);
+        downstream, roleTools, startTimeout, maxRestarts, listWait, stdioPool, httpPool, wsPool);
   }
 
   /**

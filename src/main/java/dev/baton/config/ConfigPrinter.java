@@ -85,6 +85,7 @@ public final class ConfigPrinter {
     Map<String, Object> gateway = new LinkedHashMap<>();
     gateway.put("stdio-pool", config.gateway().stdioPool());
     gateway.put("http-pool", config.gateway().httpPool());
+    gateway.put("ws-pool", config.gateway().wsPool());
     gateway.put("start-timeout", Units.formatDuration(config.gateway().startTimeout()));
     gateway.put("list-wait", Units.formatDuration(config.gateway().listWait()));
     gateway.put("max-restarts", config.gateway().maxRestarts());

@@ -32,11 +32,12 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * One live connection to a downstream server: a process it started (stdio) or an HTTP session, with
- * the SDK's client on top. Calls fail at once with a clear error when the process dies under them,
- * instead of waiting for a timeout. What the server sends while a call runs (log messages, sampling
- * and elicitation requests) goes to that call's {@link Upstream}, and an agent's cancellation is
- * passed on as {@code notifications/cancelled}, which the SDK's client never sends. Thread-safe.
+ * One live connection to a downstream server: a process it started (stdio), an HTTP session or a
+ * WebSocket, with the SDK's client on top. Calls fail at once with a clear error when the process
+ * dies or the WebSocket closes under them, instead of waiting for a timeout. What the server sends
+ * while a call runs (log messages, sampling and elicitation requests) goes to that call's {@link
+ * Upstream}, and an agent's cancellation is passed on as {@code notifications/cancelled}, which the
+ * SDK's client never sends. Thread-safe.
  */
 final class Connection {
   private static final org.slf4j.Logger SERVER_LOG =
@@ -45,6 +46,7 @@ final class Connection {
   private final DownstreamConfig config;
   private final McpAsyncClient client;
   private final StdioTransport stdio;
+  private final WebSocketTransport ws;
   private final Routing routing;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Clock clock;
@@ -55,18 +57,20 @@ final class Connection {
       DownstreamConfig config,
       McpAsyncClient client,
       StdioTransport stdio,
+      WebSocketTransport ws,
       Routing routing,
       Clock clock) {
     this.config = config;
     this.client = client;
     this.stdio = stdio;
+    this.ws = ws;
     this.routing = routing;
     this.clock = clock;
     this.lastUsed = clock.instant();
   }
 
   /**
-   * Starts the server (or opens the HTTP session) and initialises MCP with it.
+   * Starts the server (or opens the HTTP session or the WebSocket) and initialises MCP with it.
    *
    * @param vars the values of {@code ${workspace}}, {@code ${worktree}}, {@code ${instance}} and
    *     {@code ${role}} for this connection
@@ -80,6 +84,7 @@ final class Connection {
       Clock clock,
       java.util.function.Consumer<McpSchema.ProgressNotification> progress) {
     StdioTransport stdio = null;
+    WebSocketTransport ws = null;
     McpAsyncClient client;
     Routing routing = new Routing(config.name());
     List<McpSchema.Root> roots = roots(config, vars);
@@ -95,6 +100,17 @@ final class Connection {
         Path cwd = config.cwd() == null ? null : Path.of(Placeholders.expand(config.cwd(), vars));
         stdio = StdioTransport.start(config.name(), command, env, cwd, json);
         client = clientFor(routing.watch(stdio), config, startTimeout, progress, routing, roots);
+      } else if (config.webSocket()) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        config.headers().forEach((k, v) -> headers.put(k, Placeholders.expand(v, vars)));
+        ws =
+            WebSocketTransport.open(
+                config.name(),
+                Placeholders.expand(config.url(), vars),
+                headers,
+                startTimeout,
+                json);
+        client = clientFor(routing.watch(ws), config, startTimeout, progress, routing, roots);
       } else {
         URI url = URI.create(Placeholders.expand(config.url(), vars));
         Map<String, String> headers = new java.util.LinkedHashMap<>();
@@ -109,17 +125,33 @@ final class Connection {
                 .build();
         client = clientFor(routing.watch(http), config, startTimeout, progress, routing, roots);
       }
-      client.initialize().block(startTimeout.plusSeconds(1));
-      return new Connection(config, client, stdio, routing, clock);
+      Mono<McpSchema.InitializeResult> init = client.initialize();
+      if (ws != null) {
+        WebSocketTransport socket = ws;
+        init =
+            Mono.firstWithSignal(
+                init,
+                Mono.fromFuture(socket.closed(), true)
+                    .flatMap(
+                        how ->
+                            Mono.error(
+                                new java.io.IOException(
+                                    socket.url() + " " + how + " before answering initialize"))));
+      }
+      init.block(startTimeout.plusSeconds(1));
+      return new Connection(config, client, stdio, ws, routing, clock);
     } catch (RuntimeException | java.io.IOException e) {
       if (stdio != null) {
         stdio.stop();
+      }
+      if (ws != null) {
+        ws.close();
       }
       throw new BatonException(
           ErrorCode.UNAVAILABLE,
           "MCP server '"
               + config.name()
-              + "' could not be started: "
+              + (config.stdio() ? "' could not be started: " : "' could not be reached: ")
               + reason(e)
               + (stdio != null && stdio.exited().isDone()
                   ? " (it exited with code " + stdio.exited().getNow(-1) + "; see the broker log)"
@@ -356,6 +388,26 @@ final class Connection {
                                 Map.of("server", config.name()))));
         answer = Mono.firstWithSignal(answer, death);
       }
+      if (ws != null) {
+        Mono<T> lost =
+            Mono.fromFuture(ws.closed(), true)
+                .flatMap(
+                    how ->
+                        Mono.error(
+                            new BatonException(
+                                ErrorCode.UNAVAILABLE,
+                                "MCP server '"
+                                    + config.name()
+                                    + "' at "
+                                    + ws.url()
+                                    + " "
+                                    + how
+                                    + " during "
+                                    + what
+                                    + "; baton connects again on the next call",
+                                Map.of("server", config.name()))));
+        answer = Mono.firstWithSignal(answer, lost);
+      }
       if (stop != null) {
         answer = Mono.firstWithSignal(answer, stop);
       }
@@ -419,12 +471,20 @@ final class Connection {
     return lastUsed;
   }
 
-  /** True while the process runs (always true for HTTP until closed). */
+  /** True while the process runs, or the WebSocket is open (always true for HTTP until closed). */
   boolean alive() {
-    return !closed && (stdio == null || stdio.alive());
+    return !closed && (stdio == null || stdio.alive()) && (ws == null || ws.open());
   }
 
-  /** The process id, or -1 for HTTP. */
+  /** What ended a connection that is not {@link #alive()}: "has exited", "closed the ...". */
+  String end() {
+    if (ws != null && !ws.open()) {
+      return "at " + ws.url() + " " + ws.closed().getNow("closed");
+    }
+    return "has exited";
+  }
+
+  /** The process id, or -1 for HTTP and WebSocket. */
   long pid() {
     return stdio == null ? -1 : stdio.pid();
   }

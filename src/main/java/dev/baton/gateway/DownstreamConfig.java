@@ -6,14 +6,14 @@ import java.util.Map;
 
 /**
  * One downstream MCP server as configured under {@code servers.<name>}: a command started over
- * stdio, or a Streamable HTTP URL. In {@code args}, {@code env}, {@code cwd}, {@code url} and
- * {@code headers}, {@code ${workspace}}, {@code ${worktree}}, {@code ${instance}} and {@code
- * ${role}} stand for the instance the server runs for (with scope {@code workspace}, only {@code
- * ${workspace}} is known).
+ * stdio, a Streamable HTTP URL, or a WebSocket URL ({@code ws://}, {@code wss://}). In {@code
+ * args}, {@code env}, {@code cwd}, {@code url} and {@code headers}, {@code ${workspace}}, {@code
+ * ${worktree}}, {@code ${instance}} and {@code ${role}} stand for the instance the server runs for
+ * (with scope {@code workspace}, only {@code ${workspace}} is known).
  *
  * @param name how tools are prefixed: {@code <name>__<tool>}
  * @param command stdio: the program, e.g. {@code npx}; null for HTTP
- * @param url HTTP: the endpoint; null for stdio
+ * @param url HTTP or WebSocket: the endpoint; null for stdio
  * @param scope one connection pool for all, per workspace, or per instance
  * @param eager start when the broker starts instead of at first use
  * @param idleTimeout an unused connection is closed after this
@@ -103,5 +103,11 @@ public record DownstreamConfig(
 
   public boolean stdio() {
     return command != null;
+  }
+
+  /** A server reached over WebSocket: its {@code url} is {@code ws://} or {@code wss://}. */
+  public boolean webSocket() {
+    String u = url == null ? "" : url.toLowerCase(java.util.Locale.ROOT);
+    return u.startsWith("ws://") || u.startsWith("wss://");
   }
 }

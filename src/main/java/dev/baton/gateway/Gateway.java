@@ -745,7 +745,7 @@ public final class Gateway implements AutoCloseable {
             if (!c.alive()) {
               crashes++;
               lastCrash = clock.instant();
-              LOG.warn("MCP server '{}' ({}) has exited", config.name(), key);
+              LOG.warn("MCP server '{}' ({}) {}", config.name(), key, c.end());
               c.close();
               return true;
             }

@@ -21,6 +21,7 @@ import java.util.Map;
  *     server's tools on its first run only if it is given time here
  * @param stdioPool the pool size of a stdio server that gives none ({@code gateway.stdio-pool})
  * @param httpPool the pool size of an HTTP server that gives none ({@code gateway.http-pool})
+ * @param wsPool the pool size of a WebSocket server that gives none ({@code gateway.ws-pool})
  */
 public record GatewayConfig(
     Map<String, DownstreamConfig> servers,
@@ -29,12 +30,14 @@ public record GatewayConfig(
     int maxRestarts,
     Duration listWait,
     int stdioPool,
-    int httpPool) {
+    int httpPool,
+    int wsPool) {
 
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
   public static final int DEFAULT_MAX_RESTARTS = 5;
   public static final int DEFAULT_STDIO_POOL = 5;
   public static final int DEFAULT_HTTP_POOL = 10;
+  public static final int DEFAULT_WS_POOL = 10;
   public static final Duration DEFAULT_LIST_WAIT = Duration.ZERO;
 
   public GatewayConfig(
@@ -49,7 +52,8 @@ public record GatewayConfig(
         maxRestarts,
         DEFAULT_LIST_WAIT,
         DEFAULT_STDIO_POOL,
-        DEFAULT_HTTP_POOL);
+        DEFAULT_HTTP_POOL,
+        DEFAULT_WS_POOL);
   }
 
   public GatewayConfig {

@@ -470,6 +470,58 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aWebSocketServerTakesItsPoolFromWsPoolAndItsHeadersAreKept() throws IOException {
+    String servers =
+        "servers:\n  ws:\n    url: ws://127.0.0.1:9000/message?for=${instance}\n"
+            + "    headers: {Authorization: Bearer x}\n"
+            + "  web:\n    url: http://127.0.0.1:9001/mcp\n";
+    file(servers);
+    DownstreamConfig ws = load().gateway().servers().get("ws");
+    assertThat(ws.webSocket()).isTrue();
+    assertThat(ws.stdio()).isFalse();
+    assertThat(ws.url()).isEqualTo("ws://127.0.0.1:9000/message?for=${instance}");
+    assertThat(ws.headers()).containsEntry("Authorization", "Bearer x");
+    assertThat(ws.pool()).isEqualTo(GatewayConfig.DEFAULT_WS_POOL);
+    assertThat(load().gateway().servers().get("web").webSocket()).isFalse();
+
+    env.put("WS_POOL", "4");
+    env.put("HTTP_POOL", "6");
+    assertThat(load().gateway().wsPool()).isEqualTo(4);
+    assertThat(load().gateway().servers().get("ws").pool()).isEqualTo(4);
+    assertThat(load().gateway().servers().get("web").pool()).isEqualTo(6);
+    file("");
+    assertThat(load().gateway().wsPool()).as("no servers, no gateway section").isEqualTo(4);
+    file(servers + "gateway:\n  ws-pool: 2\n");
+    assertThat(load().gateway().servers().get("ws").pool()).as("the file wins").isEqualTo(2);
+
+    env.put("WS_POOL", "300");
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("environment variable WS_POOL=300 is out of range; use 1 to 256");
+  }
+
+  @Test
+  void aMalformedWebSocketUrlIsRefusedNamingTheServerAndTheUrl() throws IOException {
+    Path f = file("servers:\n  ws:\n    url: ws:///message\n");
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            f
+                + ": servers.ws.url: 'ws:///message' is not a valid WebSocket URL: it names no host"
+                + " (ws://host:port/path)");
+    file("servers:\n  ws:\n    url: 'ws://127.0.0.1:1/a b'\n");
+    assertThatThrownBy(this::load)
+        .hasMessageContaining(
+            "servers.ws.url: 'ws://127.0.0.1:1/a b' is not a valid WebSocket URL: Illegal"
+                + " character in path");
+    file("servers:\n  ws:\n    url: 'wss://example.org/mcp#top'\n");
+    assertThatThrownBy(this::load)
+        .hasMessageContaining(
+            "servers.ws.url: 'wss://example.org/mcp#top' is not a valid WebSocket URL: a"
+                + " WebSocket URL cannot have a fragment");
+  }
+
+  @Test
   void aRoleNamingAServerThatIsNotConfiguredIsRefusedWithTheConfiguredOnes() throws IOException {
     Path f =
         file(
@@ -487,7 +539,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(this::load)
         .hasMessage(
             f
-                + ": servers.both: give either 'command' (a stdio server) or 'url' (a Streamable HTTP server)");
+                + ": servers.both: give either 'command' (a stdio server) or 'url' (a Streamable HTTP or WebSocket server)");
     file("servers:\n  x:\n    command: npx\n    scope: galaxy\n");
     assertThatThrownBy(this::load)
         .hasMessageContaining(
@@ -497,7 +549,8 @@ class ConfigLoaderTest {
         .hasMessageContaining("servers.a__b: 'a__b' is not a valid server name");
     file("servers:\n  web:\n    url: ftp://example\n");
     assertThatThrownBy(this::load)
-        .hasMessageContaining("servers.web.url: 'ftp://example' is not an http:// or https:// URL");
+        .hasMessageContaining(
+            "servers.web.url: 'ftp://example' is not an http://, https://, ws:// or wss:// URL");
     file("servers:\n  x:\n    command: npx\n    pool: 0\n");
     assertThatThrownBy(this::load)
         .hasMessageContaining("servers.x.pool: 0 is out of range; use 1 to 256");

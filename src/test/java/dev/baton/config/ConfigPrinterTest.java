@@ -85,10 +85,15 @@ class ConfigPrinterTest {
     env.put("STORE_POOL", "3");
     env.put("STDIO_POOL", "7");
     env.put("HTTP_POOL", "20");
+    env.put("WS_POOL", "30");
 
     String noFile = print();
-    file("gateway:\n  stdio-pool: 2\nservers:\n  remote:\n    url: http://127.0.0.1:1/mcp\n");
+    file(
+        "gateway:\n  stdio-pool: 2\nservers:\n  remote:\n    url: http://127.0.0.1:1/mcp\n"
+            + "  sock:\n    url: ws://127.0.0.1:1/message\n");
     String withFile = print();
+    file("gateway:\n  ws-pool: 5\nservers:\n  sock:\n    url: ws://127.0.0.1:1/message\n");
+    String wsInFile = print();
 
     assertThat(line(noFile, "store", "pool-size")).matches("  pool-size: 3 +# STORE_POOL");
     assertThat(line(noFile, "gateway", "stdio-pool")).matches("  stdio-pool: 7 +# STDIO_POOL");
@@ -96,6 +101,14 @@ class ConfigPrinterTest {
     assertThat(line(withFile, "gateway", "stdio-pool")).matches("  stdio-pool: 2 +# baton.yaml:2");
     assertThat(line(withFile, "gateway", "http-pool")).matches("  http-pool: 20 +# HTTP_POOL");
     assertThat(withFile).containsPattern("(?m)^    pool: 20 +# HTTP_POOL$");
+    assertThat(line(noFile, "gateway", "ws-pool")).matches("  ws-pool: 30 +# WS_POOL");
+    assertThat(line(withFile, "gateway", "ws-pool")).matches("  ws-pool: 30 +# WS_POOL");
+    assertThat(withFile)
+        .containsPattern(
+            "(?m)^    url: ws://127.0.0.1:1/message +# baton.yaml:7\n(    .*\n)*?"
+                + "    pool: 30 +# WS_POOL$");
+    assertThat(line(wsInFile, "gateway", "ws-pool")).matches("  ws-pool: 5 +# baton.yaml:2");
+    assertThat(wsInFile).containsPattern("(?m)^    pool: 5 +# baton.yaml:2$");
   }
 
   @Test

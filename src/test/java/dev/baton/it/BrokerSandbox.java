@@ -45,7 +45,8 @@ public final class BrokerSandbox {
           "BATON_JAVA_OPTS",
           "STORE_POOL",
           "STDIO_POOL",
-          "HTTP_POOL");
+          "HTTP_POOL",
+          "WS_POOL");
 
   private static final int MAX_SOCKET_PATH = 100;
 
