@@ -2,6 +2,8 @@ package dev.baton.api;
 
 import dev.baton.core.BatonException;
 import dev.baton.core.ErrorCode;
+import dev.baton.git.Worktree;
+import dev.baton.git.WorktreeService;
 import dev.baton.handoff.CheckpointService;
 import dev.baton.handoff.InboxEntry;
 import dev.baton.handoff.MessageService;
@@ -20,11 +22,13 @@ import dev.baton.registry.InstanceNotFoundException;
 import dev.baton.registry.InstanceService;
 import dev.baton.registry.RegisterRequest;
 import dev.baton.store.StoreException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -50,6 +54,7 @@ public final class HookRoutes {
   private static final int NEWS_CHARS = 2000;
 
   private final InstanceService instances;
+  private final WorktreeService worktrees;
   private final LeaseService leases;
   private final MessageService messages;
   private final CheckpointService checkpoints;
@@ -63,6 +68,22 @@ public final class HookRoutes {
       MessageService messages,
       CheckpointService checkpoints,
       Clock clock) {
+    this(instances, leases, paths, messages, checkpoints, null, clock);
+  }
+
+  /**
+   * @param worktrees gives a session its instance's own worktree back at SessionStart; null where
+   *     instances have none
+   */
+  public HookRoutes(
+      InstanceService instances,
+      LeaseService leases,
+      PathResolver paths,
+      MessageService messages,
+      CheckpointService checkpoints,
+      WorktreeService worktrees,
+      Clock clock) {
+    this.worktrees = worktrees;
     this.instances = instances;
     this.leases = leases;
     this.messages = messages;
@@ -230,6 +251,7 @@ public final class HookRoutes {
         .append(me.workspace())
         .append(
             ". Each file you edit is leased to you; an edit of a file another agent holds is denied, and then you should pick other work.\n");
+    ownWorktree(me, input.cwd()).ifPresent(line -> context.append(line).append('\n'));
     context.append(others(me));
     if (!"compact".equals(input.source())) {
       String where = checkpoints.briefing(me.id(), WHERE_CHARS);
@@ -239,6 +261,35 @@ public final class HookRoutes {
     }
     news(me.id(), NEWS_CHARS).ifPresent(text -> context.append("\n\n").append(text));
     return context.toString().strip();
+  }
+
+  /**
+   * For an instance that has a worktree of its own: gives it back (as it is, made again from its
+   * branch, or restored from its newest saved state, never another's) and says where it is.
+   */
+  private Optional<String> ownWorktree(Instance me, String cwd) {
+    if (worktrees == null || worktrees.find(me.id()).isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      Worktree w = worktrees.open(me.id(), null);
+      boolean inside =
+          cwd != null && Path.of(cwd).toAbsolutePath().normalize().startsWith(w.path());
+      return Optional.of(
+          "Your worktree is "
+              + w.path()
+              + " on branch "
+              + w.branch()
+              + (inside
+                  ? ""
+                  : "; this session started outside it, so cd there before you edit anything")
+              + ". Work and commit only there; land your commits on "
+              + w.base()
+              + " with 'baton land --wait'.");
+    } catch (RuntimeException e) {
+      LOG.warn("cannot give {} its worktree back: {}", me.id(), e.getMessage());
+      return Optional.of("Your worktree could not be given back: " + e.getMessage());
+    }
   }
 
   /** The other live agents of the workspace, the most relevant first, within a budget. */

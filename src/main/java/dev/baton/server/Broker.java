@@ -210,7 +210,8 @@ public final class Broker implements AutoCloseable {
     new ApiRoutes(instances, worktrees, streams, metrics, this::info, clock).addTo(router);
     new WorktreeRoutes(worktrees).addTo(router);
     new LeaseRoutes(leases).addTo(router);
-    new HookRoutes(instances, leases, new GitPathResolver(), messages, checkpoints, clock)
+    new HookRoutes(
+            instances, leases, new GitPathResolver(), messages, checkpoints, worktrees, clock)
         .addTo(router);
     new HandoffRoutes(handoffs, messages, checkpoints, new GitWorkspaceResolver()).addTo(router);
     new GuardRoutes(leases, clock).addTo(router);

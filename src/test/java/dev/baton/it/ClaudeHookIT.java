@@ -446,6 +446,43 @@ class ClaudeHookIT {
   }
 
   @Test
+  void aSessionStartedForAnInstanceWhoseWorktreeWasRemovedGetsItsOwnWorktreeBack()
+      throws Exception {
+    BrokerProcess broker = startAndSetUpBoth();
+    String id = "claude-0000face";
+    Path own;
+    try (BrokerClient client = broker.unixClient()) {
+      own =
+          Path.of(
+              client
+                  .register(
+                      new dev.baton.api.RegisterBody(
+                          "developer", repo.toString(), id, "claude", true, null))
+                  .instance()
+                  .worktree());
+      java.nio.file.Files.writeString(own.resolve("notes.txt"), "half-done\n");
+      client.deregister(id);
+      client.removeWorktree(id, true);
+    }
+    assertThat(own).doesNotExist();
+
+    JsonNode answer =
+        hook(repo, "SessionStart", sessionStart(SESSION_A, repo), Map.of("BATON_INSTANCE", id));
+
+    assertThat(answer.path("hookSpecificOutput").path("additionalContext").asString())
+        .contains("You are " + id + " (developer)")
+        .contains(
+            "Your worktree is "
+                + own
+                + " on branch instance/"
+                + id
+                + "; this session started outside it, so cd there before you edit anything");
+    assertThat(own.resolve("notes.txt"))
+        .as("its own worktree, with its work")
+        .hasContent("half-done\n");
+  }
+
+  @Test
   void aLoneSessionIsToldNobodyElseIsHere() throws Exception {
     BrokerProcess broker = startAndSetUpBoth();
 
