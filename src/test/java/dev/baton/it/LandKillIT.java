@@ -139,9 +139,14 @@ class LandKillIT {
     }
     int kills = killer.get(2, TimeUnit.MINUTES);
     pool.shutdown();
+    long landedCount =
+        works.stream()
+            .flatMap(w -> w.lands().stream())
+            .filter(l -> l.status().equals("landed"))
+            .count();
     System.out.printf(
-        "LandKillIT seed %d: %d lands, %d kills, %d s%n",
-        seed, posted.get(), kills, (System.nanoTime() - started) / 1_000_000_000L);
+        "LandKillIT seed %d: %d lands (%d landed), %d kills, %d s%n",
+        seed, posted.get(), landedCount, kills, (System.nanoTime() - started) / 1_000_000_000L);
 
     assertThat(kills).as("kill -9 of the broker" + seedNote()).isEqualTo(KILLS);
     checkHistory(works);
