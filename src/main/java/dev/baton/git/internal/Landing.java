@@ -74,6 +74,9 @@ final class Landing {
    */
   Outcome run(Land land, UnaryOperator<Land> record) {
     Path repo = land.workspace();
+    // a broker killed while landing this land may have left its scratch worktree behind
+    Path stale = scratchRoot.resolve("land-" + land.id());
+    queue.call(repo, () -> removeScratch(repo, stale));
     if (land.newHead() != null) {
       String base = refs.branch(repo, land.base());
       if (base != null && refs.isAncestor(repo, land.newHead(), base)) {
