@@ -13,8 +13,11 @@ import java.util.function.Function;
  * thread-safe.
  */
 public interface LandStore {
-  /** Stores a new land (its id is ignored) and the event {@code event} makes of it. */
-  Land insert(Land draft, Function<Land, NewEvent> event);
+  /**
+   * Stores a new land (its id is ignored) and the event {@code event} makes of it, as run by this
+   * broker node on the machine {@code host}.
+   */
+  Land insert(Land draft, String host, Function<Land, NewEvent> event);
 
   Optional<Land> find(long id);
 
@@ -34,8 +37,13 @@ public interface LandStore {
    */
   List<Land> list(String workspace, String instance, int limit);
 
-  /** The queued and started lands of every workspace, oldest first. */
-  List<Land> unfinished();
+  /**
+   * The queued and started lands on the machine {@code host} that no other running broker node has,
+   * now this node's, oldest first: those this node has, those of nodes that stopped (a broker that
+   * was killed, or restarted: each start is a new node), and those stored without an owner. Lands
+   * of other machines are never taken: their repositories are not here.
+   */
+  List<Land> claimUnfinished(String host);
 
   /**
    * For each of {@code files}, the instance whose land on {@code base} in {@code workspace} changed

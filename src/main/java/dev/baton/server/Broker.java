@@ -138,13 +138,10 @@ public final class Broker implements AutoCloseable {
     resources.add(store);
     resources.add(store.followOtherNodes(bus::publishFromOtherNode)::close);
     Instant downSince = lastWrite(store.events());
+    LocalProcesses machine = new LocalProcesses();
     InstanceService instances =
         new DefaultInstanceService(
-            store.instances(),
-            new GitWorkspaceResolver(),
-            config.registry(),
-            clock,
-            new LocalProcesses());
+            store.instances(), new GitWorkspaceResolver(), config.registry(), clock, machine);
     BrokerMetrics.instances(instances, metrics);
     DefaultEventService events = new DefaultEventService(store.events(), bus);
     streams = new EventStreams(events, EVENT_PING);
@@ -197,12 +194,9 @@ public final class Broker implements AutoCloseable {
     resources.add(worktrees);
     DefaultLandService lands =
         new DefaultLandService(
-            store.lands(),
-            instances,
-            store.worktrees(),
-            gitQueue,
-            config.git(),
-            config.dataDir().resolve("lands"),
+            new DefaultLandService.Stores(store.lands(), instances, store.worktrees()),
+            new DefaultLandService.Setup(
+                gitQueue, config.git(), config.dataDir().resolve("lands"), machine.host()),
             clock);
     resources.add(lands);
 

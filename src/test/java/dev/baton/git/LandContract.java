@@ -7,11 +7,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.baton.core.InvalidInputException;
 import dev.baton.events.Event;
+import dev.baton.events.NewEvent;
 import dev.baton.registry.RegisterRequest;
+import dev.baton.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -212,6 +216,29 @@ public abstract class LandContract extends LandFixture {
     assertThat(l.status()).isEqualTo(LandStatus.LANDED);
     assertThat(head(repo, "main")).isEqualTo(l.newHead());
     assertThat(subjects("main")).containsExactly("change a.txt", "init");
+  }
+
+  /** A land of another machine is never taken up here: its repository is on that machine. */
+  @Test
+  void unfinishedLandsAreTakenUpOnlyOnTheirOwnMachine() {
+    Land mine = queue(store(), HOST);
+    Land theirs = queue(store(), "another-machine");
+
+    assertThat(store().lands().claimUnfinished(HOST))
+        .extracting(Land::id)
+        .containsExactly(mine.id());
+    assertThat(store().lands().claimUnfinished("another-machine"))
+        .extracting(Land::id)
+        .containsExactly(theirs.id());
+  }
+
+  /** A land queued for dev-a through {@code on}, as run on the machine {@code host}. */
+  protected Land queue(Store on, String host) {
+    return on.lands()
+        .insert(
+            Land.queued(repo, "dev-a", "instance/dev-a", "main", null, Instant.now()),
+            host,
+            l -> new NewEvent(LandEvents.QUEUED, repo.toString(), "dev-a", Map.of("land", l.id())));
   }
 
   @Test

@@ -35,6 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * directory, with helpers to make instances in their own worktrees, commit and land.
  */
 public abstract class LandFixture {
+  /** This machine's name, as the land service under test knows it. */
+  protected static final String HOST = "this-machine";
+
   @TempDir protected Path dir;
   private final MutableClock clock = MutableClock.at("2026-12-07T10:00:00Z");
   protected final List<Event> published = Collections.synchronizedList(new ArrayList<>());
@@ -55,6 +58,16 @@ public abstract class LandFixture {
     open(null);
   }
 
+  /** The store the services under test use. */
+  protected Store store() {
+    return store;
+  }
+
+  /** The configuration of the store under test, to open it a second time (another node). */
+  protected StoreConfig config() {
+    return config;
+  }
+
   /** Opens the store and the services, with this land-check (or none). */
   protected void open(String landCheck) {
     EventBus bus = new EventBus();
@@ -73,12 +86,12 @@ public abstract class LandFixture {
     queue = new GitQueue();
     lands =
         new DefaultLandService(
-            store.lands(),
-            instances,
-            store.worktrees(),
-            queue,
-            new GitConfig(null, landCheck, Duration.ofDays(7), Duration.ofMinutes(1)),
-            dir.resolve("data/lands"),
+            new DefaultLandService.Stores(store.lands(), instances, store.worktrees()),
+            new DefaultLandService.Setup(
+                queue,
+                new GitConfig(null, landCheck, Duration.ofDays(7), Duration.ofMinutes(1)),
+                dir.resolve("data/lands"),
+                HOST),
             clock);
   }
 

@@ -15,6 +15,7 @@ import dev.baton.testing.GitRepos;
 import dev.baton.testing.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,6 +146,78 @@ class TwoNodesIT {
         .until(() -> keepsHouse(other));
   }
 
+  /**
+   * Two nodes on one machine: a land started on a node is not taken up by the other while that node
+   * runs; when it is killed, the other node takes it up and lands it, and the killed node, started
+   * again, removes the scratch worktree it left.
+   */
+  @Test
+  void aLandOfAKilledNodeIsLandedByTheOtherNodeAndOnlyThen() throws Exception {
+    brokers.forEach(BrokerProcess::close);
+    brokers.clear();
+    Path runs = tmp.resolve("check-runs");
+    // every check records its run; the first blocks until its node is killed
+    String config =
+        CONFIG
+            + "git:\n  land-check: \"echo run >> "
+            + runs
+            + "; if [ $(wc -l < "
+            + runs
+            + ") -eq 1 ]; then sleep 60; fi\"\n";
+    String url = PostgresServer.require().createDatabase();
+    BrokerSandbox one = BrokerSandbox.in(tmp.resolve("l1"));
+    first = start(one, url, config);
+    second = start(BrokerSandbox.in(tmp.resolve("l2")), url, config);
+    String id = "claude-1a0d0001";
+    Path wt = GitRepos.addWorktree(repo, tmp.resolve("wt").resolve(id), "instance/" + id);
+    BrokerSandbox.assertExit(
+        one.cliIn(wt, Map.of(), "register", "--role", "developer", "--id", id), 0, "register");
+    Files.writeString(wt.resolve("a.txt"), "a\n");
+    GitRepos.git(wt, "add", "-A");
+    GitRepos.git(wt, "commit", "-q", "-m", "add a.txt");
+    BrokerSandbox.assertExit(one.cliIn(repo, Map.of(), "land", "--instance", id), 0, "land");
+    await("node 1 runs the land's check")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> lines(runs) == 1);
+
+    try (BrokerClient two = second.unixClient()) {
+      // node 2 looks for unfinished lands every 10 s: it must leave this one alone
+      long end = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+      while (System.nanoTime() < end) {
+        assertThat(lines(runs))
+            .as("checks run while node 1 runs the land; node 2 said:%n%s", tail(second))
+            .isEqualTo(1);
+        assertThat(two.land(1).status()).isEqualTo("started");
+        Thread.sleep(200);
+      }
+
+      first.sigkill();
+      first.waitFor(Duration.ofSeconds(30));
+      await("node 2 takes up the land and lands it")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> two.land(1).finished());
+      assertThat(two.land(1).status()).isEqualTo("landed");
+    }
+    assertThat(lines(runs)).as("the check ran once on each node").isEqualTo(2);
+    assertThat(GitRepos.git(repo, "log", "--format=%s", "main").strip().split("\n"))
+        .containsExactly("add a.txt", "init");
+    assertThat(GitRepos.git(repo, "worktree", "list")).contains("land-1");
+
+    first = start(one, url, config);
+    assertThat(GitRepos.git(repo, "worktree", "list"))
+        .as("node 1, started again, removed the scratch worktree it left")
+        .doesNotContain("land-");
+  }
+
+  private static String tail(BrokerProcess broker) {
+    String log = broker.stderr();
+    return log.substring(Math.max(0, log.length() - 1500));
+  }
+
+  private static long lines(Path file) throws IOException {
+    return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+  }
+
   private static boolean keepsHouse(BrokerProcess broker) {
     return broker.stderr().contains("this node keeps house");
   }
@@ -194,8 +267,12 @@ class TwoNodesIT {
   }
 
   private BrokerProcess start(BrokerSandbox where, String url) {
+    return start(where, url, CONFIG);
+  }
+
+  private BrokerProcess start(BrokerSandbox where, String url, String config) {
     BrokerProcess broker =
-        where.start("--config", where.writeConfig("baton.yaml", CONFIG).toString(), "--store", url);
+        where.start("--config", where.writeConfig("baton.yaml", config).toString(), "--store", url);
     brokers.add(broker);
     return broker;
   }

@@ -47,35 +47,51 @@ public final class DefaultLandService implements LandService, AutoCloseable {
   /** The longest a land-check may run: a test suite can take a while. */
   public static final Duration LAND_CHECK_TIMEOUT = Duration.ofMinutes(30);
 
+  /** How often a broker looks for lands that a stopped node on this machine left unfinished. */
+  public static final Duration TAKE_UP_EVERY = Duration.ofSeconds(10);
+
+  /** What lands read and write: the lands, the registry and the instances' worktrees. */
+  public record Stores(LandStore lands, InstanceService instances, WorktreeStore worktrees) {}
+
+  /**
+   * Where and how lands run.
+   *
+   * @param queue the broker's one git queue per repository
+   * @param scratchRoot where baton makes its own scratch worktrees, e.g. {@code <data>/lands}
+   * @param host this machine's name: a broker takes up only the lands of its own machine
+   */
+  public record Setup(GitQueue queue, GitConfig config, Path scratchRoot, String host) {}
+
   private final LandStore store;
   private final InstanceService instances;
   private final WorktreeStore worktrees;
   private final Refs refs;
   private final Landing landing;
+  private final String host;
   private final Clock clock;
   private final Map<Path, ExecutorService> landers = new ConcurrentHashMap<>();
   private final Map<Long, CompletableFuture<Land>> waiting = new ConcurrentHashMap<>();
+
+  /** The lands scheduled on a lander and not yet run to their end, so none is scheduled twice. */
+  private final Set<Long> scheduled = ConcurrentHashMap.newKeySet();
+
+  private final UnfinishedLands unfinished;
   private volatile boolean closed;
 
-  /**
-   * @param scratchRoot where baton makes its own scratch worktrees, e.g. {@code <data>/lands}
-   */
-  public DefaultLandService(
-      LandStore store,
-      InstanceService instances,
-      WorktreeStore worktrees,
-      GitQueue queue,
-      GitConfig config,
-      Path scratchRoot,
-      Clock clock) {
-    this.store = store;
-    this.instances = instances;
-    this.worktrees = worktrees;
-    this.refs = new Refs(new Git(config.timeout()));
+  public DefaultLandService(Stores stores, Setup setup, Clock clock) {
+    this.store = stores.lands();
+    this.instances = stores.instances();
+    this.worktrees = stores.worktrees();
+    this.refs = new Refs(new Git(setup.config().timeout()));
     this.landing =
         new Landing(
-            refs, queue, scratchRoot, new LandCheck(config.landCheck(), LAND_CHECK_TIMEOUT));
+            refs,
+            setup.queue(),
+            setup.scratchRoot(),
+            new LandCheck(setup.config().landCheck(), LAND_CHECK_TIMEOUT));
+    this.host = setup.host();
     this.clock = clock;
+    this.unfinished = new UnfinishedLands(store, setup, landing, this::schedule);
   }
 
   @Override
@@ -136,6 +152,7 @@ public final class DefaultLandService implements LandService, AutoCloseable {
     Land queued =
         store.insert(
             Land.queued(repo, me.id(), me.branch(), base, me.worktree(), clock.instant()),
+            host,
             l -> event(LandEvents.QUEUED, l, Map.of()));
     schedule(queued);
     return queued;
@@ -200,15 +217,23 @@ public final class DefaultLandService implements LandService, AutoCloseable {
     return f;
   }
 
+  /**
+   * Takes up the unfinished lands of this machine that no running broker node has, now and then
+   * every {@link #TAKE_UP_EVERY} (see {@link UnfinishedLands}).
+   */
   @Override
   public void resumeUnfinished() {
-    for (Land l : store.unfinished()) {
-      LOG.info("land #{} of {} was {}; taking it up again", l.id(), l.branch(), l.status());
-      schedule(l);
-    }
+    unfinished.start();
   }
 
+  /** Runs {@code land} on its repository's lander, unless it is there already. */
   private void schedule(Land land) {
+    if (!scheduled.add(land.id())) {
+      return;
+    }
+    if (land.status() == LandStatus.STARTED) {
+      LOG.info("land #{} of {} was started; taking it up again", land.id(), land.branch());
+    }
     landers
         .computeIfAbsent(
             land.workspace(),
@@ -219,7 +244,14 @@ public final class DefaultLandService implements LandService, AutoCloseable {
                       t.setDaemon(true);
                       return t;
                     }))
-        .execute(() -> process(land.id()));
+        .execute(
+            () -> {
+              try {
+                process(land.id());
+              } finally {
+                scheduled.remove(land.id());
+              }
+            });
   }
 
   /** On the repository's lander: runs one land to its outcome; what goes wrong is logged. */
@@ -347,6 +379,7 @@ public final class DefaultLandService implements LandService, AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    unfinished.close();
     landers.values().forEach(ExecutorService::shutdownNow);
   }
 }

@@ -300,6 +300,14 @@ final class Landing {
     return null;
   }
 
+  /**
+   * Removes the scratch worktree of {@code land} that this broker's scratch root may still hold.
+   */
+  void removeScratch(Land land) {
+    Path repo = land.workspace();
+    queue.call(repo, () -> removeScratch(repo, scratchRoot.resolve("land-" + land.id())));
+  }
+
   /** On the queue: removes a scratch worktree of baton's own, if there is one. */
   private Void removeScratch(Path repo, Path scratch) {
     if (!Files.exists(scratch)) {

@@ -10,6 +10,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -63,6 +65,7 @@ final class OtherNodes implements EventService.Subscription {
   private final Consumer<List<Event>> listener;
   private final Thread thread;
   private final int lockSpace;
+  private final CountDownLatch listening = new CountDownLatch(1);
   private volatile boolean closed;
   private volatile boolean keepsHouse;
 
@@ -94,6 +97,7 @@ final class OtherNodes implements EventService.Subscription {
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN " + CHANNEL);
         }
+        listening.countDown();
         LOG.debug("following other nodes' events on {}", config.describe());
         pause = Duration.ofMillis(500);
         PGConnection pg = c.unwrap(PGConnection.class);
@@ -128,6 +132,19 @@ final class OtherNodes implements EventService.Subscription {
         }
         pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
       }
+    }
+  }
+
+  /**
+   * Waits until this node listens, so that the other nodes see it alive (its session is how they
+   * tell); false when it did not within {@code wait}.
+   */
+  boolean awaitListening(Duration wait) {
+    try {
+      return listening.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

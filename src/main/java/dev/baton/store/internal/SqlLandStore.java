@@ -5,6 +5,7 @@ import dev.baton.git.Land;
 import dev.baton.git.LandConflict;
 import dev.baton.git.LandStatus;
 import dev.baton.git.LandStore;
+import dev.baton.store.StoreKind;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,6 +15,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,7 +45,7 @@ final class SqlLandStore implements LandStore {
   }
 
   @Override
-  public Land insert(Land draft, Function<Land, NewEvent> event) {
+  public Land insert(Land draft, String host, Function<Land, NewEvent> event) {
     return db.write(
         "lands.insert",
         tx -> {
@@ -53,8 +55,8 @@ final class SqlLandStore implements LandStore {
                   .prepareStatement(
                       "INSERT INTO lands (workspace, instance_id, branch, base, worktree, status,"
                           + " queued_at, started_at, finished_at, branch_head, old_base, new_head,"
-                          + " files, conflicts, error, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                          + " ?, ?, ?, ?, ?, ?) RETURNING "
+                          + " files, conflicts, error, note, host, node) VALUES (?, ?, ?, ?, ?, ?, ?,"
+                          + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
                           + COLUMNS)) {
             ps.setString(1, draft.workspace().toString());
             ps.setString(2, draft.instance());
@@ -73,6 +75,8 @@ final class SqlLandStore implements LandStore {
             ps.setString(14, JSON.writeValueAsString(draft.conflicts()));
             EventRows.setNullable(ps, 15, draft.error());
             EventRows.setNullable(ps, 16, draft.note());
+            ps.setString(17, host);
+            ps.setString(18, db.node());
             stored = one(ps).orElseThrow();
           }
           tx.emit(event.apply(stored));
@@ -155,16 +159,38 @@ final class SqlLandStore implements LandStore {
   }
 
   @Override
-  public List<Land> unfinished() {
-    return db.read(
-        "lands.unfinished",
-        c ->
-            lands(
-                c,
-                "SELECT "
-                    + COLUMNS
-                    + " FROM lands WHERE status IN ('queued', 'started') ORDER BY id",
-                List.of()));
+  public List<Land> claimUnfinished(String host) {
+    String sql =
+        "UPDATE lands SET host = ?, node = ? WHERE status IN ('queued', 'started')"
+            + " AND (host IS NULL OR host = ?)"
+            + (db.kind() == StoreKind.POSTGRESQL
+                ? " AND (node IS NULL OR node = ? OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a"
+                    + " WHERE a.application_name = ? || lands.node))"
+                : "")
+            + " RETURNING "
+            + COLUMNS;
+    List<Land> claimed =
+        db.write(
+            "lands.claim",
+            tx -> {
+              List<Land> out = new ArrayList<>();
+              try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
+                ps.setString(1, host);
+                ps.setString(2, db.node());
+                ps.setString(3, host);
+                if (db.kind() == StoreKind.POSTGRESQL) {
+                  ps.setString(4, db.node());
+                  ps.setString(5, OtherNodes.APPLICATION_NAME + " ");
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    out.add(land(rs));
+                  }
+                }
+              }
+              return out;
+            });
+    return claimed.stream().sorted(Comparator.comparingLong(Land::id)).toList();
   }
 
   @Override

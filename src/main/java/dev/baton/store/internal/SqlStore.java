@@ -18,12 +18,17 @@ import dev.baton.store.StoreKind;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteDataSource;
 
 /** Opens a database, migrates it, and offers every capability's store on it. Thread-safe. */
 public final class SqlStore implements Store {
+  private static final Logger LOG = LoggerFactory.getLogger(SqlStore.class);
+
   private final Database db;
   private final String description;
   private final SqlInstanceStore instances;
@@ -47,6 +52,12 @@ public final class SqlStore implements Store {
   }
 
   private final List<OtherNodes> followers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * How long opening the other nodes' notifications waits for its session: until it is there, the
+   * other nodes take this node for stopped (see {@link #followOtherNodes}).
+   */
+  private static final Duration LISTEN_WAIT = Duration.ofSeconds(5);
 
   /**
    * Opens and migrates the store.
@@ -174,6 +185,13 @@ public final class SqlStore implements Store {
             (first, last) -> events.after(first - 1, (int) Math.min(10_000, last - first + 1)),
             listener);
     followers.add(follower);
+    if (!follower.awaitListening(LISTEN_WAIT)) {
+      LOG.warn(
+          "not yet listening to the other broker nodes on {} after {} s; going on, and listening"
+              + " as soon as it can",
+          description,
+          LISTEN_WAIT.toSeconds());
+    }
     return () -> {
       followers.remove(follower);
       follower.close();
