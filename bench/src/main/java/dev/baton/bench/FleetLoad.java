@@ -229,12 +229,13 @@ public final class FleetLoad {
               + " ms");
       return new FleetResult(agents, seconds, tally, health);
     } finally {
-      for (BrokerProcess b : nodes) {
+      for (int n = 0; n < nodes.size(); n++) {
         try {
-          b.stop();
+          nodes.get(n).stop();
         } catch (RuntimeException e) {
           progress("stopping a broker failed: " + e.getMessage());
         }
+        keepLogs(options, nodes.get(n), backend.key() + "-" + agents + "-n" + (n + 1));
       }
     }
   }
@@ -296,6 +297,25 @@ public final class FleetLoad {
         nodes.get(0),
         all.stream().map(SimulatedAgent::id).filter(java.util.Objects::nonNull).toList());
     return tally;
+  }
+
+  private static void keepLogs(LoadOptions options, BrokerProcess broker, String name) {
+    if (options.logs() == null) {
+      return;
+    }
+    try {
+      Files.createDirectories(options.logs());
+      Files.copy(
+          broker.log(),
+          options.logs().resolve(name + ".log"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          broker.gcLog(),
+          options.logs().resolve(name + ".gc.log"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (java.io.IOException e) {
+      progress("cannot keep the log of " + name + ": " + e.getMessage());
+    }
   }
 
   private static Usage.Cpu cpu(List<BrokerProcess> nodes, Backend backend) {

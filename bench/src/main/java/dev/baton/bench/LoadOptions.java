@@ -9,6 +9,7 @@ import java.util.List;
  * @param seconds how long each fleet works after its ramp
  * @param thinkMs the mean think time before each step of an agent
  * @param postgresUrl an existing server to use instead of a throwaway cluster; null for none
+ * @param logs where to copy each broker's log when its fleet is done; null for nowhere
  * @param arguments as given, for the report's command line
  */
 record LoadOptions(
@@ -20,6 +21,7 @@ record LoadOptions(
     int warmupSeconds,
     long seed,
     String postgresUrl,
+    java.nio.file.Path logs,
     List<String> arguments) {
   static final String USAGE =
       """
@@ -34,6 +36,7 @@ record LoadOptions(
         --warmup-seconds 5       an uncounted fleet of up to 10 agents first (0: none)
         --seed 1                 seed of the agents' random choices
         --postgres-url URL       an existing PostgreSQL server instead of a throwaway cluster
+        --logs DIR               copy each broker's log and GC log there (they are deleted)
       """;
 
   /** The options, or null when help was asked for. */
@@ -46,6 +49,7 @@ record LoadOptions(
     int warmup = 5;
     long seed = 1;
     String url = blankToNull(System.getenv("BATON_BENCH_POSTGRES_URL"));
+    java.nio.file.Path logs = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
@@ -64,6 +68,7 @@ record LoadOptions(
         case "--warmup-seconds" -> warmup = (int) number(a, v, 0, 600);
         case "--seed" -> seed = number(a, v, Long.MIN_VALUE, Long.MAX_VALUE);
         case "--postgres-url" -> url = v;
+        case "--logs" -> logs = java.nio.file.Path.of(v).toAbsolutePath();
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
@@ -73,7 +78,7 @@ record LoadOptions(
       }
     }
     return new LoadOptions(
-        fleets, seconds, stores, thinkMs, ramp, warmup, seed, url, List.of(args));
+        fleets, seconds, stores, thinkMs, ramp, warmup, seed, url, logs, List.of(args));
   }
 
   private static List<Integer> integers(String option, String value) {

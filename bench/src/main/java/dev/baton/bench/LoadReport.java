@@ -57,7 +57,7 @@ final class LoadReport {
             minutes));
     line("");
     line(
-        "Each agent: registers, SessionStart hook, MCP initialize; then turns (UserPromptSubmit"
+        "Each agent: registers, SessionStart hook, MCP initialize and tools/list; then turns (UserPromptSubmit"
             + " hook, accept handoffs received, 3–8 steps each after a think time, Stop hook) until"
             + " the end. Steps by weight: edit 45 (PreToolUse hook, PostToolUse when granted; a"
             + " quarter of edits on files all agents share), MCP tools/call of `"

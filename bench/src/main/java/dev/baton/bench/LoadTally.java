@@ -22,7 +22,7 @@ final class LoadTally {
   enum Op {
     REGISTER("registration: POST /v1/instances", 1000, false),
     SESSION_START("SessionStart hook", Double.NaN, false),
-    MCP_OPEN("MCP initialize + initialized", Double.NaN, false),
+    MCP_OPEN("MCP initialize, initialized, tools/list", Double.NaN, false),
     LOCK("lock: PreToolUse hook (Edit)", 200, false),
     EDIT_DONE("PostToolUse hook (confirms the lease)", Double.NaN, false),
     TURN_HOOK("UserPromptSubmit / Stop hook", Double.NaN, false),

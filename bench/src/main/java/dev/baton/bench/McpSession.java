@@ -27,6 +27,7 @@ final class McpSession {
   private String session;
   private String protocol;
   private long nextId = 1;
+  private boolean listed;
 
   McpSession(BrokerClient client, String role, String instance, String workspace) {
     this.client = client;
@@ -34,8 +35,14 @@ final class McpSession {
     this.identity = Map.of("X-Baton-Instance", instance, "X-Baton-Workspace", workspace);
   }
 
-  /** {@code initialize} and {@code notifications/initialized}; null when done, else what failed. */
-  String open() {
+  /**
+   * {@code initialize}, {@code notifications/initialized} and {@code tools/list}, as a client
+   * starts; null when done, else what failed. Whether {@code tool} was listed decides how {@link
+   * #call} reaches it: a broker that never listed a role's servers answers the first {@code
+   * tools/list} without their tools (gateway.list-wait is 0 by default), and then a client reaches
+   * them through the {@code call_tool} meta-tool.
+   */
+  String open(String tool) {
     HttpResponse r =
         post(
             request(
@@ -60,12 +67,27 @@ final class McpSession {
     if (n.status() != 202 && n.status() != 200) {
       return "notifications/initialized answered HTTP " + n.status() + ": " + brief(n);
     }
+    Answer list = answer(post(request("tools/list", Map.of())), "tools/list");
+    if (list.problem() != null) {
+      return list.problem();
+    }
+    for (JsonNode t : list.result().path("tools")) {
+      listed |= tool.equals(t.path("name").asString(null));
+    }
     return null;
   }
 
-  /** {@code tools/call}; the answer's problem names what went wrong, a tool error included. */
+  /**
+   * {@code tools/call} of the tool, or of {@code call_tool} naming it when the session's list did
+   * not have it; the answer's problem names what went wrong, a tool error included.
+   */
   Answer call(String tool, Map<String, Object> arguments) {
-    HttpResponse r = post(request("tools/call", Map.of("name", tool, "arguments", arguments)));
+    Map<String, Object> params =
+        listed
+            ? Map.of("name", tool, "arguments", arguments)
+            : Map.of(
+                "name", "call_tool", "arguments", Map.of("name", tool, "arguments", arguments));
+    HttpResponse r = post(request("tools/call", params));
     Answer a = answer(r, "tools/call " + tool);
     if (a.problem() == null && a.result().path("isError").asBoolean(false)) {
       return new Answer(a.result(), "tools/call " + tool + " returned a tool error: " + a.result());

@@ -93,7 +93,7 @@ final class SimulatedAgent implements Runnable {
       hook(Op.SESSION_START, "SessionStart", Map.of("source", "startup"));
       McpSession mcp = new McpSession(own(), setup.role(), id, setup.workspace());
       long t0 = System.nanoTime();
-      String problem = mcp.open();
+      String problem = mcp.open(setup.tool());
       if (problem != null) {
         tally.error(Op.MCP_OPEN, problem);
         mcp = null;
