@@ -11,7 +11,7 @@ import java.util.Map;
  * (not thread-safe), merged with {@link #merge} afterwards.
  */
 final class LoadTally {
-  private static final int MAX_SAMPLES = 4;
+  private static final int MAX_SAMPLES = 3;
 
   /**
    * A timed operation of the mix, with the plan's bar on its p99 when it has one.
@@ -61,7 +61,7 @@ final class LoadTally {
   private final Map<Op, Latencies> latencies = new EnumMap<>(Op.class);
   private final Map<Op, long[]> conflicts = new EnumMap<>(Op.class);
   private final Map<Op, long[]> errors = new EnumMap<>(Op.class);
-  private final List<String> samples = new ArrayList<>();
+  private final Map<Op, List<String>> samples = new EnumMap<>(Op.class);
   private Latencies lag = new Latencies(64);
 
   LoadTally() {
@@ -69,6 +69,7 @@ final class LoadTally {
       latencies.put(op, new Latencies(64));
       conflicts.put(op, new long[1]);
       errors.put(op, new long[1]);
+      samples.put(op, new ArrayList<>());
     }
   }
 
@@ -86,9 +87,15 @@ final class LoadTally {
   /** A request that failed (non-2xx other than an expected conflict, a wrong answer, no answer). */
   void error(Op op, String what) {
     errors.get(op)[0]++;
-    String sample = op.name() + ": " + Cells.oneLine(what);
-    if (samples.size() < MAX_SAMPLES && !samples.contains(sample)) {
-      samples.add(sample);
+    keep(samples.get(op), Cells.oneLine(what));
+  }
+
+  /** Keeps a few errors of each operation, one of each kind (the same text but for numbers). */
+  private static void keep(List<String> kept, String sample) {
+    String kind = sample.replaceAll("[0-9]+", "N");
+    if (kept.size() < MAX_SAMPLES
+        && kept.stream().noneMatch(k -> k.replaceAll("[0-9]+", "N").equals(kind))) {
+      kept.add(sample);
     }
   }
 
@@ -113,8 +120,11 @@ final class LoadTally {
     return errors.values().stream().mapToLong(e -> e[0]).sum();
   }
 
+  /** A few errors per operation, each named by the operation's label. */
   List<String> samples() {
-    return samples;
+    List<String> out = new ArrayList<>();
+    samples.forEach((op, list) -> list.forEach(e -> out.add(op.label + ": " + e)));
+    return out;
   }
 
   Latencies.Summary lag() {
@@ -131,11 +141,7 @@ final class LoadTally {
       }
     }
     for (LoadTally p : parts) {
-      for (String s : p.samples) {
-        if (all.samples.size() < 3 * MAX_SAMPLES && !all.samples.contains(s)) {
-          all.samples.add(s);
-        }
-      }
+      p.samples.forEach((op, list) -> list.forEach(e -> keep(all.samples.get(op), e)));
     }
     all.lag = Latencies.merge(parts.stream().map(p -> p.lag).toList());
     return all;

@@ -192,7 +192,7 @@ final class SimulatedAgent implements Runnable {
     input.put("new_string", "b");
     Map<String, Object> tool = Map.of("tool_name", "Edit", "tool_input", input);
     long t0 = System.nanoTime();
-    HttpResponse r = hookRequest("PreToolUse", tool, t0);
+    HttpResponse r = hookRequest(Op.LOCK, "PreToolUse", tool, t0);
     if (r == null) {
       return;
     }
@@ -323,7 +323,7 @@ final class SimulatedAgent implements Runnable {
   /** A hook call other than PreToolUse: 200 and no "coordination off" message is success. */
   private void hook(Op op, String event, Map<String, Object> extra) {
     long t0 = System.nanoTime();
-    HttpResponse r = hookRequest(event, extra, t0);
+    HttpResponse r = hookRequest(op, event, extra, t0);
     if (r == null) {
       return;
     }
@@ -337,7 +337,7 @@ final class SimulatedAgent implements Runnable {
   }
 
   /** Claude Code's hook document, sent as its hook script sends it; null when it failed. */
-  private HttpResponse hookRequest(String event, Map<String, Object> extra, long t0) {
+  private HttpResponse hookRequest(Op op, String event, Map<String, Object> extra, long t0) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("session_id", sessionId);
     doc.put("transcript_path", "/tmp/bench-" + sessionId + ".jsonl");
@@ -351,7 +351,6 @@ final class SimulatedAgent implements Runnable {
     try {
       return own().send("POST", "/v1/hooks/claude/" + event, headers, JSON.writeValueAsBytes(doc));
     } catch (RuntimeException e) {
-      Op op = event.equals("PreToolUse") ? Op.LOCK : Op.TURN_HOOK;
       tally.error(
           op, event + " failed after " + (System.nanoTime() - t0) / 1_000_000 + " ms: " + e);
       return null;
