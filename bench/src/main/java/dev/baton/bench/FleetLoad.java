@@ -35,19 +35,7 @@ public final class FleetLoad {
   record Pacing(long thinkMs, int rampSeconds) {}
 
   /** One fleet on one store: what the agents measured and what the machine did meanwhile. */
-  record FleetResult(int agents, double seconds, LoadTally tally, Health health) {}
-
-  /**
-   * The machine while a fleet ran: CPU in percent of one core (so up to 100 × cores), and the load
-   * average at the end.
-   */
-  record Health(
-      double harnessCpu,
-      double brokerCpu,
-      double storeCpu,
-      double machineCpu,
-      int cores,
-      String loadAverage) {}
+  record FleetResult(int agents, double seconds, LoadTally tally, FleetHealth health) {}
 
   /** One store's fleets, or why the store was not measured. */
   record StoreResult(String label, String describe, List<FleetResult> fleets, String skipped) {}
@@ -209,12 +197,12 @@ public final class FleetLoad {
               + " broker(s) for "
               + options.seconds()
               + " s");
-      Usage.Cpu before = cpu(nodes, backend);
+      FleetHealth.Start before = FleetHealth.start(nodes, backend);
       long t0 = System.nanoTime();
       LoadTally tally =
           agents(repo, nodes, pacing, agents, options.rampSeconds(), options.seconds(), options, 1);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      Health health = health(before, cpu(nodes, backend), seconds);
+      FleetHealth health = before.end();
       progress(
           backend.label()
               + ": "
@@ -316,41 +304,6 @@ public final class FleetLoad {
     } catch (java.io.IOException e) {
       progress("cannot keep the log of " + name + ": " + e.getMessage());
     }
-  }
-
-  private static Usage.Cpu cpu(List<BrokerProcess> nodes, Backend backend) {
-    long brokers = 0;
-    for (BrokerProcess b : nodes) {
-      brokers += ProcessHandle.of(b.pid()).map(Usage::cpu).orElse(0L);
-    }
-    long store = 0;
-    for (ProcessHandle p : backend.serverProcesses()) {
-      store += Usage.cpu(p);
-    }
-    return new Usage.Cpu(brokers, store, Usage.cpu(ProcessHandle.current()), Usage.machineBusy());
-  }
-
-  private static Health health(Usage.Cpu a, Usage.Cpu b, double seconds) {
-    double machine =
-        a.machine() < 0 || b.machine() < 0 ? Double.NaN : pct(b.machine() - a.machine(), seconds);
-    String load;
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      load = f[0] + ", " + f[1] + ", " + f[2];
-    } catch (java.io.IOException e) {
-      load = "unknown";
-    }
-    return new Health(
-        pct(b.harness() - a.harness(), seconds),
-        pct(b.broker() - a.broker(), seconds),
-        pct(b.store() - a.store(), seconds),
-        machine,
-        Runtime.getRuntime().availableProcessors(),
-        load);
-  }
-
-  private static double pct(long nanos, double seconds) {
-    return nanos / 1e9 / seconds * 100;
   }
 
   private static Path gitRepository(Path repo) throws java.io.IOException {

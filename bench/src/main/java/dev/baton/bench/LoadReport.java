@@ -64,7 +64,10 @@ final class LoadReport {
             + FleetLoad.TOOL
             + "` through the gateway 15, memory write 12, memory search 10, message 8, inbox read"
             + " 6, handoff 4. Client-side ms over the agent's kept-alive Unix socket connection;"
-            + " a denied edit is a conflict (an answer, timed), any other failure an error.");
+            + " a denied edit is a conflict (an answer, timed), any other failure an error. The"
+            + " downstream server is server-everything over stdio in the gateway's shared pool"
+            + " (gateway.stdio-pool: the default). A p99 of fewer than 100 samples is the largest"
+            + " sample: the second table gives the counts.");
     for (StoreResult s : stores) {
       store(s);
     }
@@ -131,7 +134,7 @@ final class LoadReport {
             + " woken late p99 / max ms | load average at the end |");
     line("|---:|---:|---:|---:|---:|---:|---|");
     for (FleetResult f : s.fleets()) {
-      FleetLoad.Health h = f.health();
+      FleetHealth h = f.health();
       line(
           String.format(
               Locale.ROOT,
@@ -199,7 +202,7 @@ final class LoadReport {
 
   /** A warning when the client side, not the broker, may have set the figures. */
   private static java.util.Optional<String> harness(FleetResult f) {
-    FleetLoad.Health h = f.health();
+    FleetHealth h = f.health();
     double lag = f.tally().lag().p99();
     boolean late = lag > LAG_WARNING_MS;
     boolean saturated = h.machineCpu() > SATURATED_PERCENT * h.cores();

@@ -28,7 +28,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class SimulatedAgent implements Runnable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final long HOOK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(4);
   private static final long VISIBLE_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final int MAX_STEPS = 100_000;
   private static final int OWN_FILES = 20;
@@ -55,6 +54,7 @@ final class SimulatedAgent implements Runnable {
   private final BrokerClient[] clients;
   private volatile String id;
   private String lastGranted;
+  private ClaudeHooks hooks;
 
   SimulatedAgent(Setup setup, int index, long startAt, long deadline, long seed) {
     this.setup = setup;
@@ -89,8 +89,9 @@ final class SimulatedAgent implements Runnable {
       if (!register()) {
         return;
       }
+      hooks = new ClaudeHooks(tally, setup.workspace(), setup.role(), sessionId, id);
       setup.fleet().set(index, this);
-      hook(Op.SESSION_START, "SessionStart", Map.of("source", "startup"));
+      hooks.event(own(), Op.SESSION_START, "SessionStart", Map.of("source", "startup"));
       McpSession mcp = new McpSession(own(), setup.role(), id, setup.workspace());
       long t0 = System.nanoTime();
       String problem = mcp.open(setup.tool());
@@ -116,7 +117,7 @@ final class SimulatedAgent implements Runnable {
 
   /** One turn; returns the number of steps taken. */
   private int turn(McpSession mcp) {
-    hook(Op.TURN_HOOK, "UserPromptSubmit", Map.of("prompt", "next task"));
+    hooks.event(own(), Op.TURN_HOOK, "UserPromptSubmit", Map.of("prompt", "next task"));
     for (Long h = handedToMe.poll(); h != null; h = handedToMe.poll()) {
       timed(
           Op.HANDOFF_ACCEPT,
@@ -135,7 +136,7 @@ final class SimulatedAgent implements Runnable {
       }
       step(mcp);
     }
-    hook(Op.TURN_HOOK, "Stop", Map.of("stop_hook_active", false));
+    hooks.event(own(), Op.TURN_HOOK, "Stop", Map.of("stop_hook_active", false));
     return Math.max(1, done);
   }
 
@@ -179,35 +180,15 @@ final class SimulatedAgent implements Runnable {
 
   /**
    * Edit of a file: a quarter of the edits go to the files every agent shares (where conflicts
-   * happen), the rest to the agent's own files. A denial is a conflict, an answer.
+   * happen), the rest to the agent's own files.
    */
   private void edit() {
     String file =
         random.nextInt(4) == 0
             ? "src/shared/module-" + random.nextInt(setup.sharedFiles()) + ".py"
             : "src/agent-" + index + "/file-" + random.nextInt(OWN_FILES) + ".py";
-    Map<String, Object> input = new LinkedHashMap<>();
-    input.put("file_path", setup.workspace() + "/" + file);
-    input.put("old_string", "a");
-    input.put("new_string", "b");
-    Map<String, Object> tool = Map.of("tool_name", "Edit", "tool_input", input);
-    long t0 = System.nanoTime();
-    HttpResponse r = hookRequest(Op.LOCK, "PreToolUse", tool, t0);
-    if (r == null) {
-      return;
-    }
-    long took = System.nanoTime() - t0;
-    String body = r.bodyText().strip();
-    if (r.status() == 200 && body.equals("{}")) {
-      tally.ok(Op.LOCK, took);
-      lateHook(Op.LOCK, took);
-      hook(Op.EDIT_DONE, "PostToolUse", tool);
+    if (hooks.edit(own(), file) == ClaudeHooks.Edit.GRANTED) {
       lastGranted = file;
-    } else if (r.status() == 200 && body.contains("\"permissionDecision\":\"deny\"")) {
-      tally.conflict(Op.LOCK, took);
-      lateHook(Op.LOCK, took);
-    } else {
-      tally.error(Op.LOCK, "PreToolUse answered " + r.status() + ": " + body);
     }
   }
 
@@ -318,50 +299,6 @@ final class SimulatedAgent implements Runnable {
       pause(TimeUnit.MILLISECONDS.toNanos(5));
     }
     tally.error(Op.HANDOFF, "handoff " + handoff + " not in the recipient's inbox after 5 s");
-  }
-
-  /** A hook call other than PreToolUse: 200 and no "coordination off" message is success. */
-  private void hook(Op op, String event, Map<String, Object> extra) {
-    long t0 = System.nanoTime();
-    HttpResponse r = hookRequest(op, event, extra, t0);
-    if (r == null) {
-      return;
-    }
-    long took = System.nanoTime() - t0;
-    if (r.status() == 200 && !r.bodyText().contains("\"systemMessage\"")) {
-      tally.ok(op, took);
-      lateHook(op, took);
-    } else {
-      tally.error(op, event + " answered " + r.status() + ": " + r.bodyText());
-    }
-  }
-
-  /** Claude Code's hook document, sent as its hook script sends it; null when it failed. */
-  private HttpResponse hookRequest(Op op, String event, Map<String, Object> extra, long t0) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("session_id", sessionId);
-    doc.put("transcript_path", "/tmp/bench-" + sessionId + ".jsonl");
-    doc.put("cwd", setup.workspace());
-    doc.put("permission_mode", "default");
-    doc.put("hook_event_name", event);
-    doc.putAll(extra);
-    Map<String, String> headers = new LinkedHashMap<>(JSON_BODY);
-    headers.put("X-Baton-Instance", id);
-    headers.put("X-Baton-Role", setup.role());
-    try {
-      return own().send("POST", "/v1/hooks/claude/" + event, headers, JSON.writeValueAsBytes(doc));
-    } catch (RuntimeException e) {
-      tally.error(
-          op, event + " failed after " + (System.nanoTime() - t0) / 1_000_000 + " ms: " + e);
-      return null;
-    }
-  }
-
-  /** Past the hook script's 4 s timeout, Claude Code goes ahead unchecked: that is an error. */
-  private void lateHook(Op op, long took) {
-    if (took > HOOK_TIMEOUT_NANOS) {
-      tally.error(op, "answered after " + took / 1_000_000 + " ms, past the hook's 4 s timeout");
-    }
   }
 
   /** A request timed as {@code op}: 2xx is success, anything else an error. */
