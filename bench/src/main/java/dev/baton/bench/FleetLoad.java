@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -82,6 +83,7 @@ public final class FleetLoad {
       }
     }
     Path root = Cleanup.tempDir(Path.of("/tmp"), "baton-load-bench-");
+    Map<String, String> machine = Machine.describe(root, jar); // the load average at the start
     Path repo = gitRepository(root.resolve("repo"));
     Path config = root.resolve("baton.yaml");
     Files.writeString(
@@ -126,7 +128,7 @@ public final class FleetLoad {
               null));
     }
     double minutes = (System.nanoTime() - start) / 60e9;
-    return new LoadReport(options, Machine.describe(root, jar), stores, minutes).markdown();
+    return new LoadReport(options, machine, stores, minutes).markdown();
   }
 
   private static Backend postgres(LoadOptions options) {
