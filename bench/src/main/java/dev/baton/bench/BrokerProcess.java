@@ -142,6 +142,11 @@ final class BrokerProcess {
     return home.gcLog();
   }
 
+  /** The broker's standard error (its log). */
+  Path log() {
+    return home.log();
+  }
+
   long pid() {
     return process.pid();
   }

@@ -35,7 +35,6 @@ import tools.jackson.databind.json.JsonMapper;
 public final class MemoryBench {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final long INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-  private static final int VOCABULARY = 5000;
 
   private MemoryBench() {}
 
@@ -236,7 +235,7 @@ public final class MemoryBench {
     SplittableRandom random = new SplittableRandom(42);
     try (BrokerClient c = broker.unixClient(true)) {
       for (int i = 0; i < queries + 100; i++) {
-        String q = word(random) + (random.nextBoolean() ? " " + word(random) : "");
+        String q = Words.word(random) + (random.nextBoolean() ? " " + Words.word(random) : "");
         long t0 = System.nanoTime();
         HttpResponse r =
             c.send(
@@ -265,26 +264,9 @@ public final class MemoryBench {
   private static Map<String, Object> decision(String instance, SplittableRandom random) {
     return Map.of(
         "instance", instance,
-        "summary", words(random, 8 + random.nextInt(9)),
-        "rationale", words(random, 20 + random.nextInt(21)),
+        "summary", Words.phrase(random, 8 + random.nextInt(9)),
+        "rationale", Words.phrase(random, 20 + random.nextInt(21)),
         "tags", List.of("t" + random.nextInt(50)));
-  }
-
-  private static String words(SplittableRandom random, int n) {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      if (i > 0) {
-        s.append(' ');
-      }
-      s.append(word(random));
-    }
-    return s.toString();
-  }
-
-  /** Zipf-like: low ranks are common, as words are in prose. */
-  private static String word(SplittableRandom random) {
-    int rank = (int) Math.floor(Math.pow(VOCABULARY, random.nextDouble()));
-    return "w" + Integer.toString(rank * 7919 % 1_000_003, 36);
   }
 
   private static String report(

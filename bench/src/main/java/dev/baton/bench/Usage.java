@@ -164,7 +164,7 @@ final class Usage {
   }
 
   /** Busy time of all CPUs so far (user, nice, system, irq, softirq, steal), in nanoseconds. */
-  private static long machineBusy() {
+  static long machineBusy() {
     try {
       String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
       long busy = 0;
@@ -193,7 +193,7 @@ final class Usage {
     }
   }
 
-  private static long cpu(ProcessHandle p) {
+  static long cpu(ProcessHandle p) {
     return p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
 
