@@ -16,10 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -704,6 +707,9 @@ public final class Gateway implements AutoCloseable {
     int crashes;
     Instant lastCrash = Instant.EPOCH;
 
+    /** The start under way, or null; changed under the pool's lock. */
+    CompletableFuture<Connection> starting;
+
     Pool(DownstreamConfig config, String key, Map<String, String> vars) {
       this.config = config;
       this.key = key;
@@ -729,17 +735,48 @@ public final class Gateway implements AutoCloseable {
       return result;
     }
 
-    /** The least busy live connection; a new one when all are busy and the pool has room. */
+    /**
+     * The least busy live connection; a new one when all are busy and the pool has room. A start
+     * (its restart backoff included) runs outside the pool's lock, one at a time: meanwhile callers
+     * use the busy connections there are, or wait for the start when there is none.
+     */
     Connection connection() {
       waiting.incrementAndGet();
       try {
-        return leastBusy();
+        while (true) {
+          CompletableFuture<Connection> other;
+          long backoff;
+          CompletableFuture<Connection> mine;
+          synchronized (this) {
+            Connection best = leastBusy();
+            if (best != null
+                && (best.inFlight() == 0
+                    || connections.size() >= config.pool()
+                    || starting != null)) {
+              return best;
+            }
+            other = starting;
+            if (other == null) {
+              backoff = backoff();
+              mine = new CompletableFuture<>();
+              starting = mine;
+            } else {
+              backoff = 0;
+              mine = null;
+            }
+          }
+          if (mine != null) {
+            return start(mine, backoff);
+          }
+          awaitStart(other);
+        }
       } finally {
         waiting.decrementAndGet();
       }
     }
 
-    private synchronized Connection leastBusy() {
+    /** Under the lock: drops dead connections and answers the least busy live one, or null. */
+    private Connection leastBusy() {
       connections.removeIf(
           c -> {
             if (!c.alive()) {
@@ -757,9 +794,14 @@ public final class Gateway implements AutoCloseable {
           best = c;
         }
       }
-      if (best != null && (best.inFlight() == 0 || connections.size() >= config.pool())) {
-        return best;
-      }
+      return best;
+    }
+
+    /**
+     * Under the lock: how long to wait before starting again after crashes, in milliseconds;
+     * refuses when the server crashed too often lately.
+     */
+    private long backoff() {
       int limit = Gateway.this.config.maxRestarts();
       if (crashes > limit) {
         if (Duration.between(lastCrash, clock.instant()).compareTo(Duration.ofMinutes(1)) < 0) {
@@ -774,27 +816,76 @@ public final class Gateway implements AutoCloseable {
         }
         crashes = limit; // one more try after the quiet period
       }
-      if (crashes > 0) {
-        long backoff = Math.min(10_000L, 250L << Math.min(crashes, 6));
-        try {
+      return crashes > 0 ? Math.min(10_000L, 250L << Math.min(crashes, 6)) : 0;
+    }
+
+    /** Outside the lock: starts a connection and tells those waiting for it. */
+    private Connection start(CompletableFuture<Connection> mine, long backoff) {
+      boolean restart = backoff > 0;
+      try {
+        if (restart) {
           Thread.sleep(backoff);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
         }
+        Connection c =
+            Connection.open(
+                config, vars, json, Gateway.this.config.startTimeout(), clock, Gateway.this::relay);
+        if (restart) {
+          restarts
+              .computeIfAbsent(config.name(), n -> new java.util.concurrent.atomic.AtomicLong())
+              .incrementAndGet();
+        }
+        if (c.pid() > 0) {
+          LOG.info("started MCP server '{}' ({}) as process group {}", config.name(), key, c.pid());
+        }
+        synchronized (this) {
+          connections.add(c);
+          starting = null;
+        }
+        mine.complete(c);
+        return c;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        RuntimeException stopped =
+            new BatonException(
+                ErrorCode.UNAVAILABLE,
+                "interrupted while waiting to start MCP server '" + config.name() + "'",
+                Map.of("server", config.name()));
+        endStart(mine, stopped);
+        throw stopped;
+      } catch (RuntimeException e) {
+        endStart(mine, e);
+        throw e;
       }
-      Connection c =
-          Connection.open(
-              config, vars, json, Gateway.this.config.startTimeout(), clock, Gateway.this::relay);
-      if (crashes > 0) {
-        restarts
-            .computeIfAbsent(config.name(), n -> new java.util.concurrent.atomic.AtomicLong())
-            .incrementAndGet();
+    }
+
+    private void endStart(CompletableFuture<Connection> mine, RuntimeException e) {
+      synchronized (this) {
+        starting = null;
       }
-      if (c.pid() > 0) {
-        LOG.info("started MCP server '{}' ({}) as process group {}", config.name(), key, c.pid());
+      mine.completeExceptionally(e);
+    }
+
+    /** Outside the lock: waits for another caller's start; its failure is this caller's too. */
+    private void awaitStart(CompletableFuture<Connection> other) {
+      try {
+        other.get(Gateway.this.config.startTimeout().toMillis() + 11_000, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause());
+      } catch (TimeoutException e) {
+        throw new BatonException(
+            ErrorCode.UNAVAILABLE,
+            "MCP server '" + config.name() + "' did not start in time",
+            Map.of("server", config.name()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BatonException(
+            ErrorCode.UNAVAILABLE,
+            "interrupted while waiting for MCP server '" + config.name() + "' to start",
+            Map.of("server", config.name()));
       }
-      connections.add(c);
-      return c;
     }
 
     PoolSnapshot snapshot() {

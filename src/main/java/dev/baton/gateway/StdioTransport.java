@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -19,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -39,6 +42,16 @@ final class StdioTransport implements McpClientTransport {
   private final Sinks.Many<McpSchema.JSONRPCMessage> inbound =
       Sinks.many().unicast().onBackpressureBuffer();
   private final Object writeLock = new Object();
+
+  /**
+   * Writes to the server's standard input, one message at a time, on a thread of this transport's
+   * own (it ends when idle): a write that blocks on a full pipe holds up only this server, and a
+   * write never waits for a shared thread. On Reactor's shared threads, which also run the SDK's
+   * tool calls, a start's initialize waited behind every call blocked on the pool it was starting.
+   */
+  private final ThreadPoolExecutor stdin;
+
+  private final Scheduler writes;
   private final CompletableFuture<Integer> exited = new CompletableFuture<>();
   private volatile boolean closing;
   private volatile Consumer<Throwable> exceptionHandler = t -> {};
@@ -47,6 +60,20 @@ final class StdioTransport implements McpClientTransport {
     this.server = server;
     this.process = process;
     this.json = json;
+    this.stdin =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "baton-gateway-stdin-" + server);
+              t.setDaemon(true);
+              return t;
+            });
+    stdin.allowCoreThreadTimeOut(true);
+    this.writes = Schedulers.fromExecutorService(stdin);
     process.onExit().thenAccept(p -> exited.complete(p.exitValue()));
     Thread err =
         new Thread(
@@ -166,7 +193,7 @@ final class StdioTransport implements McpClientTransport {
                     "server '" + server + "' does not take input any more: " + e.getMessage(), e);
               }
             })
-        .subscribeOn(Schedulers.boundedElastic());
+        .subscribeOn(writes);
   }
 
   @Override
@@ -182,6 +209,7 @@ final class StdioTransport implements McpClientTransport {
     } catch (IOException ignored) {
       // already closed
     }
+    stdin.shutdown(); // what is still queued fails on the closed stream
     try {
       if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
         signalGroup("TERM");
