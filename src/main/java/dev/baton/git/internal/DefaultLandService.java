@@ -30,7 +30,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +55,7 @@ public final class DefaultLandService implements LandService, AutoCloseable {
   private final Refs refs;
   private final Landing landing;
   private final Clock clock;
-  private final Map<Path, ExecutorService> landers = new ConcurrentHashMap<>();
+  private final Map<Path, ThreadPoolExecutor> landers = new ConcurrentHashMap<>();
   private final Map<Long, CompletableFuture<Land>> waiting = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -209,17 +211,25 @@ public final class DefaultLandService implements LandService, AutoCloseable {
   }
 
   private void schedule(Land land) {
-    landers
-        .computeIfAbsent(
-            land.workspace(),
-            repo ->
-                Executors.newSingleThreadExecutor(
-                    r -> {
-                      Thread t = new Thread(r, "baton-lander " + repo.getFileName());
-                      t.setDaemon(true);
-                      return t;
-                    }))
-        .execute(() -> process(land.id()));
+    lander(land.workspace()).execute(() -> process(land.id()));
+  }
+
+  /** The repository's lander: one thread, lands in the order they came. */
+  private ThreadPoolExecutor lander(Path repo) {
+    return landers.computeIfAbsent(
+        repo,
+        r ->
+            new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(),
+                task -> {
+                  Thread t = new Thread(task, "baton-lander " + r.getFileName());
+                  t.setDaemon(true);
+                  return t;
+                }));
   }
 
   /** On the repository's lander: runs one land to its outcome; what goes wrong is logged. */
@@ -248,7 +258,10 @@ public final class DefaultLandService implements LandService, AutoCloseable {
     Land done = land;
     if (land.status() == LandStatus.STARTED) {
       try {
-        done = finish(land, landing.run(land, this::recordRebased));
+        ThreadPoolExecutor lander = lander(land.workspace());
+        done =
+            finish(
+                land, landing.run(land, this::recordRebased, () -> !lander.getQueue().isEmpty()));
       } catch (RuntimeException e) {
         if (closed) {
           return; // left started: the next broker takes it up again
