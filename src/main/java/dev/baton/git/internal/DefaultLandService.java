@@ -112,19 +112,11 @@ public final class DefaultLandService implements LandService, AutoCloseable {
           me.id() + "'s branch " + base + " is the base itself; there is nothing to land it on",
           Map.of("field", "base"));
     }
-    String baseTip = refs.branch(repo, base);
-    if (baseTip == null) {
-      throw new InvalidInputException(
-          "base branch '" + base + "' does not exist in " + repo + "; name an existing branch",
-          Map.of("field", "base", "base", base));
+    Integer ahead = refs.ahead(repo, base, me.branch());
+    if (ahead == null) {
+      ahead = aheadOrRefuse(me, repo, base);
     }
-    String tip = refs.branch(repo, me.branch());
-    if (tip == null) {
-      throw new InvalidInputException(
-          me.id() + "'s branch " + me.branch() + " does not exist in " + repo,
-          Map.of("field", "instance", "branch", me.branch()));
-    }
-    if (refs.count(repo, baseTip, tip) == 0) {
+    if (ahead == 0) {
       throw new InvalidInputException(
           "nothing to land: "
               + me.branch()
@@ -141,6 +133,23 @@ public final class DefaultLandService implements LandService, AutoCloseable {
             l -> event(LandEvents.QUEUED, l, Map.of()));
     schedule(queued);
     return queued;
+  }
+
+  /** Says which of the base and the instance's branch is not a branch, else counts again. */
+  private int aheadOrRefuse(Instance me, Path repo, String base) {
+    String baseTip = refs.branch(repo, base);
+    if (baseTip == null) {
+      throw new InvalidInputException(
+          "base branch '" + base + "' does not exist in " + repo + "; name an existing branch",
+          Map.of("field", "base", "base", base));
+    }
+    String tip = refs.branch(repo, me.branch());
+    if (tip == null) {
+      throw new InvalidInputException(
+          me.id() + "'s branch " + me.branch() + " does not exist in " + repo,
+          Map.of("field", "instance", "branch", me.branch()));
+    }
+    return refs.count(repo, baseTip, tip);
   }
 
   /**

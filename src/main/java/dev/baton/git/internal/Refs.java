@@ -78,6 +78,31 @@ final class Refs {
     return Integer.parseInt(git.run(repo, "rev-list", "--count", from + ".." + to).first());
   }
 
+  /**
+   * How many commits branch {@code branch} has that branch {@code base} lacks, from one git
+   * process; null when either is not a branch, or not a name that revision syntax reads as itself.
+   */
+  Integer ahead(Path repo, String base, String branch) {
+    if (!plain(base) || !plain(branch)) {
+      return null;
+    }
+    Git.Result r =
+        git.tryRun(
+            repo, "rev-list", "--count", "refs/heads/" + base + "..refs/heads/" + branch, "--");
+    return r.ok() ? Integer.valueOf(r.first()) : null;
+  }
+
+  /**
+   * No character or sequence that means more than itself in a revision ({@code a..b}, {@code a^}).
+   */
+  private static boolean plain(String name) {
+    return !name.isEmpty()
+        && !name.startsWith("-")
+        && !name.contains("..")
+        && !name.contains("@{")
+        && name.chars().noneMatch(c -> c <= ' ' || "~^:?*[\\".indexOf(c) >= 0);
+  }
+
   /** The files that differ between two commits, renames as a deletion and an addition. */
   List<String> changedFiles(Path repo, String from, String to) {
     return git.run(repo, "diff", "--name-only", "--no-renames", from, to).lines();
