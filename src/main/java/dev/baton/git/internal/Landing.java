@@ -177,7 +177,10 @@ final class Landing {
     }
     Path dir = taken.dir();
     if (r.ok()) {
-      String head = git.run(dir, "rev-parse", "HEAD").first();
+      String head = Scratch.head(dir);
+      if (head == null) {
+        head = git.run(dir, "rev-parse", "HEAD").first();
+      }
       scratch.clean(repo);
       return new Rebase(dir, head, List.of());
     }

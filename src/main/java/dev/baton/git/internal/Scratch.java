@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -23,6 +24,8 @@ import java.util.stream.Stream;
  * a time (the repository's lander); thread-safe across repositories.
  */
 final class Scratch {
+  private static final Pattern COMMIT_ID = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+
   private final Git git;
   private final GitQueue queue;
   private final Path root;
@@ -103,6 +106,29 @@ final class Scratch {
     }
     clean.remove(repo);
     queue.call(repo, () -> remove(repo, dir(repo)));
+  }
+
+  /**
+   * The commit the scratch worktree's detached HEAD is at, read from its HEAD file (a process less
+   * per land); null when that file does not hold a commit id (e.g. a ref store other than files),
+   * and then the caller asks git.
+   */
+  static String head(Path dir) {
+    try {
+      Path dotGit = dir.resolve(".git");
+      if (!Files.isRegularFile(dotGit)) {
+        return null;
+      }
+      String link = Files.readString(dotGit).strip();
+      if (!link.startsWith("gitdir: ")) {
+        return null;
+      }
+      Path admin = dir.resolve(link.substring("gitdir: ".length()));
+      String head = Files.readString(admin.resolve("HEAD")).strip();
+      return COMMIT_ID.matcher(head).matches() ? head : null;
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** On the queue: a fresh scratch worktree at {@code commit}, detached. */

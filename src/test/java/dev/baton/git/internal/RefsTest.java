@@ -73,4 +73,16 @@ class RefsTest {
     assertThat(refs.ahead(repo, "main~1", "instance/a")).isNull();
     assertThat(refs.ahead(repo, "main..x", "instance/a")).isNull();
   }
+
+  @Test
+  void aScratchWorktreesHeadIsReadFromItsHeadFileAsGitWouldSayIt() throws Exception {
+    Path scratch = dir.resolve("scratch");
+    git.run(repo, "worktree", "add", "-q", "--detach", scratch.toString(), "main");
+    commit(scratch, "d.txt", "d\n");
+
+    assertThat(Scratch.head(scratch)).isEqualTo(git.run(scratch, "rev-parse", "HEAD").first());
+    assertThat(Scratch.head(repo)).isNull(); // a main worktree's .git is a directory
+    git.run(scratch, "checkout", "-q", "-b", "on-a-branch");
+    assertThat(Scratch.head(scratch)).isNull();
+  }
 }
