@@ -5,6 +5,7 @@ import dev.baton.git.Land;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
@@ -234,9 +235,10 @@ final class Landing {
 
   private Outcome landed(Land land) {
     Path repo = land.workspace();
+    // the agent's branch is reset on the queue while the landed files are read here
+    CompletableFuture<String> note = queue.submit(repo, () -> resetBranch(land));
     List<String> files = refs.changedFiles(repo, land.oldBase(), land.newHead());
-    String note = queue.call(repo, () -> resetBranch(land));
-    return new Outcome.Landed(land, files, note);
+    return new Outcome.Landed(land, files, GitQueue.join(note));
   }
 
   /**
