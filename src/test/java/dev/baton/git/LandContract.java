@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -239,6 +240,83 @@ public abstract class LandContract extends LandFixture {
             Land.queued(repo, "dev-a", "instance/dev-a", "main", null, Instant.now()),
             host,
             l -> new NewEvent(LandEvents.QUEUED, repo.toString(), "dev-a", Map.of("land", l.id())));
+  }
+
+  @Test
+  void landsQueuedBehindAConflictLandInACleanScratchWorktreeAndNoneIsLeftAfter() throws Exception {
+    Path started = dir.resolve("check-started");
+    Path go = dir.resolve("go");
+    // each check leaves a file behind and fails if it finds one: a check's tree must be fresh
+    reopen(
+        "touch "
+            + started
+            + "; test ! -e left-by-check && touch left-by-check"
+            + " && while [ ! -f "
+            + go
+            + " ]; do sleep 0.05; done");
+    Path a = agent("dev-a");
+    Path b = agent("dev-b");
+    Path c = agent("dev-c");
+    commit(a, "src/app.py", "print('a')\n");
+    commit(b, "src/app.py", "print('b')\n");
+    commit(c, "c.txt", "c\n");
+    Land la = lands.land(new LandRequest("dev-a", null));
+    Land lb = lands.land(new LandRequest("dev-b", null));
+    Land lc = lands.land(new LandRequest("dev-c", null));
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(started));
+    Files.writeString(go, "");
+
+    assertThat(landed(la).status()).isEqualTo(LandStatus.LANDED);
+    Land conflicted = landed(lb);
+    assertThat(conflicted.status()).isEqualTo(LandStatus.CONFLICTED);
+    assertThat(conflicted.conflicts()).containsExactly(new LandConflict("src/app.py", "dev-a"));
+    Land last = landed(lc);
+    assertThat(last.status()).as(last.error()).isEqualTo(LandStatus.LANDED);
+    assertThat(subjects("main")).containsExactly("change c.txt", "change src/app.py", "init");
+    assertThat(git(repo, "worktree", "list")).doesNotContain("land-");
+    try (Stream<Path> left = Files.list(dir.resolve("data/lands"))) {
+      assertThat(left.toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void aScratchWorktreeLeftWithALockFileIsMadeAnewAndNoLockIsLeft() throws Exception {
+    Path started = dir.resolve("check-started");
+    Path go = dir.resolve("go");
+    Path locked = dir.resolve("locked");
+    // the first check leaves an index.lock in the scratch worktree, as a killed git would
+    reopen(
+        "touch "
+            + started
+            + "; if [ ! -e "
+            + locked
+            + " ]; then touch "
+            + locked
+            + " \"$(git rev-parse --git-path index.lock)\"; fi"
+            + "; while [ ! -f "
+            + go
+            + " ]; do sleep 0.05; done");
+    Path a = agent("dev-a");
+    Path b = agent("dev-b");
+    commit(a, "a.txt", "a\n");
+    commit(b, "b.txt", "b\n");
+    Land la = lands.land(new LandRequest("dev-a", null));
+    Land lb = lands.land(new LandRequest("dev-b", null));
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(started));
+    Files.writeString(go, "");
+
+    assertThat(landed(la).status()).isEqualTo(LandStatus.LANDED);
+    Land second = landed(lb);
+    assertThat(second.status()).as(second.error()).isEqualTo(LandStatus.LANDED);
+    assertThat(Files.exists(locked)).isTrue();
+    assertThat(subjects("main")).containsExactly("change b.txt", "change a.txt", "init");
+    try (Stream<Path> files = Files.walk(repo.resolve(".git"))) {
+      assertThat(files.map(Path::toString).filter(p -> p.endsWith(".lock")).toList()).isEmpty();
+    }
+    assertThat(git(repo, "worktree", "list")).doesNotContain("land-");
+    try (Stream<Path> left = Files.list(dir.resolve("data/lands"))) {
+      assertThat(left.toList()).isEmpty();
+    }
   }
 
   @Test

@@ -201,7 +201,7 @@ class TwoNodesIT {
     assertThat(lines(runs)).as("the check ran once on each node").isEqualTo(2);
     assertThat(GitRepos.git(repo, "log", "--format=%s", "main").strip().split("\n"))
         .containsExactly("add a.txt", "init");
-    assertThat(GitRepos.git(repo, "worktree", "list")).contains("land-1");
+    assertThat(GitRepos.git(repo, "worktree", "list")).contains("lands/land-");
 
     first = start(one, url, config);
     assertThat(GitRepos.git(repo, "worktree", "list"))

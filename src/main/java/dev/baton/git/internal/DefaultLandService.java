@@ -30,7 +30,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +71,7 @@ public final class DefaultLandService implements LandService, AutoCloseable {
   private final Landing landing;
   private final String host;
   private final Clock clock;
-  private final Map<Path, ExecutorService> landers = new ConcurrentHashMap<>();
+  private final Map<Path, ThreadPoolExecutor> landers = new ConcurrentHashMap<>();
   private final Map<Long, CompletableFuture<Land>> waiting = new ConcurrentHashMap<>();
 
   /** The lands scheduled on a lander and not yet run to their end, so none is scheduled twice. */
@@ -126,19 +128,11 @@ public final class DefaultLandService implements LandService, AutoCloseable {
           me.id() + "'s branch " + base + " is the base itself; there is nothing to land it on",
           Map.of("field", "base"));
     }
-    String baseTip = refs.branch(repo, base);
-    if (baseTip == null) {
-      throw new InvalidInputException(
-          "base branch '" + base + "' does not exist in " + repo + "; name an existing branch",
-          Map.of("field", "base", "base", base));
+    Integer ahead = refs.ahead(repo, base, me.branch());
+    if (ahead == null) {
+      ahead = aheadOrRefuse(me, repo, base);
     }
-    String tip = refs.branch(repo, me.branch());
-    if (tip == null) {
-      throw new InvalidInputException(
-          me.id() + "'s branch " + me.branch() + " does not exist in " + repo,
-          Map.of("field", "instance", "branch", me.branch()));
-    }
-    if (refs.count(repo, baseTip, tip) == 0) {
+    if (ahead == 0) {
       throw new InvalidInputException(
           "nothing to land: "
               + me.branch()
@@ -156,6 +150,23 @@ public final class DefaultLandService implements LandService, AutoCloseable {
             l -> event(LandEvents.QUEUED, l, Map.of()));
     schedule(queued);
     return queued;
+  }
+
+  /** Says which of the base and the instance's branch is not a branch, else counts again. */
+  private int aheadOrRefuse(Instance me, Path repo, String base) {
+    String baseTip = refs.branch(repo, base);
+    if (baseTip == null) {
+      throw new InvalidInputException(
+          "base branch '" + base + "' does not exist in " + repo + "; name an existing branch",
+          Map.of("field", "base", "base", base));
+    }
+    String tip = refs.branch(repo, me.branch());
+    if (tip == null) {
+      throw new InvalidInputException(
+          me.id() + "'s branch " + me.branch() + " does not exist in " + repo,
+          Map.of("field", "instance", "branch", me.branch()));
+    }
+    return refs.count(repo, baseTip, tip);
   }
 
   /**
@@ -234,16 +245,7 @@ public final class DefaultLandService implements LandService, AutoCloseable {
     if (land.status() == LandStatus.STARTED) {
       LOG.info("land #{} of {} was started; taking it up again", land.id(), land.branch());
     }
-    landers
-        .computeIfAbsent(
-            land.workspace(),
-            repo ->
-                Executors.newSingleThreadExecutor(
-                    r -> {
-                      Thread t = new Thread(r, "baton-lander " + repo.getFileName());
-                      t.setDaemon(true);
-                      return t;
-                    }))
+    lander(land.workspace())
         .execute(
             () -> {
               try {
@@ -252,6 +254,24 @@ public final class DefaultLandService implements LandService, AutoCloseable {
                 scheduled.remove(land.id());
               }
             });
+  }
+
+  /** The repository's lander: one thread, lands in the order they came. */
+  private ThreadPoolExecutor lander(Path repo) {
+    return landers.computeIfAbsent(
+        repo,
+        r ->
+            new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(),
+                task -> {
+                  Thread t = new Thread(task, "baton-lander " + r.getFileName());
+                  t.setDaemon(true);
+                  return t;
+                }));
   }
 
   /** On the repository's lander: runs one land to its outcome; what goes wrong is logged. */
@@ -280,7 +300,10 @@ public final class DefaultLandService implements LandService, AutoCloseable {
     Land done = land;
     if (land.status() == LandStatus.STARTED) {
       try {
-        done = finish(land, landing.run(land, this::recordRebased));
+        ThreadPoolExecutor lander = lander(land.workspace());
+        done =
+            finish(
+                land, landing.run(land, this::recordRebased, () -> !lander.getQueue().isEmpty()));
       } catch (RuntimeException e) {
         if (closed) {
           return; // left started: the next broker takes it up again

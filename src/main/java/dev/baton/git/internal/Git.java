@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs git processes for the broker: never interactive (no prompt, no editor, no pager), in the C
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  * started the broker, and killed after a time limit. Thread-safe.
  */
 final class Git {
+  private static final Logger LOG = LoggerFactory.getLogger(Git.class);
   private static final int MAX_OUTPUT = 16 << 20;
   private static final List<String> INHERITED_GIT_VARIABLES =
       List.of(
@@ -109,6 +112,7 @@ final class Git {
     environment.put("GIT_PAGER", "cat");
     environment.put("LC_ALL", "C");
     environment.putAll(env);
+    long started = System.nanoTime();
     Process p;
     try {
       p = pb.start();
@@ -124,7 +128,17 @@ final class Git {
         throw new GitException(
             directory, args, -1, "killed after running longer than " + timeout.toSeconds() + " s");
       }
-      return new Result(p.exitValue(), out.join(), err.join());
+      Result result = new Result(p.exitValue(), out.join(), err.join());
+      if (LOG.isDebugEnabled()) {
+        // One line per git process, so that what a land costs can be counted and timed.
+        LOG.debug(
+            "git -C {} {}: exit {} after {} ms",
+            directory,
+            String.join(" ", args),
+            result.exit(),
+            (System.nanoTime() - started) / 1_000_000);
+      }
+      return result;
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();

@@ -37,8 +37,13 @@ public final class GitQueue implements AutoCloseable {
 
   /** Queues {@code work}, waits for its turn and its end, and returns what it returned. */
   public <T> T call(Path repository, Supplier<T> work) {
+    return join(submit(repository, work));
+  }
+
+  /** Waits for queued work to end and returns what it returned, or throws what it threw. */
+  public static <T> T join(CompletableFuture<T> queued) {
     try {
-      return submit(repository, work).join();
+      return queued.join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;

@@ -33,6 +33,11 @@ final class LandCheck {
     this.timeout = timeout;
   }
 
+  /** True when no land-check is configured. */
+  boolean none() {
+    return command == null;
+  }
+
   /** What the check said: null when it passed (or there is none), else why it failed. */
   String run(Path tree, Path log) {
     if (command == null) {

@@ -2,15 +2,13 @@ package dev.baton.git.internal;
 
 import dev.baton.git.GitException;
 import dev.baton.git.Land;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
  * The git work of one land: rebase the branch onto the base in a scratch worktree of baton's own,
@@ -53,16 +51,30 @@ final class Landing {
     record Refused(String why) implements Advance {}
   }
 
+  /** What a rebase came to: the rebased commit, or the files it stopped on. */
+  private record Rebase(Path dir, String head, List<String> conflicts) {}
+
+  /** A base branch of a repository. */
+  private record BaseKey(Path repo, String base) {}
+
   private final Refs refs;
   private final Git git;
   private final GitQueue queue;
+  private final Scratch scratch;
   private final Path scratchRoot;
   private final LandCheck check;
+
+  /**
+   * Where each base branch was last found checked out, so that a land asks {@code git worktree
+   * list} only when {@code git status} there says the base is not checked out there any more.
+   */
+  private final Map<BaseKey, Path> baseCheckouts = new ConcurrentHashMap<>();
 
   Landing(Refs refs, GitQueue queue, Path scratchRoot, LandCheck check) {
     this.refs = refs;
     this.git = refs.git();
     this.queue = queue;
+    this.scratch = new Scratch(git, queue, scratchRoot);
     this.scratchRoot = scratchRoot;
     this.check = check;
   }
@@ -71,12 +83,22 @@ final class Landing {
    * Lands {@code land}, which has started.
    *
    * @param record stores the land once rebased (before the base moves), and returns it stored
+   * @param more whether more lands of the repository are queued after this one: the scratch
+   *     worktree is then handed on to the next, else removed
    */
-  Outcome run(Land land, UnaryOperator<Land> record) {
+  Outcome run(Land land, UnaryOperator<Land> record, BooleanSupplier more) {
     Path repo = land.workspace();
-    // a broker killed while landing this land may have left its scratch worktree behind
-    Path stale = scratchRoot.resolve("land-" + land.id());
-    queue.call(repo, () -> removeScratch(repo, stale));
+    // a broker stopped or killed while landing may have left its scratch worktree behind
+    scratch.removeLeftovers(repo, land.id());
+    try {
+      return land(land, record);
+    } finally {
+      scratch.release(repo, more.getAsBoolean());
+    }
+  }
+
+  private Outcome land(Land land, UnaryOperator<Land> record) {
+    Path repo = land.workspace();
     if (land.newHead() != null) {
       String base = refs.branch(repo, land.base());
       if (base != null && refs.isAncestor(repo, land.newHead(), base)) {
@@ -85,8 +107,9 @@ final class Landing {
       }
     }
     for (int attempt = 1; ; attempt++) {
-      String baseTip = refs.branch(repo, land.base());
-      String branchTip = refs.branch(repo, land.branch());
+      Map<String, String> tips = refs.branches(repo, land.base(), land.branch());
+      String baseTip = tips.get(land.base());
+      String branchTip = tips.get(land.branch());
       if (baseTip == null) {
         return new Outcome.Failed(
             "base branch " + land.base() + " no longer exists in " + repo + "; nothing landed");
@@ -95,36 +118,25 @@ final class Landing {
         return new Outcome.Failed(
             "branch " + land.branch() + " no longer exists in " + repo + "; nothing landed");
       }
-      if (refs.isAncestor(repo, branchTip, baseTip)) {
+      Rebase rebase = rebase(land, baseTip, branchTip);
+      if (rebase.head() == null) {
+        return conflicted(land, rebase.conflicts());
+      }
+      // a branch with nothing the base lacks rebases to the base itself
+      if (rebase.head().equals(baseTip)) {
         return new Outcome.Failed(nothingToLand(land));
       }
-      Path scratch = scratchRoot.resolve("land-" + land.id());
-      Outcome outcome;
-      Advance advance;
-      try {
-        queue.call(repo, () -> addScratch(repo, scratch, branchTip));
-        String rebased = rebase(land, scratch, baseTip);
-        if (rebased == null) {
-          return conflicted(land, scratch);
-        }
-        if (rebased.equals(baseTip)) {
-          return new Outcome.Failed(nothingToLand(land));
-        }
-        Land stored = record.apply(land.rebased(branchTip, baseTip, rebased));
-        String failed = check.run(scratch, scratchRoot.resolve("land-" + land.id() + ".log"));
-        if (failed != null) {
-          return new Outcome.Failed(failed);
-        }
-        advance = queue.call(repo, () -> advance(stored));
-        outcome = advance instanceof Advance.Done ? landed(stored) : null;
-      } finally {
-        queue.call(repo, () -> removeScratch(repo, scratch));
+      Land stored = record.apply(land.rebased(branchTip, baseTip, rebase.head()));
+      String failed = check(land, rebase.dir());
+      if (failed != null) {
+        return new Outcome.Failed(failed);
+      }
+      Advance advance = queue.call(repo, () -> advance(stored));
+      if (advance instanceof Advance.Done) {
+        return landed(stored);
       }
       if (advance instanceof Advance.Refused r) {
         return new Outcome.Failed(r.why());
-      }
-      if (outcome != null) {
-        return outcome;
       }
       if (attempt == ATTEMPTS) {
         return new Outcome.Failed(
@@ -146,23 +158,69 @@ final class Landing {
         + "; commit your work first";
   }
 
-  /** Rebases in the scratch worktree; the new commit, or null when it stopped on conflicts. */
-  private String rebase(Land land, Path scratch, String onto) {
-    Map<String, String> env = refs.committer(land.workspace());
-    Git.Result r = git.tryRun(scratch, env, args("rebase", onto));
+  /**
+   * Rebases {@code branchTip} onto {@code onto} in the scratch worktree, in one git process: {@code
+   * git rebase ONTO COMMIT} first checks the commit out, detached. A scratch worktree handed on by
+   * the last land that fails to rebase for another reason than conflicts is replaced by a new one,
+   * once.
+   */
+  private Rebase rebase(Land land, String onto, String branchTip) {
+    Path repo = land.workspace();
+    Map<String, String> env = refs.committer(repo);
+    List<String> rebase = args("rebase", onto, branchTip);
+    Scratch.Taken taken = scratch.take(repo, branchTip);
+    Git.Result r = git.tryRun(taken.dir(), env, rebase);
+    if (!r.ok() && taken.reused() && conflicts(taken.dir()).isEmpty()) {
+      git.tryRun(taken.dir(), "rebase", "--abort");
+      scratch.release(repo, false);
+      taken = scratch.take(repo, branchTip);
+      r = git.tryRun(taken.dir(), env, rebase);
+    }
+    Path dir = taken.dir();
     if (r.ok()) {
-      return git.run(scratch, "rev-parse", "HEAD").first();
+      String head = Scratch.head(dir);
+      if (head == null) {
+        head = git.run(dir, "rev-parse", "HEAD").first();
+      }
+      scratch.clean(repo);
+      return new Rebase(dir, head, List.of());
     }
-    if (git.run(scratch, "diff", "--name-only", "--diff-filter=U").lines().isEmpty()) {
-      git.tryRun(scratch, "rebase", "--abort");
-      throw new GitException(scratch, args("rebase", onto), r.exit(), r.err() + r.out());
+    List<String> conflicts = conflicts(dir);
+    boolean aborted = git.tryRun(dir, "rebase", "--abort").ok();
+    if (conflicts.isEmpty()) {
+      refs.forgetIdentity(repo);
+      throw new GitException(dir, rebase, r.exit(), r.err() + r.out());
     }
-    return null;
+    if (aborted) {
+      scratch.clean(repo);
+    }
+    return new Rebase(dir, null, conflicts);
   }
 
-  private Outcome conflicted(Land land, Path scratch) {
-    List<String> files = git.run(scratch, "diff", "--name-only", "--diff-filter=U").lines();
-    git.tryRun(scratch, "rebase", "--abort");
+  private List<String> conflicts(Path dir) {
+    return git.run(dir, "diff", "--name-only", "--diff-filter=U").lines();
+  }
+
+  /**
+   * Runs the land-check in the rebased tree, if there is one, then removes what it left (build
+   * output, changed files), so that the next land's check starts from a tree as fresh as a new
+   * worktree's.
+   */
+  private String check(Land land, Path dir) {
+    if (check.none()) {
+      return null;
+    }
+    Path repo = land.workspace();
+    scratch.dirty(repo);
+    String failed = check.run(dir, scratchRoot.resolve("land-" + land.id() + ".log"));
+    if (git.tryRun(dir, Map.of(), args("reset", "-q", "--hard")).ok()
+        && git.tryRun(dir, "clean", "-ffdxq").ok()) {
+      scratch.clean(repo);
+    }
+    return failed;
+  }
+
+  private Outcome conflicted(Land land, List<String> files) {
     return new Outcome.Conflicted(
         files,
         land.branch()
@@ -177,22 +235,43 @@ final class Landing {
 
   private Outcome landed(Land land) {
     Path repo = land.workspace();
+    // the agent's branch is reset on the queue while the landed files are read here
+    CompletableFuture<String> note = queue.submit(repo, () -> resetBranch(land));
     List<String> files = refs.changedFiles(repo, land.oldBase(), land.newHead());
-    String note = queue.call(repo, () -> resetBranch(land));
-    return new Outcome.Landed(land, files, note);
+    return new Outcome.Landed(land, files, GitQueue.join(note));
   }
 
-  /** On the queue: moves the base from the commit rebased onto to the rebased one. */
+  /**
+   * On the queue: moves the base from the commit rebased onto to the rebased one. Where the base is
+   * checked out, one {@code git status} there says whether it still is, its commit and its
+   * uncommitted changes; {@code git worktree list} is asked only when it is not known where.
+   */
   private Advance advance(Land land) {
     Path repo = land.workspace();
     String ref = "refs/heads/" + land.base();
-    if (!land.oldBase().equals(refs.commit(repo, ref))) {
-      return new Advance.Moved();
+    BaseKey key = new BaseKey(repo, land.base());
+    Path checkedOut = baseCheckouts.get(key);
+    Refs.Checkout there = checkedOut == null ? null : refs.checkout(checkedOut);
+    if (there == null || !land.base().equals(there.branch())) {
+      baseCheckouts.remove(key);
+      checkedOut = refs.checkedOutAt(repo, land.base());
+      if (checkedOut != null) {
+        there = refs.checkout(checkedOut);
+        if (there == null) {
+          refs.uncommitted(checkedOut); // throws with git's words
+        }
+        if (!land.base().equals(there.branch())) {
+          return new Advance.Moved(); // switched since: look again
+        }
+        baseCheckouts.put(key, checkedOut);
+      }
     }
-    Path checkedOut = refs.checkedOutAt(repo, land.base());
     Git.Result r;
     if (checkedOut != null) {
-      List<String> dirty = refs.uncommitted(checkedOut);
+      if (!land.oldBase().equals(there.head())) {
+        return new Advance.Moved();
+      }
+      List<String> dirty = there.uncommitted();
       if (!dirty.isEmpty()) {
         return new Advance.Refused(
             land.base()
@@ -204,6 +283,7 @@ final class Landing {
       }
       r = git.tryRun(checkedOut, Map.of(), args("merge", "--ff-only", "-q", land.newHead()));
     } else {
+      // a compare-and-swap: it fails if the base is not at the commit rebased onto
       r =
           git.tryRun(
               repo,
@@ -235,7 +315,18 @@ final class Landing {
   private String resetBranch(Land land) {
     Path repo = land.workspace();
     String branch = land.branch();
-    String now = refs.branch(repo, branch);
+    // Where the instance works, one git status says its branch, commit and changes; git worktree
+    // list is asked only when the branch is not checked out there.
+    Refs.Checkout there = land.worktree() == null ? null : refs.checkout(land.worktree());
+    Path checkedOut = null;
+    String now;
+    if (there != null && branch.equals(there.branch())) {
+      checkedOut = land.worktree();
+      now = there.head();
+    } else {
+      there = null;
+      now = refs.branch(repo, branch);
+    }
     String landed = Refs.shortId(land.newHead());
     if (now == null) {
       return branch + " no longer exists; nothing was reset";
@@ -248,7 +339,9 @@ final class Landing {
     if (!now.equals(land.branchHead())) {
       return leftAlone + "it has commits newer than the ones that landed" + howTo;
     }
-    Path checkedOut = refs.checkedOutAt(repo, branch);
+    if (there == null) {
+      checkedOut = refs.checkedOutAt(repo, branch);
+    }
     if (checkedOut == null) {
       Git.Result r =
           git.tryRun(
@@ -263,7 +356,7 @@ final class Landing {
           ? "reset " + branch + " to the landed commits (" + landed + ")"
           : leftAlone + "it moved while landing" + howTo;
     }
-    List<String> dirty = refs.uncommitted(checkedOut);
+    List<String> dirty = there != null ? there.uncommitted() : refs.uncommitted(checkedOut);
     if (!dirty.isEmpty()) {
       return leftAlone
           + "its worktree "
@@ -285,52 +378,13 @@ final class Landing {
     return "reset " + branch + " in " + checkedOut + " to the landed commits (" + landed + ")";
   }
 
-  /** On the queue: a fresh scratch worktree at {@code commit}, detached. */
-  private Void addScratch(Path repo, Path scratch, String commit) {
-    removeScratch(repo, scratch);
-    try {
-      Files.createDirectories(scratchRoot);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + scratchRoot, e);
-    }
-    git.run(
-        repo,
-        Map.of(),
-        args("worktree", "add", "-q", "--force", "--detach", scratch.toString(), commit));
-    return null;
+  /** Removes every scratch worktree a stopped broker left; at start, before any land runs. */
+  void removeLeftScratch() {
+    scratch.removeAll();
   }
 
-  /**
-   * Removes the scratch worktree of {@code land} that this broker's scratch root may still hold.
-   */
-  void removeScratch(Land land) {
-    Path repo = land.workspace();
-    queue.call(repo, () -> removeScratch(repo, scratchRoot.resolve("land-" + land.id())));
-  }
-
-  /** On the queue: removes a scratch worktree of baton's own, if there is one. */
-  private Void removeScratch(Path repo, Path scratch) {
-    if (!Files.exists(scratch)) {
-      return null;
-    }
-    if (!git.tryRun(repo, "worktree", "remove", "--force", scratch.toString()).ok()) {
-      deleteTree(scratch);
-      git.tryRun(repo, "worktree", "prune");
-    }
-    return null;
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove the scratch worktree " + dir, e);
-    }
-  }
-
-  private static List<String> args(String... args) {
+  /** {@code args} after the settings that keep git to what landing means. */
+  static List<String> args(String... args) {
     List<String> all = new java.util.ArrayList<>(QUIET);
     all.addAll(List.of(args));
     return all;
