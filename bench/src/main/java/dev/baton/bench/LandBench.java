@@ -20,16 +20,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * Instances landing at once (issue 13's benchmark): N instances, each in a worktree of its own made
  * by the broker, commit one new file each and ask to land at the same moment; the broker lands them
- * one after another. Reported: lands per minute, and each land's time from request to landed, as
- * the broker stamped it ({@code finishedAt - queuedAt}). Beside it, git's own work for one land
- * done by hand, in the same repository, one land at a time: {@code git worktree add --detach} of a
- * scratch tree, {@code rebase} there, {@code merge --ff-only} of the base where it is checked out,
- * {@code worktree remove}, and {@code reset --keep} in the agent's worktree, so that baton's
- * overhead per land is what a round takes per land beyond that.
+ * one after another. Reported: lands per minute and the time per land, from the broker's own
+ * stamps, and each land's time from request to landed ({@code finishedAt - queuedAt}). Beside it,
+ * in the same repository, one land at a time: the git processes baton runs for a land, run by hand,
+ * so that baton's overhead per land is what a round takes per land beyond them; and a land as a
+ * person would type it (a scratch worktree added and removed, rebase, {@code merge --ff-only},
+ * {@code reset --keep}).
  */
 public final class LandBench {
   private static final Set<String> DONE = Set.of("landed", "conflicted", "failed");
   private static final Duration LAND_TIMEOUT = Duration.ofMinutes(5);
+
+  /** How often a client asks for its land's outcome (the broker's stamps time the round). */
+  private static final Duration POLL = Duration.ofMillis(100);
 
   private LandBench() {}
 
@@ -76,6 +79,15 @@ public final class LandBench {
     for (int r = 0; r < rounds; r++) {
       bare.add(bareLand(repo, root, "r" + r));
     }
+    progress("the git processes baton runs for one land, by hand (" + rounds + " lands)");
+    Latencies asBaton = new Latencies(rounds);
+    Path scratch = root.resolve("as-baton-scratch");
+    git(repo, "worktree", "add", "-q", "--detach", scratch.toString(), "main");
+    asBatonLand(repo, root, scratch, "warm");
+    for (int r = 0; r < rounds; r++) {
+      asBaton.add(asBatonLand(repo, root, scratch, "r" + r));
+    }
+    git(repo, "worktree", "remove", "--force", scratch.toString());
     BrokerProcess broker =
         BrokerProcess.start(
                 jar, new BrokerProcess.Home(Cleanup.tempDir(root, "sqlite-"), config, "sqlite"))
@@ -95,12 +107,14 @@ public final class LandBench {
       }
       ExecutorService pool = Executors.newFixedThreadPool(n);
       try {
-        round(broker, pool, ids, worktrees, "warm", null);
+        commitAll(ids, worktrees, "warm");
+        round(broker, pool, ids, "warm", null);
         for (int r = 0; r < rounds; r++) {
           progress("round " + (r + 1) + " of " + rounds + ": " + n + " instances land at once");
-          long t0 = System.nanoTime();
-          landed += round(broker, pool, ids, worktrees, "r" + r, perLand);
-          wallNanos += System.nanoTime() - t0;
+          commitAll(ids, worktrees, "r" + r);
+          Round done = round(broker, pool, ids, "r" + r, perLand);
+          landed += done.landed();
+          wallNanos += done.nanos();
         }
       } finally {
         pool.shutdownNow();
@@ -108,17 +122,30 @@ public final class LandBench {
     } finally {
       broker.stop();
     }
-    return report(rounds, n, landed, wallNanos, perLand.summary(), bare.summary(), root, jar);
+    return report(
+        new Figures(rounds, n, landed, wallNanos, perLand.summary(), bare.summary()),
+        asBaton.summary(),
+        root,
+        jar);
   }
 
-  /** Each instance commits a file, then all ask to land at once; returns how many landed. */
-  private static int round(
-      BrokerProcess broker,
-      ExecutorService pool,
-      List<String> ids,
-      List<Path> worktrees,
-      String tag,
-      Latencies perLand)
+  /** What the rounds came to. */
+  private record Figures(
+      int rounds,
+      int n,
+      int landed,
+      long wallNanos,
+      Latencies.Summary perLand,
+      Latencies.Summary bare) {}
+
+  /**
+   * One round: how many landed, and the round's time as the broker stamped it, from the first
+   * request queued to the last land finished (the clients' polling adds nothing to it).
+   */
+  private record Round(int landed, long nanos) {}
+
+  /** Each instance commits one new file in its worktree (not timed). */
+  private static void commitAll(List<String> ids, List<Path> worktrees, String tag)
       throws Exception {
     for (int i = 0; i < ids.size(); i++) {
       Path file = worktrees.get(i).resolve("work/" + ids.get(i) + "/" + tag + ".txt");
@@ -127,6 +154,12 @@ public final class LandBench {
       git(worktrees.get(i), "add", "-A");
       commit(worktrees.get(i), tag + " of " + ids.get(i));
     }
+  }
+
+  /** All ask to land at once and wait for their outcomes. */
+  private static Round round(
+      BrokerProcess broker, ExecutorService pool, List<String> ids, String tag, Latencies perLand)
+      throws Exception {
     CyclicBarrier start = new CyclicBarrier(ids.size());
     List<Future<LandJson>> outcomes = new ArrayList<>();
     for (String id : ids) {
@@ -142,7 +175,7 @@ public final class LandBench {
                       throw new IllegalStateException(
                           "land #" + land.id() + " still " + land.status());
                     }
-                    Thread.sleep(20);
+                    Thread.sleep(POLL.toMillis());
                     land = c.land(land.id());
                   }
                   return land;
@@ -150,6 +183,8 @@ public final class LandBench {
               }));
     }
     int landed = 0;
+    java.time.Instant first = null;
+    java.time.Instant last = null;
     for (Future<LandJson> f : outcomes) {
       LandJson land = f.get(LAND_TIMEOUT.toSeconds() + 60, TimeUnit.SECONDS);
       if (!land.status().equals("landed")) {
@@ -158,17 +193,69 @@ public final class LandBench {
                 + land.id()
                 + " of "
                 + land.instance()
+                + " in round "
+                + tag
                 + " "
                 + land.status()
                 + ": "
                 + land.error());
       }
       landed++;
+      first = first == null || land.queuedAt().isBefore(first) ? land.queuedAt() : first;
+      last = last == null || land.finishedAt().isAfter(last) ? land.finishedAt() : last;
       if (perLand != null) {
         perLand.add(Duration.between(land.queuedAt(), land.finishedAt()).toNanos());
       }
     }
-    return landed;
+    return new Round(landed, Duration.between(first, last).toNanos());
+  }
+
+  /**
+   * One land by hand with the git processes baton itself runs for one (its request's count of new
+   * commits, both tips in one read, the rebase in a scratch worktree made once, the base's status
+   * and fast-forward where it is checked out, the landed files, the agent worktree's status, its
+   * reset and the reflog check): the nanoseconds of git's work, so that what baton adds around its
+   * own git is what a round takes per land beyond this.
+   */
+  private static long asBatonLand(Path repo, Path root, Path scratch, String tag) throws Exception {
+    String branch = "as-baton/" + tag;
+    Path agent = root.resolve("as-baton-agent-" + tag);
+    git(repo, "worktree", "add", "-q", "-b", branch, agent.toString(), "main");
+    Path file = agent.resolve("as-baton/" + tag + ".txt");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, tag + "\n");
+    git(agent, "add", "-A");
+    commit(agent, "as baton " + tag);
+    long t0 = System.nanoTime();
+    git(repo, "rev-list", "--count", "refs/heads/main..refs/heads/" + branch);
+    String[] tips =
+        git(
+                repo,
+                "for-each-ref",
+                "--format=%(objectname)",
+                "refs/heads/main",
+                "refs/heads/" + branch)
+            .strip()
+            .split("\n");
+    String oldBase = tips[0];
+    gitAs(scratch, "rebase", "-q", "main", tips[1]);
+    String landedHead = Files.readString(headFile(scratch)).strip();
+    git(repo, "status", "--porcelain=v2", "--branch");
+    git(repo, "merge", "--ff-only", "-q", landedHead);
+    git(repo, "diff", "--name-only", oldBase, landedHead);
+    git(agent, "status", "--porcelain");
+    git(agent, "reset", "-q", "--keep", landedHead);
+    git(repo, "rev-parse", "--verify", "-q", "refs/heads/" + branch + "@{1}");
+    long took = System.nanoTime() - t0;
+    git(repo, "worktree", "remove", "--force", agent.toString());
+    git(repo, "branch", "-D", "-q", branch);
+    return took;
+  }
+
+  /** The HEAD file of a linked worktree, which baton reads instead of asking git. */
+  private static Path headFile(Path worktree) throws Exception {
+    String link = Files.readString(worktree.resolve(".git")).strip();
+    return worktree.resolve(link.substring("gitdir: ".length())).resolve("HEAD");
   }
 
   /**
@@ -235,44 +322,46 @@ public final class LandBench {
     return Commands.check(command);
   }
 
-  private static String report(
-      int rounds,
-      int n,
-      int landed,
-      long wallNanos,
-      Latencies.Summary perLand,
-      Latencies.Summary bare,
-      Path root,
-      Path jar) {
-    double wallMs = wallNanos / 1e6;
-    double perLandMs = wallMs / landed;
+  private static String report(Figures f, Latencies.Summary asBaton, Path root, Path jar) {
+    double wallMs = f.wallNanos() / 1e6;
+    double perLandMs = wallMs / f.landed();
     StringBuilder s = new StringBuilder();
     s.append("| measure | value |\n|---|---:|\n");
-    s.append(
-        String.format(
-            Locale.ROOT, "| lands | %d (%d rounds × %d instances) |%n", landed, rounds, n));
-    s.append(
-        String.format(Locale.ROOT, "| lands per minute | %.0f |%n", landed / (wallMs / 60_000)));
-    s.append(String.format(Locale.ROOT, "| request to landed, p50 ms | %.1f |%n", perLand.p50()));
-    s.append(String.format(Locale.ROOT, "| request to landed, p99 ms | %.1f |%n", perLand.p99()));
-    s.append(String.format(Locale.ROOT, "| round time per land, ms | %.1f |%n", perLandMs));
-    s.append(
-        String.format(
-            Locale.ROOT, "| git's own work per land by hand, p50 ms | %.1f |%n", bare.p50()));
+    row(s, "lands", f.landed() + " (" + f.rounds() + " rounds × " + f.n() + " instances)");
+    row(s, "lands per minute", String.format(Locale.ROOT, "%.0f", f.landed() / (wallMs / 60_000)));
+    row(s, "request to landed, p50 ms", ms(f.perLand().p50()));
+    row(s, "request to landed, p99 ms", ms(f.perLand().p99()));
+    row(
+        s,
+        "round time per land, ms (the broker's first queuedAt to last finishedAt)",
+        ms(perLandMs));
+    row(s, "the git processes baton runs for a land, run by hand, p50 ms", ms(asBaton.p50()));
+    row(
+        s,
+        "**baton's overhead per land** (round time per land − its git by hand), ms",
+        "**" + ms(perLandMs - asBaton.p50()) + "**");
+    row(s, "a land as a person types it, by hand, p50 ms", ms(f.bare().p50()));
+    row(s, "round time per land − a land typed by hand, ms", ms(perLandMs - f.bare().p50()));
     s.append(
         String.format(
             Locale.ROOT,
-            "| baton's overhead per land (round time per land − git by hand), ms | %.1f |%n",
-            perLandMs - bare.p50()));
-    s.append(
-        String.format(
-            Locale.ROOT,
-            "%nEach round: every instance commits one new file in its worktree (untimed), then all"
-                + " ask to land at once; a round ends when all have landed. Request to landed is"
-                + " the broker's finishedAt − queuedAt. One round before, not counted.%n%n"));
+            "%nEach round: every instance commits one new file in its worktree (not timed), then"
+                + " all ask to land at once; a round is timed by the broker's stamps, from the"
+                + " first land queued to the last landed. Request to landed is each land's"
+                + " finishedAt − queuedAt. One round before, not counted. The clients poll each"
+                + " land every %d ms.%n%n",
+            POLL.toMillis()));
     Machine.describe(root, jar)
         .forEach((k, v) -> s.append("- ").append(k).append(": ").append(v).append("\n"));
     return s.toString();
+  }
+
+  private static void row(StringBuilder s, String measure, String value) {
+    s.append("| ").append(measure).append(" | ").append(value).append(" |\n");
+  }
+
+  private static String ms(double value) {
+    return String.format(Locale.ROOT, "%.1f", value);
   }
 
   private static void progress(String message) {
