@@ -168,4 +168,40 @@ class FleetIT {
     assertThat(panes()).isEmpty();
     assertThat(repo.resolveSibling("repo.worktrees")).doesNotExist();
   }
+
+  @Test
+  void withoutTmuxItSaysToInstallItAndMakesNothing() throws Exception {
+    started = sandbox.start();
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    for (String tool : List.of("bash", "dirname", "readlink", "java", "git")) {
+      Processes.Result where =
+          Processes.run(tmp, Map.of(), List.of("bash", "-c", "command -v " + tool));
+      Files.createSymbolicLink(bin.resolve(tool), Path.of(where.stdout().strip()).toRealPath());
+    }
+    Processes.Result up =
+        sandbox.cliIn(repo, Map.of("PATH", bin.toString()), "up", "--agent", "shell");
+    assertThat(up.exitCode()).isEqualTo(1);
+    assertThat(up.stderr()).contains("tmux is not installed").contains("install it");
+    assertThat(instances()).isEmpty();
+    assertThat(repo.resolveSibling("repo.worktrees")).doesNotExist();
+  }
+
+  @Test
+  void insideTmuxTheFleetIsAWindowOfTheCurrentSessionAndDownClosesOnlyIt() {
+    started = sandbox.start();
+    assertThat(tmux("new-session", "-d", "-s", "mine", "-x", "200", "-y", "50").exitCode())
+        .isZero();
+    String server = tmux("display", "-p", "-t", "mine", "#{socket_path},#{pid},0").stdout().strip();
+    BrokerSandbox inside = sandbox.withEnv("BATON_TMUX_SOCKET", null).withEnv("TMUX", server);
+    Processes.Result up = inside.cliIn(repo, Map.of(), "up", "--count", "2", "--agent", "shell");
+    BrokerSandbox.assertExit(up, 0, "up inside tmux");
+    assertThat(tmux("list-windows", "-t", "mine").stdout().lines()).hasSize(2);
+    assertThat(tmux("list-sessions").stdout().lines()).hasSize(1);
+    assertThat(panes()).hasSize(1 + 3);
+    assertThat(instances()).hasSize(2);
+
+    BrokerSandbox.assertExit(inside.cliIn(repo, Map.of(), "down"), 0, "down inside tmux");
+    assertThat(tmux("list-windows", "-t", "mine").stdout().lines()).hasSize(1);
+    assertThat(instances()).isEmpty();
+  }
 }
