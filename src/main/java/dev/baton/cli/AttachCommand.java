@@ -50,7 +50,8 @@ final class AttachCommand implements Callable<Integer> {
     List<String> args =
         inside
             ? List.of("switch-client", "-t", fleet.window())
-            : List.of("attach", "-t", fleet.window());
+            : List.of("attach", "-t", fleet.session());
+    tmux.ok("select-window", "-t", fleet.window());
     try {
       return new ProcessBuilder(tmux.command(args)).inheritIO().start().waitFor() == 0
           ? ExitCodes.OK

@@ -118,18 +118,21 @@ final class UpCommand implements Callable<Integer> {
                       "no fleet " + name + " is running; start one with 'baton up' first"));
       fleet = new FleetMaker(client, tmux, agentToRun, base, err).add(fleet, wanted.get(0));
       fleet.save(dataDir);
-      print(fleet, tmux, "added 1 instance to");
+      print(fleet, "added a " + wanted.get(0) + " to fleet " + name);
       spec.commandLine().getOut().println("attach: " + fleet.attachCommand(tmux));
       spec.commandLine().getOut().flush();
       return ExitCodes.OK;
     }
     if (existing.isPresent()) {
       fleet = existing.get();
-      print(fleet, tmux, "already running, nothing added (--add ROLE adds one):");
+      print(fleet, "fleet " + name + " is already running, nothing added");
     } else {
       fleet = new FleetMaker(client, tmux, agentToRun, base, err).make(name, repo, wanted);
       fleet.save(dataDir);
-      print(fleet, tmux, "started");
+      print(fleet, "started fleet " + name);
+    }
+    if (existing.isPresent()) {
+      spec.commandLine().getOut().println("'baton up --add ROLE' adds an instance");
     }
     if (noAttach) {
       spec.commandLine().getOut().println("attach: " + fleet.attachCommand(tmux));
@@ -176,16 +179,15 @@ final class UpCommand implements Callable<Integer> {
     }
   }
 
-  private void print(Fleet fleet, Tmux tmux, String what) {
+  private void print(Fleet fleet, String what) {
     PrintWriter out = spec.commandLine().getOut();
     out.println(
-        "fleet "
-            + fleet.name()
-            + " "
-            + what
-            + " tmux session "
+        what
+            + " (tmux session "
             + fleet.session()
-            + ", "
+            + ", window "
+            + fleet.window()
+            + "): "
             + fleet.members().size()
             + " instances");
     out.printf(

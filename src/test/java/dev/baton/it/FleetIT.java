@@ -90,7 +90,9 @@ class FleetIT {
         BrokerSandbox.assertExit(
             baton("up", "--roles", "developer,developer,reviewer", "--agent", "shell"), 0, "up");
     assertThat(up.stderr()).contains("started one in the background");
-    assertThat(up.stdout()).contains("fleet baton-repo started").contains("attach with: tmux -L");
+    assertThat(up.stdout())
+        .contains("started fleet baton-repo (tmux session baton-repo")
+        .contains("attach with: tmux -L");
     assertThat(panes()).hasSize(4);
     List<InstanceJson> fleet = instances();
     assertThat(fleet)
