@@ -255,7 +255,13 @@ final class UpCommand implements Callable<Integer> {
       args.addAll(List.of("-c", repo.toString()));
       args.addAll(FleetPanes.environment(client, Map.of()));
       args.addAll(FleetPanes.controlCommand(name));
-      String[] ids = tmux.run(args.toArray(String[]::new)).split(" ");
+      String made = tmux.run(args.toArray(String[]::new));
+      String[] ids = made.split(" ");
+      if (ids.length != 3) {
+        throw new BatonException(
+            ErrorCode.INTERNAL,
+            "tmux " + args.get(0) + " failed: it answered '" + made + "' instead of the new pane");
+      }
       Fleet fleet = new Fleet(name, ids[0], ids[1], !inside, repo.toString(), ids[2], List.of());
       try {
         tmux.run("select-pane", "-t", fleet.control(), "-T", "control: baton status");

@@ -206,4 +206,23 @@ class FleetIT {
     assertThat(tmux("list-windows", "-t", "mine").stdout().lines()).hasSize(1);
     assertThat(instances()).isEmpty();
   }
+
+  @Test
+  void whenTmuxFailsAfterRegisteringTheInstancesAndWorktreesAreUndone() throws Exception {
+    started = sandbox.start();
+    // a server whose socket directory does not exist: tmux cannot start it
+    Processes.Result up =
+        baton(
+            "up", "--roles", "developer,reviewer", "--agent", "shell", "--tmux-socket", "no/such");
+    assertThat(up.exitCode()).isEqualTo(1);
+    assertThat(up.stderr()).contains("tmux new-session").contains("failed");
+    assertThat(instances()).isEmpty();
+    Path worktrees = repo.resolveSibling("repo.worktrees");
+    if (Files.exists(worktrees)) {
+      try (var left = Files.list(worktrees)) {
+        assertThat(left.toList()).isEmpty();
+      }
+    }
+    assertThat(GitRepos.git(repo, "branch", "--list", "instance/*")).isBlank();
+  }
 }
