@@ -255,12 +255,17 @@ final class UpCommand implements Callable<Integer> {
       args.addAll(List.of("-c", repo.toString()));
       args.addAll(FleetPanes.environment(client, Map.of()));
       args.addAll(FleetPanes.controlCommand(name));
-      String made = tmux.run(args.toArray(String[]::new));
-      String[] ids = made.split(" ");
-      if (ids.length != 3) {
+      Tmux.Result made = Tmux.exec(tmux.command(args), null);
+      String[] ids = made.out().strip().split(" ");
+      if (!made.ok() || ids.length != 3) {
         throw new BatonException(
             ErrorCode.INTERNAL,
-            "tmux " + args.get(0) + " failed: it answered '" + made + "' instead of the new pane");
+            "tmux "
+                + args.get(0)
+                + " failed (exit "
+                + made.exit()
+                + "): "
+                + (made.err().isBlank() ? "no new pane" : made.err().strip()));
       }
       Fleet fleet = new Fleet(name, ids[0], ids[1], !inside, repo.toString(), ids[2], List.of());
       try {

@@ -215,7 +215,7 @@ class FleetIT {
         baton(
             "up", "--roles", "developer,reviewer", "--agent", "shell", "--tmux-socket", "no/such");
     assertThat(up.exitCode()).isEqualTo(1);
-    assertThat(up.stderr()).contains("tmux new-session").contains("failed");
+    assertThat(up.stderr()).contains("tmux new-session failed (exit 0): error creating");
     assertThat(instances()).isEmpty();
     Path worktrees = repo.resolveSibling("repo.worktrees");
     if (Files.exists(worktrees)) {
