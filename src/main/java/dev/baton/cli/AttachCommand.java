@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "attach",
     description = {
-      "Attach this terminal to the fleet 'baton up' started (inside tmux: switch to it).",
-      "Not on a terminal, it prints the tmux command instead."
+      "Attach this terminal to the fleet 'baton up' started (inside tmux:",
+      "switch to it). Not on a terminal, print the tmux command instead."
     },
     mixinStandardHelpOptions = true)
 final class AttachCommand implements Callable<Integer> {

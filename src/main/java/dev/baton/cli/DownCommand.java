@@ -14,9 +14,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "down",
     description = {
-      "End the fleet 'baton up' started: checkpoint each instance, deregister it, stop the",
-      "processes in its panes and close the tmux session (or window). Every worktree is kept;",
-      "'baton resume --instance ID' and 'baton new ROLE --id ID' pick the work up again."
+      "End the fleet 'baton up' started: checkpoint and deregister each",
+      "instance, stop the processes in its panes, close its tmux session (or",
+      "window). Every worktree is kept: 'baton resume --instance ID' shows",
+      "where each left off."
     },
     mixinStandardHelpOptions = true)
 final class DownCommand implements Callable<Integer> {

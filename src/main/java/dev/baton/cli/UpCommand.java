@@ -24,11 +24,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "up",
     description = {
-      "Start a fleet of agents in tmux: start the broker if none answers, register one instance",
-      "per role, each in a worktree of its own (like 'baton new'), and open a tmux session with",
-      "a pane per instance (BATON_INSTANCE and BATON_ROLE set, the agent started) and a control",
-      "pane that shows 'baton status' every 2 s ('baton top' will replace it).",
-      "Run again, it adds nothing and attaches; --add ROLE adds one instance to a running fleet.",
+      "Start a fleet of agents in tmux. Starts the broker if none answers,",
+      "registers one instance per role, each in a worktree of its own (as",
+      "'baton new' does), and opens a tmux session (inside tmux: a window) with",
+      "a pane per instance (BATON_INSTANCE, BATON_ROLE set, the agent started)",
+      "and a control pane showing 'baton status' every 2 s (until 'baton top').",
+      "Run again, it adds nothing and attaches; --add ROLE adds one instance.",
       "  baton up --roles developer,developer,reviewer"
     },
     mixinStandardHelpOptions = true)

@@ -225,4 +225,18 @@ class FleetIT {
     }
     assertThat(GitRepos.git(repo, "branch", "--list", "instance/*")).isBlank();
   }
+
+  @Test
+  void aFleetWhoseSessionWasKilledIsEndedAndMadeAgain() {
+    started = sandbox.start();
+    BrokerSandbox.assertExit(baton("up", "--agent", "shell"), 0, "up");
+    String old = instances().get(0).id();
+    assertThat(tmux("kill-server").exitCode()).isZero();
+
+    Processes.Result again = BrokerSandbox.assertExit(baton("up", "--agent", "shell"), 0, "again");
+    assertThat(again.stderr()).contains("fleet baton-repo had ended without 'baton down'");
+    assertThat(again.stdout()).contains("started fleet baton-repo");
+    assertThat(instances()).hasSize(1).noneMatch(i -> i.id().equals(old));
+    assertThat(panes()).hasSize(2);
+  }
 }
