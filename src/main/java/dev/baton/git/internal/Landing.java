@@ -370,7 +370,7 @@ final class Landing {
       return leftAlone + (r.err() + r.out()).strip() + howTo;
     }
     // The agent may have committed between the check and the reset: its commit goes back.
-    String before = refs.commit(repo, "refs/heads/" + branch + "@{1}");
+    String before = refs.previous(repo, branch);
     if (before != null && !before.equals(land.branchHead())) {
       git.tryRun(checkedOut, Map.of(), args("reset", "-q", "--keep", before));
       return "left " + branch + " at " + Refs.shortId(before) + ": it moved while landing" + howTo;

@@ -1,5 +1,9 @@
 package dev.baton.git.internal;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +37,45 @@ final class Refs {
   String commit(Path repo, String ref) {
     Git.Result r = git.tryRun(repo, "rev-parse", "--verify", "-q", ref + "^{commit}");
     return r.ok() ? r.first() : null;
+  }
+
+  /**
+   * The commit branch {@code name} was at before its latest update ({@code name@{1}}), or null when
+   * its reflog does not say. Read from the reflog file of a repository whose {@code .git} is a
+   * directory (a process less per land); git is asked when there is no such file or its last line
+   * is not an entry git wrote (another ref store, a packed or missing reflog).
+   */
+  String previous(Path repo, String name) {
+    Path log = repo.resolve(".git").resolve("logs").resolve("refs").resolve("heads").resolve(name);
+    try {
+      if (Files.isRegularFile(log)) {
+        String last = lastLine(log);
+        int space = last == null ? -1 : last.indexOf(' ');
+        if (space == 40 || space == 64) {
+          String old = last.substring(0, space);
+          if (old.matches("[0-9a-f]+") && !old.matches("0+")) {
+            return old;
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // fall through: git knows
+    }
+    return commit(repo, "refs/heads/" + name + "@{1}");
+  }
+
+  /** The last line of a file, read from its end (a reflog grows with every update). */
+  private static String lastLine(Path file) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+      long end = f.length();
+      int chunk = (int) Math.min(end, 4096);
+      byte[] tail = new byte[chunk];
+      f.seek(end - chunk);
+      f.readFully(tail);
+      String text = new String(tail, StandardCharsets.UTF_8).stripTrailing();
+      int nl = text.lastIndexOf('\n');
+      return nl < 0 && chunk == end ? text : nl < 0 ? null : text.substring(nl + 1);
+    }
   }
 
   /** The commit of branch {@code name}, or null when there is no such branch. */

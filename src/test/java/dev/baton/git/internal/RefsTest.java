@@ -33,6 +33,19 @@ class RefsTest {
     return git.run(wt, "rev-parse", "HEAD").first();
   }
 
+  /** What a land reads of the agent's branch after resetting it: as git's own name@{1} says. */
+  @Test
+  void previousIsWhatGitCallsTheBranchAtOneUpdateAgo() throws Exception {
+    String first = git.run(repo, "rev-parse", "HEAD").first();
+    String second = commit(repo, "b.txt", "b\n");
+    git.run(repo, "reset", "-q", "--keep", first);
+
+    assertThat(refs.previous(repo, "main"))
+        .isEqualTo(second)
+        .isEqualTo(git.run(repo, "rev-parse", "main@{1}").first());
+    assertThat(refs.previous(repo, "no-such-branch")).isNull();
+  }
+
   @Test
   void branchesReadsSeveralTipsAndLeavesOutWhatIsNoBranchOrOnlyAPrefix() throws Exception {
     String main = git.run(repo, "rev-parse", "HEAD").first();
