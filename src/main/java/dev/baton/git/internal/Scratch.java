@@ -105,21 +105,28 @@ final class Scratch {
    * REPO/.git/worktrees/NAME}); null when it names none.
    */
   static Path repositoryOf(Path worktree) {
+    Path admin = adminDir(worktree);
+    Path common = admin == null || admin.getParent() == null ? null : admin.getParent().getParent();
+    if (common == null || !admin.getParent().getFileName().toString().equals("worktrees")) {
+      return null;
+    }
+    return common.getFileName().toString().equals(".git") ? common.getParent() : common;
+  }
+
+  /**
+   * A linked worktree's own directory in its repository ({@code REPO/.git/worktrees/NAME}), as its
+   * {@code .git} file names it; null when it has no such file.
+   */
+  private static Path adminDir(Path worktree) {
     try {
       Path dotGit = worktree.resolve(".git");
       if (!Files.isRegularFile(dotGit)) {
         return null;
       }
       String link = Files.readString(dotGit).strip();
-      if (!link.startsWith("gitdir: ")) {
-        return null;
-      }
-      Path admin = worktree.resolve(link.substring("gitdir: ".length())).normalize();
-      Path common = admin.getParent() == null ? null : admin.getParent().getParent();
-      if (common == null || !admin.getParent().getFileName().toString().equals("worktrees")) {
-        return null;
-      }
-      return common.getFileName().toString().equals(".git") ? common.getParent() : common;
+      return link.startsWith("gitdir: ")
+          ? worktree.resolve(link.substring("gitdir: ".length())).normalize()
+          : null;
     } catch (IOException e) {
       return null;
     }
@@ -166,16 +173,11 @@ final class Scratch {
    * and then the caller asks git.
    */
   static String head(Path dir) {
+    Path admin = adminDir(dir);
+    if (admin == null) {
+      return null;
+    }
     try {
-      Path dotGit = dir.resolve(".git");
-      if (!Files.isRegularFile(dotGit)) {
-        return null;
-      }
-      String link = Files.readString(dotGit).strip();
-      if (!link.startsWith("gitdir: ")) {
-        return null;
-      }
-      Path admin = dir.resolve(link.substring("gitdir: ".length()));
       String head = Files.readString(admin.resolve("HEAD")).strip();
       return COMMIT_ID.matcher(head).matches() ? head : null;
     } catch (IOException e) {
