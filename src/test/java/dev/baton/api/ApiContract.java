@@ -295,7 +295,16 @@ public abstract class ApiContract {
                 + "\"} "
                 + (double) broker.config().store().poolSize())
         .contains("baton_store_pool_waiters{backend=\"" + backend + "\"} 0.0")
-        .contains("baton_store_writes_pending{backend=\"" + backend + "\"} 0.0");
+        .contains("baton_store_writes_pending{backend=\"" + backend + "\"}");
+    // the broker writes in the background too (janitor, lands taken up every 10 s): wait for a
+    // scrape between two writes rather than hope the first one fell there
+    org.awaitility.Awaitility.await("a scrape with no write pending")
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(
+            () ->
+                raw("GET", "/metrics", Map.of("Accept", "text/plain"), null)
+                    .bodyText()
+                    .contains("baton_store_writes_pending{backend=\"" + backend + "\"} 0.0"));
   }
 
   // ---- bad input: each is a 4xx with the JSON error shape, and nothing stored changes ----
