@@ -33,12 +33,25 @@ public final class LeaseRoutes {
                 Reply.ok(
                     LeaseListJson.of(leases.list(ex.query("workspace"), ex.query("instance")))))
         .add("GET", "/v1/leases/check", this::check)
+        .add("GET", "/v1/leases/waiting", this::waiting)
         .add(
             "GET",
             "/v1/leases/{id}",
             ex -> Reply.ok(LeaseJson.from(leases.get(ex.pathParam("id")))))
         .add("POST", "/v1/leases/{id}/renew", this::renew)
         .add("DELETE", "/v1/leases/{id}", this::release);
+  }
+
+  /** {@code GET /v1/leases/waiting?workspace=W}: the requests queued behind other holders. */
+  private Reply waiting(Exchange ex) {
+    String workspace = ex.query("workspace");
+    if (workspace == null || workspace.isBlank()) {
+      throw new InvalidInputException(
+          "workspace is required: the repository whose lease queue to show, e.g."
+              + " ?workspace=/home/me/project",
+          Map.of("field", "workspace"));
+    }
+    return Reply.ok(WaitingListJson.of(leases.waiting(workspace)));
   }
 
   private Reply acquire(Exchange ex) {

@@ -71,20 +71,25 @@ final class FleetPanes {
   }
 
   /**
-   * The argv of the control pane: {@code baton status} every 2 s (baton top replaces it later),
-   * with the fleet's heartbeats in the background.
+   * The argv of the control pane: {@code baton top} for the fleet, with the fleet's heartbeats in
+   * the background; when top is quit, a shell that says how to see it again.
    */
-  static List<String> controlCommand(String fleet) {
+  static List<String> controlCommand(String fleet, String tmuxSocket) {
     String launcher =
         HookScripts.shellQuote(System.getenv().getOrDefault("BATON_LAUNCHER", "baton"));
-    String status = launcher + " status";
     String keepAlive =
         launcher + " fleet-keepalive " + HookScripts.shellQuote(fleet) + " >/dev/null 2>&1 & ";
+    String top =
+        launcher
+            + " top --session "
+            + HookScripts.shellQuote(fleet)
+            + (tmuxSocket == null ? "" : " --tmux-socket " + HookScripts.shellQuote(tmuxSocket));
     String script =
         keepAlive
-            + (Tmux.onPath("watch")
-                ? "exec watch -t -n 2 " + status
-                : "while :; do clear; " + status + "; sleep 2; done");
+            + top
+            + "; echo "
+            + HookScripts.shellQuote("baton top ended; run 'baton top' here to see the fleet again")
+            + "; exec \"${SHELL:-/bin/sh}\"";
     return List.of("/bin/sh", "-c", script);
   }
 

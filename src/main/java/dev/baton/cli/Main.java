@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       NewCommand.class,
       UpCommand.class,
       DownCommand.class,
+      TopCommand.class,
       AttachCommand.class,
       FleetKeepAliveCommand.class,
       HeartbeatCommand.class,

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
       "registers one instance per role, each in a worktree of its own (as",
       "'baton new' does), and opens a tmux session (inside tmux: a window) with",
       "a pane per instance (BATON_INSTANCE, BATON_ROLE set, the agent started)",
-      "and a control pane showing 'baton status' every 2 s (until 'baton top').",
+      "and a control pane running 'baton top' (the fleet live; ? lists its keys).",
       "Run again, it adds nothing and attaches; --add ROLE adds one instance.",
       "  baton up --roles developer,developer,reviewer"
     },
@@ -191,8 +191,7 @@ final class UpCommand implements Callable<Integer> {
             + "): "
             + fleet.members().size()
             + " instances");
-    out.printf(
-        Locale.ROOT, "  %-5s %-10s %s%n", fleet.control(), "control", "baton status every 2 s");
+    out.printf(Locale.ROOT, "  %-5s %-10s %s%n", fleet.control(), "control", "baton top");
     for (Fleet.Member m : fleet.members()) {
       out.printf(
           Locale.ROOT, "  %-5s %-10s %s  %s%n", m.pane(), m.role(), m.instance(), m.worktree());
@@ -255,7 +254,7 @@ final class UpCommand implements Callable<Integer> {
       args.addAll(List.of("-P", "-F", "#{session_name} #{window_id} #{pane_id}"));
       args.addAll(List.of("-c", repo.toString()));
       args.addAll(FleetPanes.environment(client, Map.of()));
-      args.addAll(FleetPanes.controlCommand(name));
+      args.addAll(FleetPanes.controlCommand(name, tmux.socket()));
       Tmux.Result made = Tmux.exec(tmux.command(args), null);
       String[] ids = made.out().strip().split(" ");
       if (!made.ok() || ids.length != 3) {

@@ -30,7 +30,37 @@ public final class LeaseEvents {
   /** Not renewed within its TTL; released by the broker. */
   public static final String EXPIRED = "lease.expired";
 
+  /**
+   * A request started waiting in the queue behind other holders (data: paths, mode, role, until).
+   */
+  public static final String WAITING = "lease.waiting";
+
+  /**
+   * A waiting request left the queue (data: {@code outcome} granted, timed_out, cancelled, gone,
+   * failed or shutdown, and {@code waitedMs}).
+   */
+  public static final String WAIT_ENDED = "lease.wait_ended";
+
   private LeaseEvents() {}
+
+  /** The event of a request that starts waiting in the workspace. */
+  public static NewEvent waiting(java.nio.file.Path workspace, QueuedRequest r) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("paths", r.patterns().stream().map(PathPattern::text).toList());
+    data.put("mode", r.mode().wireName());
+    data.put("role", r.role());
+    data.put("until", r.deadline().toString());
+    return new NewEvent(WAITING, workspace.toString(), r.instance(), data);
+  }
+
+  /** The event of a request that stopped waiting, and why. */
+  public static NewEvent waitEnded(
+      java.nio.file.Path workspace, String instance, String outcome, long waitedMs) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("outcome", outcome);
+    data.put("waitedMs", waitedMs);
+    return new NewEvent(WAIT_ENDED, workspace.toString(), instance, data);
+  }
 
   /** An event about a lease, with its id, path, mode, role, token, reason, expiry and extras. */
   public static NewEvent of(String type, Lease l, Map<String, Object> extra) {

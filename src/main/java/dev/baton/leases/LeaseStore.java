@@ -39,13 +39,17 @@ public interface LeaseStore {
 
   /**
    * Records a request that waits on this broker node where the other nodes sharing the store see
-   * it, so that they queue their newcomers behind it; returns its queue id, or 0 where no other
-   * node can share the store (SQLite), and then records nothing.
+   * it, so that they queue their newcomers behind it, with its {@code lease.waiting} event in the
+   * same transaction; returns its queue id, or 0 where no other node can share the store (SQLite),
+   * and then appends the event only.
    */
-  long enqueue(Path workspace, QueuedRequest request);
+  long enqueue(Path workspace, QueuedRequest request, NewEvent waiting);
 
-  /** Forgets a recorded request once it has stopped waiting; 0 is ignored. */
-  void dequeue(long id);
+  /**
+   * Forgets a recorded request once it has stopped waiting (an id of 0 was never recorded) and
+   * appends its {@code lease.wait_ended} event, in one transaction.
+   */
+  void dequeue(long id, NewEvent ended);
 
   /**
    * The requests that wait on other live broker nodes in the workspace, oldest first; none where no

@@ -543,6 +543,40 @@ public abstract class LeaseApiContract {
   }
 
   @Test
+  void aWaitIsListedAndAnnouncedWhileItLastsAndItsEndSaysWhy() throws Exception {
+    String a = register("developer");
+    String b = register("research");
+    JsonNode held = granted("instance", a, "path", "src/app.py");
+    long mark = client.health().lastEventId();
+
+    CompletableFuture<HttpResponse> waiting =
+        acquireAsync("instance", b, "path", "src/app.py", "waitMs", MAX_WAIT_MS);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> client.waiting(repo.toString()).count() == 1);
+    var queued = client.waiting(repo.toString()).waiting().get(0);
+    assertThat(queued.instance()).isEqualTo(b);
+    assertThat(queued.role()).isEqualTo("research");
+    assertThat(queued.paths()).containsExactly("src/app.py");
+    release(held.path("id").asString(), a);
+    done(waiting, Duration.ofSeconds(10));
+
+    assertThat(client.waiting(repo.toString()).count()).isZero();
+    List<JsonNode> events = eventsAfter(mark);
+    JsonNode started = ofType(events, "lease.waiting").get(0);
+    assertThat(started.path("instance").asString()).isEqualTo(b);
+    assertThat(started.path("data").path("paths").get(0).asString()).isEqualTo("src/app.py");
+    JsonNode ended = ofType(events, "lease.wait_ended").get(0);
+    assertThat(ended.path("instance").asString()).isEqualTo(b);
+    assertThat(ended.path("data").path("outcome").asString()).isEqualTo("granted");
+    assertThat(ended.path("id").asLong()).isGreaterThan(started.path("id").asLong());
+
+    HttpResponse noWorkspace = send("GET", "/v1/leases/waiting", null);
+    assertThat(noWorkspace.status()).isEqualTo(400);
+    assertThat(noWorkspace.bodyText()).contains("workspace is required");
+  }
+
+  @Test
   void waitersAreServedFirstComeFirstServed() {
     String a = register("developer");
     String b = register("research");

@@ -167,6 +167,15 @@ public final class BrokerClient implements AutoCloseable {
     return call("GET", "/v1/leases" + queryString(query), null, LeaseListJson.class);
   }
 
+  /** The lease requests waiting in the workspace, oldest first. */
+  public dev.baton.api.WaitingListJson waiting(String workspace) {
+    return call(
+        "GET",
+        "/v1/leases/waiting" + queryString(Map.of("workspace", workspace)),
+        null,
+        dev.baton.api.WaitingListJson.class);
+  }
+
   public CoverageJson check(String workspace, String path) {
     Map<String, String> query = new LinkedHashMap<>();
     if (workspace != null) {

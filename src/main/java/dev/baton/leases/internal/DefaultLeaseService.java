@@ -123,17 +123,17 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
             new LeaseConflictException(plan.requested(), 0, holders, ahead));
       }
       Waiter waiter = new Waiter(plan, now());
+      QueuedRequest queued =
+          new QueuedRequest(
+              0,
+              plan.instance(),
+              plan.role(),
+              plan.patterns(),
+              plan.mode(),
+              waiter.since,
+              waiter.since.plus(plan.waitFor()));
       waiter.order =
-          store.enqueue(
-              plan.workspace(),
-              new QueuedRequest(
-                  0,
-                  plan.instance(),
-                  plan.role(),
-                  plan.patterns(),
-                  plan.mode(),
-                  waiter.since,
-                  waiter.since.plus(plan.waitFor())));
+          store.enqueue(plan.workspace(), queued, LeaseEvents.waiting(plan.workspace(), queued));
       queue.add(waiter);
       waiter.timeout =
           executor.schedule(
@@ -248,7 +248,7 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
       synchronized (queue) {
         for (Waiter w : queue.snapshot()) {
           if (w.plan.instance().equals(instance)) {
-            leave(queue, w);
+            leave(queue, w, "gone");
             w.timeout.cancel(false);
             w.future.completeExceptionally(new InstanceNotFoundException(instance));
             dropped = true;
@@ -275,7 +275,7 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
       List<QueuedRequest> elsewhere = null;
       for (Waiter w : queue.snapshot()) {
         if (w.future.isDone()) {
-          leave(queue, w);
+          leave(queue, w, "cancelled");
           continue;
         }
         if (stillWaiting.stream().anyMatch(older -> older.plan.clashesWith(w.plan))) {
@@ -292,7 +292,7 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
           }
           Attempt attempt = attempt(w.plan);
           if (attempt.granted() != null) {
-            leave(queue, w);
+            leave(queue, w, "granted");
             w.timeout.cancel(false);
             if (!w.future.complete(attempt.granted())) {
               giveBack(w, attempt.granted());
@@ -300,7 +300,7 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
             continue;
           }
         } catch (RuntimeException e) {
-          leave(queue, w);
+          leave(queue, w, "failed");
           w.timeout.cancel(false);
           w.future.completeExceptionally(e);
           continue;
@@ -332,7 +332,7 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
 
   private void timeOut(WorkspaceQueue queue, Waiter waiter) {
     synchronized (queue) {
-      if (!leave(queue, waiter)) {
+      if (!leave(queue, waiter, "timed_out")) {
         return;
       }
       long waited = Duration.between(waiter.since, now()).toMillis();
@@ -383,12 +383,14 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
   /**
    * Takes the waiter out of the queue, and out of the store's record of it; false if not queued.
    */
-  private boolean leave(WorkspaceQueue queue, Waiter w) {
+  private boolean leave(WorkspaceQueue queue, Waiter w, String outcome) {
     if (!queue.remove(w)) {
       return false;
     }
     try {
-      store.dequeue(w.order);
+      long waited = Duration.between(w.since, now()).toMillis();
+      store.dequeue(
+          w.order, LeaseEvents.waitEnded(w.plan.workspace(), w.plan.instance(), outcome, waited));
     } catch (RuntimeException e) {
       LOG.debug("could not forget waiter {} of {}: {}", w.order, w.plan.instance(), e.getMessage());
     }
@@ -814,7 +816,7 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
     for (WorkspaceQueue queue : queues.values()) {
       synchronized (queue) {
         for (Waiter w : queue.snapshot()) {
-          leave(queue, w);
+          leave(queue, w, "shutdown");
           w.future.completeExceptionally(
               new BatonException(
                   dev.baton.core.ErrorCode.UNAVAILABLE,

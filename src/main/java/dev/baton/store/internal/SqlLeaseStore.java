@@ -142,8 +142,14 @@ final class SqlLeaseStore implements LeaseStore {
   }
 
   @Override
-  public long enqueue(Path workspace, QueuedRequest request) {
+  public long enqueue(Path workspace, QueuedRequest request, NewEvent waiting) {
     if (db.kind() != StoreKind.POSTGRESQL) {
+      db.write(
+          "leases.enqueue",
+          tx -> {
+            tx.emit(waiting);
+            return null;
+          });
       return 0;
     }
     List<Map<String, Object>> patterns = new ArrayList<>();
@@ -174,6 +180,7 @@ final class SqlLeaseStore implements LeaseStore {
             ps.setLong(8, request.deadline().toEpochMilli());
             try (ResultSet rs = ps.executeQuery()) {
               rs.next();
+              tx.emit(waiting);
               return rs.getLong(1);
             }
           }
@@ -181,18 +188,19 @@ final class SqlLeaseStore implements LeaseStore {
   }
 
   @Override
-  public void dequeue(long id) {
-    if (id == 0) {
-      return;
-    }
+  public void dequeue(long id, NewEvent ended) {
     db.write(
         "leases.dequeue",
         tx -> {
-          try (PreparedStatement ps =
-              tx.connection().prepareStatement("DELETE FROM lease_waiters WHERE id = ?")) {
-            ps.setLong(1, id);
-            return ps.executeUpdate();
+          if (id != 0) {
+            try (PreparedStatement ps =
+                tx.connection().prepareStatement("DELETE FROM lease_waiters WHERE id = ?")) {
+              ps.setLong(1, id);
+              ps.executeUpdate();
+            }
           }
+          tx.emit(ended);
+          return null;
         });
   }
 
