@@ -47,7 +47,11 @@ final class TopModel {
   record HandoffRow(long id, String from, String to, String summary, String status) {}
 
   /** A line of the log of messages, handoffs and lands. */
-  record LogLine(long event, Instant at, String text) {}
+  record LogLine(long event, Instant at, String text, long message) {
+    LogLine(long event, Instant at, String text) {
+      this(event, at, text, 0);
+    }
+  }
 
   /** One instance row as drawn. */
   record Row(
@@ -80,6 +84,10 @@ final class TopModel {
   private final Map<Long, HandoffRow> openHandoffs = new HashMap<>();
   private final Map<Long, LandRow> lands = new LinkedHashMap<>();
   private final Deque<LogLine> log = new ArrayDeque<>();
+
+  /** The events seen of each message in the log: one per recipient. */
+  private final Map<Long, java.util.Set<Long>> recipients = new HashMap<>();
+
   private long horizon;
   private long lastEvent;
 
@@ -91,6 +99,7 @@ final class TopModel {
     openHandoffs.clear();
     lands.clear();
     log.clear();
+    recipients.clear();
     horizon = s.horizon();
     lastEvent = s.horizon();
     List<InstanceJson> byAge = new ArrayList<>(s.instances());
@@ -312,9 +321,37 @@ final class TopModel {
     if (text == null || log.stream().anyMatch(l -> l.event() == e.id())) {
       return;
     }
-    log.addLast(new LogLine(e.id(), e.at(), text));
+    if (e.type().equals("message.sent")) {
+      // a broadcast is one event per recipient: one line for the message, with its count
+      long message = number(d, "message");
+      java.util.Set<Long> events =
+          recipients.computeIfAbsent(message, k -> new java.util.HashSet<>());
+      if (!events.add(e.id())) {
+        return;
+      }
+      int others = events.size() - 1;
+      if (others > 0) {
+        log.removeIf(l -> l.message() == message);
+        text =
+            tag(text(d, "from"))
+                + " → "
+                + (others + 1)
+                + " agents"
+                + ("urgent".equals(text(d, "importance")) ? " (urgent)" : "")
+                + ": "
+                + oneLine(text(d, "text"));
+      }
+      log.addLast(new LogLine(e.id(), e.at(), text, message));
+    } else {
+      log.addLast(new LogLine(e.id(), e.at(), text, 0));
+    }
     while (log.size() > LOG_SIZE) {
       log.removeFirst();
+    }
+    if (recipients.size() > LOG_SIZE) {
+      java.util.Set<Long> shown = new java.util.HashSet<>();
+      log.forEach(l -> shown.add(l.message()));
+      recipients.keySet().retainAll(shown);
     }
   }
 

@@ -439,7 +439,9 @@ final class TopTerminal implements AutoCloseable {
       frame = frame(model, repo, feed.down(), selected, footer(now), help ? HELP : null, now);
     }
     display.resize(height, width);
-    display.update(TopScreen.draw(frame, width, height), -1);
+    // One column short of the edge: a line that fills the last column leaves the cursor waiting to
+    // wrap, which terminals (tmux among them) and the diffing display disagree about.
+    display.update(TopScreen.draw(frame, width - 1, height), -1);
     terminal.flush();
   }
 

@@ -169,6 +169,25 @@ class TopModelTest {
   }
 
   @Test
+  void aBroadcastIsOneLineThatCountsItsRecipients() {
+    TopModel model = loaded(10, List.of());
+    for (long id = 11; id <= 12; id++) {
+      EventJson e =
+          event(
+              id,
+              "message.sent",
+              id == 11 ? "claude-aaaa0001" : "claude-bbbb0001",
+              Map.of("message", 5, "importance", "normal", "text", "rebase"));
+      model.apply(e);
+      model.apply(e);
+    }
+    assertThat(model.log(10))
+        .singleElement()
+        .extracting(TopModel.LogLine::text)
+        .isEqualTo("human → 2 agents: rebase");
+  }
+
+  @Test
   void aNewInstanceAndItsLandsAppearFromEventsAlone() {
     TopModel model = loaded(10, List.of());
     model.apply(
