@@ -59,6 +59,13 @@ final class TopCommand implements Callable<Integer> {
       description = "With --once: the frame's height (default: 30).")
   int height = 30;
 
+  @Option(
+      names = "--trace",
+      paramLabel = "FILE",
+      hidden = true,
+      description = "Append '<newest event id shown> <epoch ms>' per frame (for bench/run-fleet).")
+  Path trace;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     Path repo = repository();
@@ -77,7 +84,8 @@ final class TopCommand implements Callable<Integer> {
               + "'); run it in a terminal or tmux pane, or use 'baton top --once' to print one"
               + " frame");
     }
-    try (TopTerminal screen = new TopTerminal(terminal, repo, model, this::broker, fleet())) {
+    try (TopTerminal screen =
+        new TopTerminal(terminal, repo, model, this::broker, fleet(), trace)) {
       screen.run();
     }
     return ExitCodes.OK;

@@ -74,9 +74,17 @@ final class TopTerminal implements AutoCloseable {
   private volatile String notice;
   private volatile Instant noticeAt = Instant.EPOCH;
   private List<TopModel.Row> rows = List.of();
+  private final Path trace;
+  private long tracedEvent = -1;
 
   TopTerminal(
-      Terminal terminal, Path repo, TopModel model, Supplier<BrokerClient> clients, Panes panes) {
+      Terminal terminal,
+      Path repo,
+      TopModel model,
+      Supplier<BrokerClient> clients,
+      Panes panes,
+      Path trace) {
+    this.trace = trace;
     this.terminal = terminal;
     this.repo = repo;
     this.model = model;
@@ -433,7 +441,9 @@ final class TopTerminal implements AutoCloseable {
     int height = Math.max(5, size.getRows());
     Instant now = Instant.now();
     TopScreen.Frame frame;
+    long shown;
     synchronized (model) {
+      shown = model.lastEvent();
       rows = model.rows(now);
       selected = Math.min(selected, Math.max(0, rows.size() - 1));
       frame = frame(model, repo, feed.down(), selected, footer(now), help ? HELP : null, now);
@@ -443,6 +453,24 @@ final class TopTerminal implements AutoCloseable {
     // wrap, which terminals (tmux among them) and the diffing display disagree about.
     display.update(TopScreen.draw(frame, width - 1, height), -1);
     terminal.flush();
+    traceFrame(shown);
+  }
+
+  /** With --trace: the newest event this frame shows, and when it was drawn. */
+  private void traceFrame(long shown) {
+    if (trace == null || shown == tracedEvent) {
+      return;
+    }
+    tracedEvent = shown;
+    try {
+      java.nio.file.Files.writeString(
+          trace,
+          shown + " " + System.currentTimeMillis() + "\n",
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      notice("cannot write the trace " + trace + ": " + e.getMessage());
+    }
   }
 
   private String footer(Instant now) {
