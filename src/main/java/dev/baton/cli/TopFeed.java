@@ -183,11 +183,13 @@ final class TopFeed implements Runnable {
       nextSlowRefresh = System.nanoTime() + SLOW_REFRESH.toNanos();
       var worktrees = broker.worktrees(workspace, false).worktrees();
       Map<String, Integer> unread = new HashMap<>();
-      for (InstanceJson i : broker.instances(workspace, null).instances()) {
+      List<InstanceJson> instances = broker.instances(workspace, null).instances();
+      for (InstanceJson i : instances) {
         unread.put(i.id(), unread(broker, i.id()));
       }
       synchronized (model) {
         model.worktrees(worktrees);
+        model.seen(instances);
         unread.forEach(model::unread);
       }
       unreadToAsk.clear();

@@ -131,6 +131,16 @@ final class TopModel {
     }
   }
 
+  /** The instances as the registry lists them now: their heartbeats, which have no events. */
+  void seen(List<InstanceJson> instances) {
+    for (InstanceJson i : instances) {
+      Member m = members.get(i.id());
+      if (m != null && m.goneAt == null) {
+        m.instance = i;
+      }
+    }
+  }
+
   /** An instance's unread messages, asked for again. */
   void unread(String instance, int count) {
     Member m = members.get(instance);
