@@ -15,6 +15,14 @@ public interface CheckpointService {
   Checkpoint take(String instance, String reason, String summary);
 
   /**
+   * What {@link #take} would record, unstored (id 0): it reads the store and runs git, so call it
+   * before, never inside, a store transaction; {@link HandoffStore#send} stores it with a handoff.
+   *
+   * @throws dev.baton.registry.InstanceNotFoundException when the instance is not registered
+   */
+  Checkpoint draft(String instance, String reason, String summary);
+
+  /**
    * Checkpoints every live instance that was active since its last checkpoint and whose last one is
    * at least the checkpoint interval old; returns the new ones.
    */

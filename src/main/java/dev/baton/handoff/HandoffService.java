@@ -5,10 +5,12 @@ import java.util.List;
 /** Handoffs of a session, with its leases, from one instance to another. Thread-safe. */
 public interface HandoffService {
   /**
-   * Checkpoints the sender, moves the named leases to the recipient in one transaction, and tells
-   * the recipient (event, inbox, MCP notification, next hook). A handoff to {@code role:<name>}
-   * goes to the live instance of that role heard from most recently; when there is none it waits,
-   * and the next instance of the role to register receives it (the leases move then).
+   * Checkpoints the sender, moves the named leases to the recipient, and tells the recipient
+   * (event, inbox, MCP notification, next hook). The leases, the checkpoint, the handoff, its inbox
+   * message and their events are stored in one transaction: should any of it fail, nothing changes
+   * and no event is published. A handoff to {@code role:<name>} goes to the live instance of that
+   * role heard from most recently; when there is none it waits, and the next instance of the role
+   * to register receives it (the leases move then).
    *
    * @throws dev.baton.core.InvalidInputException for a blank summary, an address that is neither an
    *     instance nor {@code role:<name>}, a file the sender does not hold (nothing changes then)

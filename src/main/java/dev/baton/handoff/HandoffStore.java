@@ -13,13 +13,13 @@ import java.util.function.Function;
  */
 public interface HandoffStore {
   /**
-   * Stores a handoff (its id is ignored) and, when it has a recipient, the message that announces
-   * it.
+   * Sends a handoff in one transaction: moves its leases, stores the sender's checkpoint, the
+   * handoff and the message that announces it, with their events. When any step fails, nothing of
+   * it is stored, no lease moves and no event is published.
    *
-   * @param notice builds the announcement from the stored handoff, or null for none
+   * @return the stored handoff
    */
-  Handoff insertHandoff(
-      Handoff draft, Function<Handoff, Message> notice, Function<Handoff, NewEvent> event);
+  Handoff send(NewHandoff sending);
 
   Optional<Handoff> findHandoff(long id);
 

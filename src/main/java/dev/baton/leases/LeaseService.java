@@ -56,6 +56,16 @@ public interface LeaseService {
   List<Lease> transfer(String from, String to, List<String> paths);
 
   /**
+   * Checks a transfer as {@link #transfer} does and returns it unrun, for a caller that runs it in
+   * its own store transaction with other changes; nothing moves until then.
+   *
+   * @throws dev.baton.core.InvalidInputException when the two instances are the same or work in
+   *     different workspaces, or a path is empty or outside the workspace
+   * @throws dev.baton.registry.InstanceNotFoundException when either instance is not registered
+   */
+  LeaseTransfer prepareTransfer(String from, String to, List<String> paths);
+
+  /**
    * Gives the named leases of {@code from} back to (or on to) {@code to}, as {@link #transfer}
    * does; leases {@code from} no longer holds are skipped.
    */

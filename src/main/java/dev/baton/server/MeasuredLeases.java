@@ -5,6 +5,7 @@ import dev.baton.leases.Coverage;
 import dev.baton.leases.Lease;
 import dev.baton.leases.LeaseConflictException;
 import dev.baton.leases.LeaseService;
+import dev.baton.leases.LeaseTransfer;
 import dev.baton.leases.Waiting;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -120,6 +121,11 @@ final class MeasuredLeases implements LeaseService {
   @Override
   public List<Lease> transfer(String from, String to, List<String> paths) {
     return leases.transfer(from, to, paths);
+  }
+
+  @Override
+  public LeaseTransfer prepareTransfer(String from, String to, List<String> paths) {
+    return leases.prepareTransfer(from, to, paths);
   }
 
   @Override

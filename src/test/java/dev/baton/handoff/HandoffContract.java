@@ -2,6 +2,8 @@ package dev.baton.handoff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.SoftAssertions.assertSoftly;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.core.InvalidInputException;
@@ -34,12 +36,17 @@ import dev.baton.server.GitPathResolver;
 import dev.baton.server.GitWorkspaceResolver;
 import dev.baton.store.Store;
 import dev.baton.store.StoreConfig;
+import dev.baton.store.StoreException;
+import dev.baton.store.StoreKind;
 import dev.baton.store.internal.SqlStore;
 import dev.baton.testing.GitRepos;
 import dev.baton.testing.MutableClock;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -204,10 +211,41 @@ public abstract class HandoffContract {
         .singleElement()
         .satisfies(e -> assertThat(e.instance()).isEqualTo("dbg-1"));
     assertThat(published).filteredOn(e -> e.type().equals(LeaseEvents.TRANSFERRED)).hasSize(2);
-    // the sender was checkpointed on handing over
+    // the sender was checkpointed on handing over, holding what it kept
     assertThat(checkpoints.list(null, "dev-1", true, 1))
         .singleElement()
-        .satisfies(c -> assertThat(c.reason()).isEqualTo("handoff"));
+        .satisfies(
+            c -> {
+              assertThat(c.reason()).isEqualTo("handoff");
+              assertThat(c.leases()).containsExactly("README.md (exclusive)");
+              assertThat(h.checkpoints()).containsExactly(c.id());
+            });
+    assertThat(published)
+        .extracting(Event::type)
+        .filteredOn(
+            t ->
+                t.equals(LeaseEvents.TRANSFERRED)
+                    || t.equals(HandoffEvents.CHECKPOINT)
+                    || t.equals(HandoffEvents.SENT))
+        .containsExactly(
+            LeaseEvents.TRANSFERRED,
+            LeaseEvents.TRANSFERRED,
+            HandoffEvents.CHECKPOINT,
+            HandoffEvents.SENT);
+  }
+
+  @Test
+  void aHandoffCanNameTheSendersRecentCheckpointsNewestFirst() {
+    checkpoints.take("dev-1", "agent", "first");
+    Checkpoint second = checkpoints.take("dev-1", "agent", "second");
+    Checkpoint third = checkpoints.take("dev-1", "agent", "third");
+    Handoff h =
+        handoffs.send(
+            new HandoffRequest("dev-1", "dbg-1", null, "over to you", false, List.of(), true));
+    Checkpoint handedOver = checkpoints.list(null, "dev-1", true, 1).get(0);
+    assertThat(handedOver.reason()).isEqualTo("handoff");
+    assertThat(h.checkpoints()).containsExactly(handedOver.id(), third.id(), second.id());
+    assertThat(h.leases()).isEmpty();
   }
 
   @Test
@@ -274,6 +312,58 @@ public abstract class HandoffContract {
     assertThat(handoffs.list(null, null, null, 10)).isEmpty();
     assertThat(leases.list(repo.toString(), "dev-1")).hasSize(1);
     assertThat(messages.inbox("dbg-1", false, false, 10)).isEmpty();
+  }
+
+  @Test
+  void aHandoffThatCannotBeStoredLeavesTheLeasesWithTheSenderAndNoCheckpoint() throws Exception {
+    List<Lease> held = lease("dev-1", "src/app.py", "src/util.py");
+    published.clear();
+    // storing the handoff fails after the leases would have moved and the checkpoint was taken
+    sql("ALTER TABLE handoffs RENAME TO handoffs_gone");
+    try {
+      assertThatThrownBy(() -> handOff("dev-1", "dbg-1", List.of("src/app.py")))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("store operation failed during handoffs.")
+          .hasMessageContaining("handoffs");
+    } finally {
+      sql("ALTER TABLE handoffs_gone RENAME TO handoffs");
+    }
+
+    assertSoftly(
+        soft -> {
+          soft.assertThat(leases.list(repo.toString(), "dev-1"))
+              .as("the leases never left the sender: same ids, same fencing tokens")
+              .extracting(Lease::id, Lease::instance, Lease::fencingToken)
+              .containsExactlyElementsOf(
+                  held.stream().map(l -> tuple(l.id(), "dev-1", l.fencingToken())).toList());
+          soft.assertThat(leases.list(repo.toString(), "dbg-1")).isEmpty();
+          soft.assertThat(checkpoints.list(null, null, false, 100))
+              .as("no checkpoint was left")
+              .isEmpty();
+          soft.assertThat(handoffs.list(null, null, null, 10)).isEmpty();
+          soft.assertThat(messages.inbox("dbg-1", false, false, 10)).isEmpty();
+          soft.assertThat(published)
+              .extracting(Event::type)
+              .doesNotContain(
+                  LeaseEvents.TRANSFERRED, HandoffEvents.CHECKPOINT, HandoffEvents.SENT);
+        });
+
+    // and once the table is back, the same handoff goes through
+    Handoff h = handOff("dev-1", "dbg-1", List.of("src/app.py"));
+    assertThat(h.leases()).containsExactly(held.get(0).id());
+    assertThat(checkpoints.list(null, "dev-1", false, 10)).hasSize(1);
+  }
+
+  /** Runs a statement on a connection of its own, beside the store's. */
+  private void sql(String statement) throws Exception {
+    try (Connection c =
+            DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+        Statement s = c.createStatement()) {
+      if (config.kind() == StoreKind.SQLITE) {
+        s.execute("PRAGMA busy_timeout = 5000");
+      }
+      s.execute(statement);
+    }
   }
 
   @Test

@@ -98,7 +98,10 @@ public final class DefaultCheckpointService implements CheckpointService, AutoCl
       endings.execute(
           () -> {
             try {
-              snapshot(gone, reason, null, held == null ? List.of() : held, false);
+              // no event: its instance.deregistered or instance.expired event says so already,
+              // and one appended later, from this thread, would land among unrelated ones
+              store.insertCheckpoint(
+                  capture(gone, reason, null, held == null ? List.of() : held), c -> null);
             } catch (RuntimeException ex) {
               LOG.warn("could not checkpoint {} as it ended: {}", gone.id(), ex.getMessage());
             }
@@ -122,27 +125,68 @@ public final class DefaultCheckpointService implements CheckpointService, AutoCl
 
   @Override
   public Checkpoint take(String instance, String reason, String summary) {
+    return store.insertCheckpoint(
+        draft(instance, reason, summary), DefaultCheckpointService::announcement);
+  }
+
+  @Override
+  public Checkpoint draft(String instance, String reason, String summary) {
     if (instance == null || instance.isBlank()) {
       throw new InvalidInputException("an instance id is required", Map.of("field", "instance"));
     }
     Instance i = instances.get(instance.strip());
     String text = Texts.optional(summary, "summary", config.maxMessageChars());
     List<String> held =
-        leases.list(i.workspace().toString(), i.id()).stream().map(l -> describe(l)).toList();
-    return snapshot(i, reason, text, held, true);
+        leases.list(i.workspace().toString(), i.id()).stream()
+            .map(DefaultCheckpointService::describe)
+            .toList();
+    return capture(i, reason, text, held);
   }
 
-  private static String describe(Lease l) {
+  /** How a checkpoint names a held lease, e.g. {@code src/A.java (exclusive)}. */
+  static String describe(Lease l) {
     return l.pattern().text() + " (" + l.mode().wireName() + ")";
   }
 
+  /** The draft without the leases that {@code moved} away from its instance. */
+  static Checkpoint without(Checkpoint draft, List<Lease> moved) {
+    if (moved.isEmpty()) {
+      return draft;
+    }
+    List<String> held = new ArrayList<>(draft.leases());
+    moved.forEach(l -> held.remove(describe(l)));
+    return new Checkpoint(
+        draft.id(),
+        draft.workspace(),
+        draft.instance(),
+        draft.role(),
+        draft.reason(),
+        draft.summary(),
+        draft.activeContext(),
+        held,
+        draft.branch(),
+        draft.head(),
+        draft.changedFiles(),
+        draft.items(),
+        draft.createdAt());
+  }
+
+  /** The {@code checkpoint.taken} event of a stored checkpoint. */
+  static NewEvent announcement(Checkpoint c) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("checkpoint", c.id());
+    data.put("reason", c.reason());
+    if (c.summary() != null) {
+      data.put("summary", Texts.cut(c.summary(), 300));
+    }
+    return new NewEvent(HandoffEvents.CHECKPOINT, c.workspace().toString(), c.instance(), data);
+  }
+
   /**
-   * @param announce false for the checkpoint of an instance that has ended: its {@code
-   *     instance.deregistered} or {@code instance.expired} event says so already, and an event
-   *     appended later, from another thread, would land among unrelated ones
+   * The checkpoint of an instance, unstored: its active context, git state and the memory items it
+   * wrote since its previous checkpoint.
    */
-  private Checkpoint snapshot(
-      Instance i, String reason, String summary, List<String> held, boolean announce) {
+  private Checkpoint capture(Instance i, String reason, String summary, List<String> held) {
     String workspace = i.workspace().toString();
     MemoryContext own = memory.context(workspace, ContextKind.ACTIVE, i.id());
     Map<String, Object> active =
@@ -169,35 +213,20 @@ public final class DefaultCheckpointService implements CheckpointService, AutoCl
               + ": "
               + Texts.cut(h.item().title(), 120));
     }
-    Checkpoint draft =
-        new Checkpoint(
-            0,
-            i.workspace(),
-            i.id(),
-            i.role(),
-            reason,
-            summary,
-            active,
-            held,
-            branch,
-            tree.head(),
-            tree.changes(),
-            items,
-            now());
-    return store.insertCheckpoint(
-        draft,
-        c -> {
-          if (!announce) {
-            return null;
-          }
-          Map<String, Object> data = new LinkedHashMap<>();
-          data.put("checkpoint", c.id());
-          data.put("reason", c.reason());
-          if (c.summary() != null) {
-            data.put("summary", Texts.cut(c.summary(), 300));
-          }
-          return new NewEvent(HandoffEvents.CHECKPOINT, workspace, c.instance(), data);
-        });
+    return new Checkpoint(
+        0,
+        i.workspace(),
+        i.id(),
+        i.role(),
+        reason,
+        summary,
+        active,
+        held,
+        branch,
+        tree.head(),
+        tree.changes(),
+        items,
+        now());
   }
 
   private static String currentBranch(Path where, String atRegistration) {

@@ -17,8 +17,10 @@ import dev.baton.handoff.HandoffStatus;
 import dev.baton.handoff.HandoffStore;
 import dev.baton.handoff.Importance;
 import dev.baton.handoff.Message;
+import dev.baton.handoff.NewHandoff;
 import dev.baton.leases.Lease;
 import dev.baton.leases.LeaseService;
+import dev.baton.leases.LeaseTransfer;
 import dev.baton.registry.Instance;
 import dev.baton.registry.InstanceEvents;
 import dev.baton.registry.InstanceFilter;
@@ -28,6 +30,7 @@ import dev.baton.registry.UnknownRoleException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,8 +44,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Handoffs over a {@link HandoffStore}. The leases move first, in one lease transaction; the
- * handoff is stored after, and should storing fail the leases are given back. Thread-safe.
+ * Handoffs over a {@link HandoffStore}. Sending one is one store transaction: the leases move, the
+ * sender's checkpoint (drafted before, as it runs git), the handoff and its message are stored
+ * together, or nothing is. Thread-safe.
  */
 public final class DefaultHandoffService implements HandoffService, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultHandoffService.class);
@@ -125,17 +129,18 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
       }
     }
     boolean movesFiles = request.allFiles() || !request.files().isEmpty();
-    List<Lease> moved =
+    LeaseTransfer transfer =
         recipient != null && movesFiles
-            ? leases.transfer(
+            ? leases.prepareTransfer(
                 sender.id(), recipient.id(), request.allFiles() ? List.of() : request.files())
-            : List.of();
+            : null;
     if (recipient == null && !request.allFiles() && !request.files().isEmpty()) {
       // nothing moves yet; the named files must still be the sender's
       checkHeld(sender, request.files());
     }
-    Checkpoint taken =
-        checkpoints.take(
+    // git runs here, before the transaction
+    Checkpoint checkpoint =
+        checkpoints.draft(
             sender.id(),
             "handoff",
             "handed "
@@ -144,12 +149,12 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
                 + (recipient == null ? to : recipient.id())
                 + ": "
                 + Texts.cut(summary, 500));
-    List<Long> included =
+    List<Long> earlier =
         request.includeCheckpoints()
-            ? checkpoints.list(null, sender.id(), false, INCLUDED_CHECKPOINTS).stream()
+            ? checkpoints.list(null, sender.id(), false, INCLUDED_CHECKPOINTS - 1).stream()
                 .map(Checkpoint::id)
                 .toList()
-            : List.of(taken.id());
+            : List.of();
     Instant now = now();
     Handoff draft =
         new Handoff(
@@ -161,26 +166,53 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
             kind,
             summary,
             request.allFiles() ? List.of("*all its leases*") : request.files(),
-            moved.stream().map(Lease::id).toList(),
-            included,
+            List.of(),
+            List.of(),
             HandoffStatus.PENDING,
             null,
             now,
             null,
             now.plus(config.expireAfter()));
-    try {
-      return store.insertHandoff(draft, this::announcement, DefaultHandoffService::sentEvent);
-    } catch (RuntimeException e) {
-      if (!moved.isEmpty()) {
-        try {
-          leases.transferLeases(
-              recipient.id(), sender.id(), moved.stream().map(Lease::id).toList());
-        } catch (RuntimeException back) {
-          e.addSuppressed(back);
-        }
-      }
-      throw e;
+    Handoff stored =
+        store.send(
+            new NewHandoff(
+                transfer,
+                moved -> DefaultCheckpointService.without(checkpoint, moved),
+                DefaultCheckpointService::announcement,
+                (taken, moved) -> filled(draft, moved, concat(taken.id(), earlier)),
+                this::announcement,
+                DefaultHandoffService::sentEvent));
+    if (transfer != null && !stored.leases().isEmpty()) {
+      transfer.committed();
     }
+    return stored;
+  }
+
+  /** The draft with the leases that moved and the checkpoints it names. */
+  private static Handoff filled(Handoff draft, List<Lease> moved, List<Long> checkpoints) {
+    return new Handoff(
+        draft.id(),
+        draft.workspace(),
+        draft.from(),
+        draft.to(),
+        draft.toRole(),
+        draft.kind(),
+        draft.summary(),
+        draft.files(),
+        moved.stream().map(Lease::id).toList(),
+        checkpoints,
+        draft.status(),
+        draft.answer(),
+        draft.createdAt(),
+        draft.answeredAt(),
+        draft.expiresAt());
+  }
+
+  private static List<Long> concat(long first, List<Long> rest) {
+    List<Long> all = new ArrayList<>(rest.size() + 1);
+    all.add(first);
+    all.addAll(rest);
+    return all;
   }
 
   /** The live instance of the role in the sender's workspace heard from most recently. */
@@ -415,7 +447,7 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
 
   @Override
   public List<Handoff> expireOverdue() {
-    List<Handoff> expired = new java.util.ArrayList<>();
+    List<Handoff> expired = new ArrayList<>();
     for (Handoff h : store.overdue(now())) {
       try {
         Handoff gone =

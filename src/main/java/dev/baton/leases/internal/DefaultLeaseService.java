@@ -17,6 +17,7 @@ import dev.baton.leases.LeaseNotFoundException;
 import dev.baton.leases.LeaseNotHeldException;
 import dev.baton.leases.LeaseService;
 import dev.baton.leases.LeaseStore;
+import dev.baton.leases.LeaseTransfer;
 import dev.baton.leases.LeaseTx;
 import dev.baton.leases.PathPattern;
 import dev.baton.leases.PathResolver;
@@ -472,16 +473,33 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
 
   @Override
   public List<Lease> transfer(String from, String to, List<String> paths) {
-    return transfer(from, to, paths, null);
+    return transfer(prepare(from, to, paths, null));
   }
 
   @Override
   public List<Lease> transferLeases(String from, String to, List<String> leaseIds) {
-    return transfer(from, to, List.of(), Set.copyOf(leaseIds));
+    return transfer(prepare(from, to, List.of(), Set.copyOf(leaseIds)));
   }
 
-  /** Moves the leases of {@code from} overlapping {@code paths}, or with {@code ids} when given. */
-  private List<Lease> transfer(String from, String to, List<String> paths, Set<String> ids) {
+  @Override
+  public LeaseTransfer prepareTransfer(String from, String to, List<String> paths) {
+    return prepare(from, to, paths, null);
+  }
+
+  /** Runs a transfer in a lease transaction of its own. */
+  private List<Lease> transfer(Transfer transfer) {
+    List<Lease> moved = store.inWorkspace(transfer.workspace(), transfer::run);
+    if (!moved.isEmpty()) {
+      transfer.committed();
+    }
+    return moved;
+  }
+
+  /**
+   * Checks a transfer of the leases of {@code from} overlapping {@code paths}, or with {@code ids}
+   * when given.
+   */
+  private Transfer prepare(String from, String to, List<String> paths, Set<String> ids) {
     Instance giver = instances.get(from);
     Instance taker = instances.get(to);
     if (giver.id().equals(taker.id())) {
@@ -505,48 +523,71 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
       }
       wanted.add(this.paths.resolve(giver.workspace(), p, false));
     }
-    List<Lease> moved =
-        store.inWorkspace(
-            giver.workspace(),
-            tx -> {
-              Instant now = now();
-              List<Lease> mine =
-                  tx.live(now, l -> event(LeaseEvents.EXPIRED, l, Map.of())).stream()
-                      .filter(l -> l.instance().equals(from))
-                      .toList();
-              List<Lease> chosen = new ArrayList<>();
-              for (PathPattern p : wanted) {
-                List<Lease> covering = mine.stream().filter(l -> l.pattern().overlaps(p)).toList();
-                if (covering.isEmpty()) {
-                  throw new InvalidInputException(
-                      p.text()
-                          + " is not leased by "
-                          + from
-                          + "; its leases: "
-                          + (mine.isEmpty()
-                              ? "none"
-                              : String.join(
-                                  ", ", mine.stream().map(l -> l.pattern().text()).toList())),
-                      Map.of("field", "files", "path", p.text()));
-                }
-                covering.stream().filter(l -> !chosen.contains(l)).forEach(chosen::add);
-              }
-              List<Lease> out = new ArrayList<>();
-              if (ids != null) {
-                chosen.addAll(mine.stream().filter(l -> ids.contains(l.id())).toList());
-              }
-              for (Lease l : wanted.isEmpty() && ids == null ? mine : chosen) {
-                Lease given = tx.transfer(l, taker.id(), taker.role(), now);
-                tx.emit(event(LeaseEvents.TRANSFERRED, given, Map.of("from", from)));
-                out.add(given);
-              }
-              return out;
-            });
-    if (!moved.isEmpty() && queues.containsKey(giver.workspace())) {
-      // the new holder may itself be waiting for what it was just given
-      executor.execute(() -> serveWaiters(giver.workspace()));
+    return new Transfer(giver, taker, wanted, ids);
+  }
+
+  /** A checked transfer; run inside a transaction over the giver's workspace. */
+  private final class Transfer implements LeaseTransfer {
+    private final Instance giver;
+    private final Instance taker;
+    private final List<PathPattern> wanted;
+    private final Set<String> ids;
+
+    Transfer(Instance giver, Instance taker, List<PathPattern> wanted, Set<String> ids) {
+      this.giver = giver;
+      this.taker = taker;
+      this.wanted = List.copyOf(wanted);
+      this.ids = ids;
     }
-    return moved;
+
+    @Override
+    public Path workspace() {
+      return giver.workspace();
+    }
+
+    @Override
+    public List<Lease> run(LeaseTx tx) {
+      String from = giver.id();
+      Instant now = now();
+      List<Lease> mine =
+          tx.live(now, l -> event(LeaseEvents.EXPIRED, l, Map.of())).stream()
+              .filter(l -> l.instance().equals(from))
+              .toList();
+      List<Lease> chosen = new ArrayList<>();
+      for (PathPattern p : wanted) {
+        List<Lease> covering = mine.stream().filter(l -> l.pattern().overlaps(p)).toList();
+        if (covering.isEmpty()) {
+          throw new InvalidInputException(
+              p.text()
+                  + " is not leased by "
+                  + from
+                  + "; its leases: "
+                  + (mine.isEmpty()
+                      ? "none"
+                      : String.join(", ", mine.stream().map(l -> l.pattern().text()).toList())),
+              Map.of("field", "files", "path", p.text()));
+        }
+        covering.stream().filter(l -> !chosen.contains(l)).forEach(chosen::add);
+      }
+      List<Lease> out = new ArrayList<>();
+      if (ids != null) {
+        chosen.addAll(mine.stream().filter(l -> ids.contains(l.id())).toList());
+      }
+      for (Lease l : wanted.isEmpty() && ids == null ? mine : chosen) {
+        Lease given = tx.transfer(l, taker.id(), taker.role(), now);
+        tx.emit(event(LeaseEvents.TRANSFERRED, given, Map.of("from", from)));
+        out.add(given);
+      }
+      return out;
+    }
+
+    @Override
+    public void committed() {
+      if (queues.containsKey(giver.workspace())) {
+        // the new holder may itself be waiting for what it was just given
+        executor.execute(() -> serveWaiters(giver.workspace()));
+      }
+    }
   }
 
   @Override

@@ -9,6 +9,9 @@ import dev.baton.handoff.HandoffStore;
 import dev.baton.handoff.Importance;
 import dev.baton.handoff.InboxEntry;
 import dev.baton.handoff.Message;
+import dev.baton.handoff.NewHandoff;
+import dev.baton.leases.Lease;
+import dev.baton.leases.LeaseTransfer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Handoffs, messages (one delivery row per recipient) and checkpoints; lists and the active context
- * are stored as JSON text, the same on both backends. Thread-safe.
+ * are stored as JSON text, the same on both backends. Sending a handoff moves leases through the
+ * lease store in the same transaction. Thread-safe.
  */
 final class SqlHandoffStore implements HandoffStore {
   private static final String HANDOFF_COLUMNS =
@@ -47,46 +51,61 @@ final class SqlHandoffStore implements HandoffStore {
   private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
   private final Database db;
+  private final SqlLeaseStore leases;
 
-  SqlHandoffStore(Database db) {
+  /**
+   * @param leases the lease store on the same database, whose leases a handoff moves in its own
+   *     transaction
+   */
+  SqlHandoffStore(Database db, SqlLeaseStore leases) {
     this.db = db;
+    this.leases = leases;
   }
 
   @Override
-  public Handoff insertHandoff(
-      Handoff draft, Function<Handoff, Message> notice, Function<Handoff, NewEvent> event) {
+  public Handoff send(NewHandoff sending) {
+    LeaseTransfer transfer = sending.transfer();
     return db.write(
-        "handoffs.insert",
+        "handoffs.send",
         tx -> {
-          Handoff stored;
-          try (PreparedStatement ps =
-              tx.connection()
-                  .prepareStatement(
-                      "INSERT INTO handoffs (workspace, from_instance, to_instance, to_role, kind,"
-                          + " summary, files, leases, checkpoints, status, answer, created_at,"
-                          + " answered_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                          + " RETURNING "
-                          + HANDOFF_COLUMNS)) {
-            ps.setString(1, draft.workspace().toString());
-            ps.setString(2, draft.from());
-            EventRows.setNullable(ps, 3, draft.to());
-            EventRows.setNullable(ps, 4, draft.toRole());
-            ps.setString(5, draft.kind());
-            ps.setString(6, draft.summary());
-            ps.setString(7, json(draft.files()));
-            ps.setString(8, json(draft.leases()));
-            ps.setString(9, json(draft.checkpoints()));
-            ps.setString(10, draft.status().wireName());
-            EventRows.setNullable(ps, 11, draft.answer());
-            ps.setLong(12, draft.createdAt().toEpochMilli());
-            setInstant(ps, 13, draft.answeredAt());
-            ps.setLong(14, draft.expiresAt().toEpochMilli());
-            stored = oneHandoff(ps).orElseThrow();
-          }
-          tell(tx, stored, notice);
-          tx.emit(event.apply(stored));
+          List<Lease> moved =
+              transfer == null
+                  ? List.of()
+                  : leases.inWorkspace(tx, transfer.workspace(), transfer::run);
+          Checkpoint checkpoint =
+              insertCheckpoint(tx, sending.checkpoint().apply(moved), sending.checkpointEvent());
+          Handoff stored =
+              insertHandoff(tx.connection(), sending.handoff().apply(checkpoint, moved));
+          tell(tx, stored, sending.notice());
+          tx.emit(sending.event().apply(stored));
           return stored;
         });
+  }
+
+  private static Handoff insertHandoff(Connection c, Handoff draft) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO handoffs (workspace, from_instance, to_instance, to_role, kind,"
+                + " summary, files, leases, checkpoints, status, answer, created_at,"
+                + " answered_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " RETURNING "
+                + HANDOFF_COLUMNS)) {
+      ps.setString(1, draft.workspace().toString());
+      ps.setString(2, draft.from());
+      EventRows.setNullable(ps, 3, draft.to());
+      EventRows.setNullable(ps, 4, draft.toRole());
+      ps.setString(5, draft.kind());
+      ps.setString(6, draft.summary());
+      ps.setString(7, json(draft.files()));
+      ps.setString(8, json(draft.leases()));
+      ps.setString(9, json(draft.checkpoints()));
+      ps.setString(10, draft.status().wireName());
+      EventRows.setNullable(ps, 11, draft.answer());
+      ps.setLong(12, draft.createdAt().toEpochMilli());
+      setInstant(ps, 13, draft.answeredAt());
+      ps.setLong(14, draft.expiresAt().toEpochMilli());
+      return oneHandoff(ps).orElseThrow();
+    }
   }
 
   @Override
@@ -395,40 +414,41 @@ final class SqlHandoffStore implements HandoffStore {
 
   @Override
   public Checkpoint insertCheckpoint(Checkpoint draft, Function<Checkpoint, NewEvent> event) {
-    return db.write(
-        "checkpoints.insert",
-        tx -> {
-          Checkpoint stored;
-          try (PreparedStatement ps =
-              tx.connection()
-                  .prepareStatement(
-                      "INSERT INTO checkpoints (workspace, instance_id, role, reason, summary,"
-                          + " active_context, leases, branch, head, changed_files, items, created_at)"
-                          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
-                          + CHECKPOINT_COLUMNS)) {
-            ps.setString(1, draft.workspace().toString());
-            ps.setString(2, draft.instance());
-            ps.setString(3, draft.role());
-            ps.setString(4, draft.reason());
-            EventRows.setNullable(ps, 5, draft.summary());
-            ps.setString(6, json(draft.activeContext()));
-            ps.setString(7, json(draft.leases()));
-            EventRows.setNullable(ps, 8, draft.branch());
-            EventRows.setNullable(ps, 9, draft.head());
-            ps.setString(10, json(draft.changedFiles()));
-            ps.setString(11, json(draft.items()));
-            ps.setLong(12, draft.createdAt().toEpochMilli());
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              stored = checkpoint(rs);
-            }
-          }
-          NewEvent e = event.apply(stored);
-          if (e != null) {
-            tx.emit(e);
-          }
-          return stored;
-        });
+    return db.write("checkpoints.insert", tx -> insertCheckpoint(tx, draft, event));
+  }
+
+  private static Checkpoint insertCheckpoint(
+      Tx tx, Checkpoint draft, Function<Checkpoint, NewEvent> event) throws SQLException {
+    Checkpoint stored;
+    try (PreparedStatement ps =
+        tx.connection()
+            .prepareStatement(
+                "INSERT INTO checkpoints (workspace, instance_id, role, reason, summary,"
+                    + " active_context, leases, branch, head, changed_files, items, created_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
+                    + CHECKPOINT_COLUMNS)) {
+      ps.setString(1, draft.workspace().toString());
+      ps.setString(2, draft.instance());
+      ps.setString(3, draft.role());
+      ps.setString(4, draft.reason());
+      EventRows.setNullable(ps, 5, draft.summary());
+      ps.setString(6, json(draft.activeContext()));
+      ps.setString(7, json(draft.leases()));
+      EventRows.setNullable(ps, 8, draft.branch());
+      EventRows.setNullable(ps, 9, draft.head());
+      ps.setString(10, json(draft.changedFiles()));
+      ps.setString(11, json(draft.items()));
+      ps.setLong(12, draft.createdAt().toEpochMilli());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        stored = checkpoint(rs);
+      }
+    }
+    NewEvent e = event.apply(stored);
+    if (e != null) {
+      tx.emit(e);
+    }
+    return stored;
   }
 
   @Override

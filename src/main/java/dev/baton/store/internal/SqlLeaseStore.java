@@ -42,12 +42,17 @@ final class SqlLeaseStore implements LeaseStore {
 
   @Override
   public <T> T inWorkspace(Path workspace, Function<LeaseTx, T> work) {
-    return db.write(
-        "leases.change",
-        tx -> {
-          db.lock(tx.connection(), "leases:" + workspace);
-          return work.apply(new SqlLeaseTx(tx, workspace));
-        });
+    return db.write("leases.change", tx -> inWorkspace(tx, workspace, work));
+  }
+
+  /**
+   * Runs lease work inside a transaction another store began (a handoff's), serialised with every
+   * other change to the workspace's leases as {@link #inWorkspace(Path, Function)} is; it commits
+   * or rolls back with that transaction.
+   */
+  <T> T inWorkspace(Tx tx, Path workspace, Function<LeaseTx, T> work) throws SQLException {
+    db.lock(tx.connection(), "leases:" + workspace);
+    return work.apply(new SqlLeaseTx(tx, workspace));
   }
 
   @Override

@@ -46,7 +46,7 @@ public final class SqlStore implements Store {
     this.events = new SqlEventStore(db);
     this.leases = new SqlLeaseStore(db);
     this.memory = new SqlMemoryStore(db);
-    this.handoffs = new SqlHandoffStore(db);
+    this.handoffs = new SqlHandoffStore(db, leases);
     this.worktrees = new SqlWorktreeStore(db);
     this.lands = new SqlLandStore(db);
   }
