@@ -86,6 +86,26 @@ class TopIT {
                 lineOf(second.id()).contains("src/app.py")
                     && !lineOf(first.id()).contains("src/app.py")
                     && control().contains("lease queue (0)"));
+
+    List<ProcessHandle> fleetProcesses = new ArrayList<>();
+    tmux("list-panes", "-a", "-F", "#{pane_pid}")
+        .stdout()
+        .lines()
+        .map(String::strip)
+        .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)).stream())
+        .forEach(
+            h -> {
+              fleetProcesses.add(h);
+              h.descendants().forEach(fleetProcesses::add);
+            });
+    assertThat(fleetProcesses)
+        .as("the panes' shells, baton top and the fleet's heartbeats")
+        .hasSizeGreaterThanOrEqualTo(6);
+    BrokerSandbox.assertExit(baton("down"), 0, "down");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(fleetProcesses).noneMatch(ProcessHandle::isAlive));
+    fleet.forEach(i -> assertThat(Path.of(i.worktree())).isDirectory());
   }
 
   @Test
