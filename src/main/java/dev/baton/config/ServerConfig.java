@@ -1,4 +1,4 @@
-package dev.baton.server;
+package dev.baton.config;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
