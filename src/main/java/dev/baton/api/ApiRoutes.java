@@ -1,11 +1,11 @@
 package dev.baton.api;
 
+import dev.baton.core.BatonException;
 import dev.baton.core.InvalidInputException;
 import dev.baton.git.WorktreeService;
 import dev.baton.registry.InstanceFilter;
 import dev.baton.registry.InstanceService;
 import dev.baton.registry.RegisterRequest;
-import dev.baton.store.StoreException;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -114,7 +114,11 @@ public final class ApiRoutes {
       Map<String, Long> byRole = instances.countByRole();
       long total = byRole.values().stream().mapToLong(Long::longValue).sum();
       return Reply.ok(health("ok", broker, total, byRole, events.lastEventId(), uptime));
-    } catch (StoreException e) {
+    } catch (BatonException e) {
+      // Counting instances reads the store and nothing else: a failure of it is the store's.
+      if (!HttpErrors.brokerFailed(e.code())) {
+        throw e;
+      }
       return new Reply.JsonReply(
           503, health("store_unavailable", broker, -1, Map.of(), -1, uptime));
     }

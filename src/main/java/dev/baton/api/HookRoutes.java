@@ -21,7 +21,6 @@ import dev.baton.registry.InstanceIds;
 import dev.baton.registry.InstanceNotFoundException;
 import dev.baton.registry.InstanceService;
 import dev.baton.registry.RegisterRequest;
-import dev.baton.store.StoreException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -121,9 +120,10 @@ public final class HookRoutes {
     }
     try {
       return Reply.ok(answer(client, event, session, input));
-    } catch (StoreException e) {
-      return Reply.ok(coordinationOff(e.getMessage()));
     } catch (BatonException e) {
+      if (HttpErrors.brokerFailed(e.code())) {
+        return Reply.ok(coordinationOff(e.getMessage()));
+      }
       // Not a git workspace, an unknown role, a path outside the workspace: not baton's business.
       LOG.debug("hook {} for {} not coordinated: {}", event, session.id(), e.getMessage());
       return Reply.ok(Map.of());
@@ -207,9 +207,6 @@ public final class HookRoutes {
     } catch (CompletionException e) {
       if (e.getCause() instanceof LeaseConflictException conflict) {
         return client.deny(clientEvent, denial(conflict));
-      }
-      if (e.getCause() instanceof StoreException store) {
-        throw store;
       }
       if (e.getCause() instanceof BatonException baton) {
         throw baton;

@@ -46,4 +46,13 @@ public final class HttpErrors {
         return 500;
     }
   }
+
+  /**
+   * True for the codes that say baton itself failed (its store is unreachable, busy or broken)
+   * rather than refused the request; the edges tell the caller that coordination is off, not that
+   * it asked for something wrong. Mapped by code, so the API need not know the store's types.
+   */
+  static boolean brokerFailed(ErrorCode code) {
+    return code == ErrorCode.STORE_UNAVAILABLE || code == ErrorCode.INTERNAL;
+  }
 }

@@ -7,7 +7,6 @@ import dev.baton.handoff.HandoffConfig;
 import dev.baton.leases.LeaseConfig;
 import dev.baton.memory.MemoryConfig;
 import dev.baton.registry.RegistryConfig;
-import dev.baton.server.ServerConfig;
 import dev.baton.store.StoreConfig;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,23 +1,17 @@
 package dev.baton.config;
 
 import dev.baton.events.EventsConfig;
-import dev.baton.gateway.DownstreamConfig;
 import dev.baton.gateway.GatewayConfig;
-import dev.baton.gateway.RoleTools;
 import dev.baton.git.GitConfig;
 import dev.baton.handoff.HandoffConfig;
 import dev.baton.leases.LeaseConfig;
 import dev.baton.memory.MemoryConfig;
 import dev.baton.registry.RegistryConfig;
-import dev.baton.server.ServerConfig;
 import dev.baton.store.StoreConfig;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,10 +32,6 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class ConfigLoader {
   private static final Pattern ROLE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
-
-  /** Tools are named {@code <server>__<tool>}, so a server name has no {@code __} of its own. */
-  private static final Pattern SERVER_NAME =
-      Pattern.compile("(?!.*__)[A-Za-z][A-Za-z0-9_-]{0,23}(?<!_)");
 
   private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
 
@@ -110,7 +100,7 @@ public final class ConfigLoader {
     Origins origins =
         file.map(f -> Origins.of(f.getFileName().toString(), text.get())).orElse(Origins.none());
     Section root =
-        new Section(source, "", tree, substitution, origins)
+        new Section(source, "", tree, substitution, origins, this)
             .allowOnly(
                 "data-dir",
                 "server",
@@ -136,28 +126,7 @@ public final class ConfigLoader {
             .map(s -> s.path(this))
             .orElseGet(this::defaultDataDir);
 
-    Section server =
-        root.section("server").allowOnly("socket", "tcp", "max-body", "shutdown-timeout");
-    Path socket =
-        setting(server, "socket", overrides.socket(), "--socket")
-            .map(s -> s.socketPath(this))
-            .orElseGet(this::defaultSocket);
-    Optional<InetSocketAddress> tcp =
-        setting(server, "tcp", overrides.tcp(), "--tcp")
-            .map(Setting::tcp)
-            .orElse(
-                Optional.of(
-                    new InetSocketAddress(
-                        InetAddress.getLoopbackAddress(), ServerConfig.DEFAULT_PORT)));
-    long maxBody =
-        server.parsed("max-body", Units::parseSize).orElse(ServerConfig.DEFAULT_MAX_BODY_BYTES);
-    if (maxBody < 1024 || maxBody > 64L * 1024 * 1024) {
-      throw server.error(
-          server.path("max-body"),
-          Units.formatSize(maxBody) + " is out of range; use 1KiB to 64MiB");
-    }
-    Duration shutdownTimeout =
-        positive(server, "shutdown-timeout", ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT);
+    ServerConfig server = ServerConfig.from(root.section("server"), this, overrides);
 
     Section store = root.section("store").allowOnly("url", "pool-size");
     int poolSize = pool(store, "pool-size", "STORE_POOL", StoreConfig.DEFAULT_POOL_SIZE, 64);
@@ -168,17 +137,19 @@ public final class ConfigLoader {
 
     Map<String, RoleConfig> roles = roles(root.section("roles"));
     RegistryConfig registry =
-        registry(root.section("registry"), root.section("leases"), roles, warnings);
+        RegistryConfig.from(
+            root.section("registry"),
+            root.section("leases"),
+            List.copyOf(roles.keySet()),
+            warnings::add);
     GatewayConfig gateway =
-        gateway(root.section("gateway"), root.section("servers"), root.section("roles"), roles);
+        GatewayConfig.from(root.section("gateway"), root.section("servers"), root.section("roles"));
 
-    Section events = root.section("events").allowOnly("retention");
-    EventsConfig eventsConfig =
-        new EventsConfig(positive(events, "retention", EventsConfig.DEFAULT_RETENTION));
-    LeaseConfig leases = leases(root.section("leases"));
-    MemoryConfig memory = memory(root.section("memory"));
-    HandoffConfig handoff = handoff(root.section("handoff"));
-    GitConfig git = git(root.section("git"));
+    EventsConfig eventsConfig = EventsConfig.from(root.section("events"));
+    LeaseConfig leases = LeaseConfig.from(root.section("leases"));
+    MemoryConfig memory = MemoryConfig.from(root.section("memory"));
+    HandoffConfig handoff = HandoffConfig.from(root.section("handoff"));
+    GitConfig git = GitConfig.from(root.section("git"));
 
     Section log = root.section("log").allowOnly("level");
     if (env.get("BATON_LOG_LEVEL") != null) {
@@ -199,7 +170,7 @@ public final class ConfigLoader {
         new BatonConfig(
             file,
             dataDir,
-            new ServerConfig(socket, tcp, maxBody, shutdownTimeout),
+            server,
             storeConfig,
             registry,
             eventsConfig,
@@ -211,163 +182,6 @@ public final class ConfigLoader {
             git,
             level);
     return new Loaded(config, warnings, origins.toMap());
-  }
-
-  private GitConfig git(Section section) {
-    section.allowOnly("worktree-root", "land-check", "worktree-retention", "timeout");
-    GitConfig d = GitConfig.DEFAULTS;
-    Path root = section.setting("worktree-root").map(s -> s.path(this)).orElse(null);
-    String check =
-        section.string("land-check").map(String::strip).filter(c -> !c.isEmpty()).orElse(null);
-    return new GitConfig(
-        root,
-        check,
-        positive(section, "worktree-retention", d.worktreeRetention()),
-        positive(section, "timeout", d.timeout()));
-  }
-
-  private HandoffConfig handoff(Section section) {
-    section.allowOnly(
-        "expire-after",
-        "checkpoint-interval",
-        "digest-interval",
-        "max-message-chars",
-        "tools",
-        "retention");
-    String tools = section.string("tools").orElse("on").toLowerCase(Locale.ROOT);
-    if (!tools.equals("on") && !tools.equals("off")) {
-      throw section.error(section.path("tools"), "'" + tools + "' is not on or off");
-    }
-    HandoffConfig d = HandoffConfig.DEFAULTS;
-    return new HandoffConfig(
-        positive(section, "expire-after", d.expireAfter()),
-        positive(section, "checkpoint-interval", d.checkpointInterval()),
-        positive(section, "digest-interval", d.digestInterval()),
-        range(section, "max-message-chars", d.maxMessageChars(), 100, 1024 * 1024),
-        tools.equals("on"),
-        positive(section, "retention", d.retention()));
-  }
-
-  private MemoryConfig memory(Section section) {
-    section.allowOnly("tools", "max-item-chars");
-    String tools = section.string("tools").orElse("compact").toLowerCase(Locale.ROOT);
-    MemoryConfig.ToolSet set;
-    try {
-      set = MemoryConfig.ToolSet.valueOf(tools.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw section.error(
-          section.path("tools"), "'" + tools + "' is not a tool set; use compact, full or off");
-    }
-    return new MemoryConfig(
-        range(
-            section, "max-item-chars", MemoryConfig.DEFAULT_MAX_ITEM_CHARS, 100, 16 * 1024 * 1024),
-        MemoryConfig.DEFAULTS.maxResults(),
-        set);
-  }
-
-  private RegistryConfig registry(
-      Section section, Section leases, Map<String, RoleConfig> roles, List<String> warnings) {
-    section.allowOnly("instance-ttl", "heartbeat-interval", "sweep-interval");
-    Duration ttl = positive(section, "instance-ttl", RegistryConfig.DEFAULT_TTL);
-    if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw section.error(
-          section.path("instance-ttl"),
-          Units.formatDuration(ttl) + " is too short; use at least 1s");
-    }
-    Duration heartbeat = positive(section, "heartbeat-interval", ttl.dividedBy(3));
-    if (heartbeat.compareTo(ttl) >= 0) {
-      throw section.error(
-          section.path("heartbeat-interval"),
-          Units.formatDuration(heartbeat)
-              + " is not shorter than registry.instance-ttl "
-              + Units.formatDuration(ttl)
-              + "; every instance would expire between two heartbeats");
-    }
-    if (heartbeat.compareTo(ttl.dividedBy(2)) > 0) {
-      warnings.add(
-          "registry.heartbeat-interval "
-              + Units.formatDuration(heartbeat)
-              + " is more than half of registry.instance-ttl "
-              + Units.formatDuration(ttl)
-              + ": one late heartbeat expires an instance");
-    }
-    Duration sweep = positive(section, "sweep-interval", Duration.ofSeconds(1));
-    if (sweep.compareTo(ttl) > 0) {
-      warnings.add(
-          "registry.sweep-interval "
-              + Units.formatDuration(sweep)
-              + " is longer than the instance TTL: expiry will be late");
-    }
-    Duration orphanGrace = positive(leases, "orphan-grace", RegistryConfig.DEFAULT_ORPHAN_GRACE);
-    return new RegistryConfig(ttl, heartbeat, sweep, List.copyOf(roles.keySet()), orphanGrace);
-  }
-
-  private static LeaseConfig leases(Section section) {
-    section.allowOnly(
-        "default-ttl", "max-ttl", "max-wait", "idle-ttl", "provisional-ttl", "orphan-grace");
-    Duration ttl = positive(section, "default-ttl", LeaseConfig.DEFAULT_TTL);
-    Duration max = positive(section, "max-ttl", LeaseConfig.DEFAULT_MAX_TTL);
-    if (ttl.compareTo(max) > 0) {
-      throw section.error(
-          section.path("default-ttl"),
-          Units.formatDuration(ttl)
-              + " is longer than leases.max-ttl "
-              + Units.formatDuration(max));
-    }
-    Duration wait = positive(section, "max-wait", LeaseConfig.DEFAULT_MAX_WAIT);
-    Duration idle = positive(section, "idle-ttl", LeaseConfig.DEFAULT_IDLE_TTL);
-    Duration provisional =
-        positive(section, "provisional-ttl", LeaseConfig.DEFAULT_PROVISIONAL_TTL);
-    if (provisional.compareTo(Duration.ofSeconds(1)) < 0 || provisional.compareTo(max) > 0) {
-      throw section.error(
-          section.path("provisional-ttl"),
-          Units.formatDuration(provisional)
-              + " is outside 1s.."
-              + Units.formatDuration(max)
-              + " (leases.max-ttl)");
-    }
-    return new LeaseConfig(ttl, max, wait, idle, provisional);
-  }
-
-  /**
-   * A WebSocket URL that the JDK's client can open: it parses (with {@code ${workspace}} and the
-   * other placeholders standing for a path segment), names a host, and has no fragment.
-   */
-  private static void webSocketUrl(Section server, String url) {
-    String probe = url.replaceAll("\\$\\{(workspace|worktree|instance|role)}", "x");
-    String problem;
-    try {
-      java.net.URI uri = new java.net.URI(probe);
-      if (uri.getHost() == null || uri.getHost().isEmpty()) {
-        problem = "it names no host (ws://host:port/path)";
-      } else if (uri.getRawFragment() != null) {
-        problem = "a WebSocket URL cannot have a fragment (#...)";
-      } else {
-        return;
-      }
-    } catch (java.net.URISyntaxException e) {
-      problem = e.getMessage();
-    }
-    throw server.error(
-        server.path("url"), "'" + url + "' is not a valid WebSocket URL: " + problem);
-  }
-
-  /** {@code writes: {write_file: [path], move_file: [source, destination]}}. */
-  private static Map<String, List<String>> writes(Section server) {
-    Map<String, List<String>> writes = new java.util.LinkedHashMap<>();
-    if (!server.has("writes")) {
-      return writes;
-    }
-    Section w = server.section("writes");
-    for (String tool : w.keys()) {
-      List<String> args = w.strings(tool);
-      if (args.isEmpty()) {
-        throw w.error(
-            w.path(tool), "name the arguments of '" + tool + "' that are paths, e.g. [path]");
-      }
-      writes.put(tool, args);
-    }
-    return writes;
   }
 
   private Map<String, RoleConfig> roles(Section section) {
@@ -392,141 +206,18 @@ public final class ConfigLoader {
     return roles;
   }
 
-  private GatewayConfig gateway(
-      Section gateway, Section servers, Section roleSection, Map<String, RoleConfig> roles) {
-    gateway.allowOnly(
-        "stdio-pool", "http-pool", "ws-pool", "start-timeout", "max-restarts", "list-wait");
-    int stdioPool = pool(gateway, "stdio-pool", "STDIO_POOL", GatewayConfig.DEFAULT_STDIO_POOL, 64);
-    int httpPool = pool(gateway, "http-pool", "HTTP_POOL", GatewayConfig.DEFAULT_HTTP_POOL, 256);
-    int wsPool = pool(gateway, "ws-pool", "WS_POOL", GatewayConfig.DEFAULT_WS_POOL, 256);
-    Duration startTimeout = positive(gateway, "start-timeout", GatewayConfig.DEFAULT_START_TIMEOUT);
-    int maxRestarts = range(gateway, "max-restarts", GatewayConfig.DEFAULT_MAX_RESTARTS, 0, 100);
-    Map<String, DownstreamConfig> downstream = new TreeMap<>();
-    for (String name : servers.keys()) {
-      if (!SERVER_NAME.matcher(name).matches()) {
-        throw servers.error(
-            servers.path(name),
-            "'"
-                + name
-                + "' is not a valid server name; use letters, digits, '-' and single '_' (at most 24), starting with a letter");
-      }
-      Section s =
-          servers
-              .section(name)
-              .allowOnly(
-                  "command",
-                  "args",
-                  "env",
-                  "cwd",
-                  "url",
-                  "headers",
-                  "scope",
-                  "start",
-                  "idle-timeout",
-                  "pool",
-                  "call-timeout",
-                  "roots",
-                  "writes");
-      String command = s.string("command").filter(c -> !c.isBlank()).orElse(null);
-      String url = s.string("url").filter(u -> !u.isBlank()).orElse(null);
-      if ((command == null) == (url == null)) {
-        throw s.error(
-            servers.path(name),
-            "give either 'command' (a stdio server) or 'url' (a Streamable HTTP or WebSocket server)");
-      }
-      if (command == null && (s.has("args") || s.has("env") || s.has("cwd"))) {
-        throw s.error(
-            servers.path(name), "'args', 'env' and 'cwd' are for stdio servers ('command')");
-      }
-      boolean webSocket = url != null && (url.startsWith("ws://") || url.startsWith("wss://"));
-      if (url != null && !webSocket && !url.startsWith("http://") && !url.startsWith("https://")) {
-        throw s.error(
-            s.path("url"), "'" + url + "' is not an http://, https://, ws:// or wss:// URL");
-      }
-      if (webSocket) {
-        webSocketUrl(s, url);
-      }
-      if (command != null && s.has("headers")) {
-        throw s.error(s.path("headers"), "'headers' are for HTTP and WebSocket servers ('url')");
-      }
-      String poolKey = command != null ? "stdio-pool" : webSocket ? "ws-pool" : "http-pool";
-      String scopeText = s.string("scope").orElse("shared").toLowerCase(Locale.ROOT);
-      DownstreamConfig.Scope scope;
-      try {
-        scope = DownstreamConfig.Scope.valueOf(scopeText.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw s.error(
-            s.path("scope"),
-            "'" + scopeText + "' is not a scope; use shared, workspace or instance");
-      }
-      String start = s.string("start").orElse("lazy").toLowerCase(Locale.ROOT);
-      if (!start.equals("lazy") && !start.equals("eager")) {
-        throw s.error(s.path("start"), "'" + start + "' is not a start mode; use lazy or eager");
-      }
-      if (!s.has("pool")) {
-        s.sameOrigin("pool", gateway.path(poolKey));
-      }
-      downstream.put(
-          name,
-          new DownstreamConfig(
-              name,
-              command,
-              s.strings("args"),
-              s.stringMap("env"),
-              s.string("cwd").orElse(null),
-              url,
-              s.stringMap("headers"),
-              scope,
-              start.equals("eager"),
-              positive(s, "idle-timeout", DownstreamConfig.DEFAULT_IDLE_TIMEOUT),
-              range(s, "pool", command != null ? stdioPool : webSocket ? wsPool : httpPool, 1, 256),
-              positive(s, "call-timeout", DownstreamConfig.DEFAULT_CALL_TIMEOUT),
-              s.bool("roots").orElse(false),
-              writes(s)));
-    }
-    Map<String, RoleTools> roleTools = new TreeMap<>();
-    for (String name : roleSection.keys()) {
-      Section role = roleSection.section(name);
-      List<String> names = role.strings("servers");
-      for (int i = 0; i < names.size(); i++) {
-        if (!downstream.containsKey(names.get(i))) {
-          throw role.error(
-              role.path("servers") + "[" + i + "]",
-              "no server '"
-                  + names.get(i)
-                  + "' under 'servers'"
-                  + (downstream.isEmpty()
-                      ? " (none is configured)"
-                      : "; configured: " + String.join(", ", downstream.keySet())));
-        }
-      }
-      String tools = role.string("tools").orElse("all").toLowerCase(Locale.ROOT);
-      if (!tools.equals("all") && !tools.equals("meta")) {
-        throw role.error(role.path("tools"), "'" + tools + "' is not a tool mode; use all or meta");
-      }
-      RoleTools rt =
-          new RoleTools(names, role.strings("allow"), role.strings("deny"), tools.equals("meta"));
-      if (!rt.equals(RoleTools.none())) {
-        roleTools.put(name, rt);
-      }
-    }
-    Duration listWait = notNegative(gateway, "list-wait", GatewayConfig.DEFAULT_LIST_WAIT);
-    return new GatewayConfig(
-        downstream, roleTools, startTimeout, maxRestarts, listWait, stdioPool, httpPool, wsPool);
-  }
-
   /**
    * A pool size, 1 to {@code max}: the setting in the file, else the environment variable, else
    * {@code fallback}. Pools are sized from the environment without a config file, as the README's
    * defaults ({@code ${STDIO_POOL:-5}}) say; a bad value in the variable is refused even when the
    * file wins.
    */
-  private int pool(Section section, String key, String variable, int fallback, int max) {
+  int pool(Section section, String key, String variable, int fallback, int max) {
     Optional<Integer> fromEnvironment = fromEnvironment(variable, 1, max);
     if (!section.has(key) && fromEnvironment.isPresent()) {
       section.origin(key, variable);
     }
-    return range(section, key, fromEnvironment.orElse(fallback), 1, max);
+    return section.range(key, fromEnvironment.orElse(fallback), 1, max);
   }
 
   private Optional<Integer> fromEnvironment(String variable, int min, int max) {
@@ -555,35 +246,11 @@ public final class ConfigLoader {
     return Optional.of(n);
   }
 
-  private static int range(Section section, String key, int fallback, int min, int max) {
-    int value = section.integer(key).orElse(fallback);
-    if (value < min || value > max) {
-      throw section.error(section.path(key), value + " is out of range; use " + min + " to " + max);
-    }
-    return value;
-  }
-
-  private static Duration notNegative(Section section, String key, Duration fallback) {
-    Duration d = section.duration(key).orElse(fallback);
-    if (d.isNegative()) {
-      throw section.error(section.path(key), Units.formatDuration(d) + " must not be negative");
-    }
-    return d;
-  }
-
-  private static Duration positive(Section section, String key, Duration fallback) {
-    Duration d = section.duration(key).orElse(fallback);
-    if (d.isZero() || d.isNegative()) {
-      throw section.error(section.path(key), Units.formatDuration(d) + " must be longer than zero");
-    }
-    return d;
-  }
-
   /**
    * The flag ({@code --store}), else its environment variable ({@code BATON_STORE}), else the
    * setting {@code key} of the file; notes where the value came from.
    */
-  private Optional<Setting> setting(Section section, String key, String flagValue, String flag) {
+  Optional<Setting> setting(Section section, String key, String flagValue, String flag) {
     String variable = "BATON_" + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
     String fromEnv = env.get(variable);
     if (flagValue != null) {
@@ -678,7 +345,7 @@ public final class ConfigLoader {
     return List.copyOf(sockets);
   }
 
-  private Path defaultSocket() {
+  Path defaultSocket() {
     String runtime = env.get("XDG_RUNTIME_DIR");
     if (runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))) {
       return Path.of(runtime, "baton", "broker.sock");

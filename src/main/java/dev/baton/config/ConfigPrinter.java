@@ -1,5 +1,6 @@
 package dev.baton.config;
 
+import dev.baton.core.Units;
 import dev.baton.gateway.DownstreamConfig;
 import dev.baton.gateway.RoleTools;
 import java.util.LinkedHashMap;

@@ -1,5 +1,8 @@
 package dev.baton.config;
 
+import dev.baton.core.ConfigSection;
+import dev.baton.core.Units;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,23 +16,32 @@ import tools.jackson.databind.JsonNode;
  * One mapping of the YAML tree, read with the dotted path of each setting so that every error names
  * the file and the setting. Values are already variable-expanded strings or scalars.
  */
-final class Section {
+final class Section implements ConfigSection {
   private final String source;
   private final String prefix;
   private final JsonNode node;
   private final Substitution substitution;
   private final Origins origins;
+  private final ConfigLoader loader;
 
-  Section(String source, String prefix, JsonNode node, Substitution substitution, Origins origins) {
+  Section(
+      String source,
+      String prefix,
+      JsonNode node,
+      Substitution substitution,
+      Origins origins,
+      ConfigLoader loader) {
     this.source = source;
     this.prefix = prefix;
     this.node = node;
     this.substitution = substitution;
     this.origins = origins;
+    this.loader = loader;
   }
 
   /** Refuses keys other than the allowed ones, so that a typo is not silently ignored. */
-  Section allowOnly(String... keys) {
+  @Override
+  public Section allowOnly(String... keys) {
     Set<String> allowed = Set.of(keys);
     for (String key : node.propertyNames()) {
       if (!allowed.contains(key)) {
@@ -41,7 +53,8 @@ final class Section {
     return this;
   }
 
-  Section section(String key) {
+  @Override
+  public Section section(String key) {
     JsonNode child = node.path(key);
     if (child.isMissingNode() || child.isNull()) {
       return new Section(
@@ -49,19 +62,22 @@ final class Section {
           path(key),
           tools.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
           substitution,
-          origins);
+          origins,
+          loader);
     }
     if (!child.isObject()) {
       throw error(path(key), "must be a mapping of settings, not '" + child + "'");
     }
-    return new Section(source, path(key), child, substitution, origins);
+    return new Section(source, path(key), child, substitution, origins, loader);
   }
 
-  List<String> keys() {
+  @Override
+  public List<String> keys() {
     return new ArrayList<>(node.propertyNames());
   }
 
-  Optional<String> string(String key) {
+  @Override
+  public Optional<String> string(String key) {
     JsonNode value = node.path(key);
     if (value.isMissingNode() || value.isNull()) {
       return Optional.empty();
@@ -89,7 +105,8 @@ final class Section {
   }
 
   /** The setting {@code key} took its value from the setting at the dotted path {@code from}. */
-  void sameOrigin(String key, String from) {
+  @Override
+  public void sameOrigin(String key, String from) {
     origins.copy(path(key), from);
   }
 
@@ -105,11 +122,13 @@ final class Section {
     }
   }
 
-  Optional<Duration> duration(String key) {
+  @Override
+  public Optional<Duration> duration(String key) {
     return parsed(key, Units::parseDuration);
   }
 
-  Optional<Integer> integer(String key) {
+  @Override
+  public Optional<Integer> integer(String key) {
     return parsed(
         key,
         text -> {
@@ -121,7 +140,8 @@ final class Section {
         });
   }
 
-  Optional<Boolean> bool(String key) {
+  @Override
+  public Optional<Boolean> bool(String key) {
     return parsed(
         key,
         text ->
@@ -133,7 +153,8 @@ final class Section {
   }
 
   /** A list of scalars (a single scalar is a list of one); empty when absent. */
-  List<String> strings(String key) {
+  @Override
+  public List<String> strings(String key) {
     JsonNode value = node.path(key);
     if (value.isMissingNode() || value.isNull()) {
       return List.of();
@@ -163,7 +184,8 @@ final class Section {
   }
 
   /** A mapping of names to scalars; empty when absent. */
-  java.util.Map<String, String> stringMap(String key) {
+  @Override
+  public java.util.Map<String, String> stringMap(String key) {
     Section map = section(key);
     java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
     for (String name : map.keys()) {
@@ -176,16 +198,29 @@ final class Section {
   }
 
   /** True when the setting is present. */
-  boolean has(String key) {
+  @Override
+  public boolean has(String key) {
     JsonNode value = node.path(key);
     return !value.isMissingNode() && !value.isNull();
   }
 
-  String path(String key) {
+  @Override
+  public String path(String key) {
     return prefix.isEmpty() ? key : prefix + "." + key;
   }
 
-  ConfigException error(String setting, String problem) {
+  @Override
+  public ConfigException error(String setting, String problem) {
     return new ConfigException(source + ": " + setting + ": " + problem);
+  }
+
+  @Override
+  public Optional<Path> absolutePath(String key) {
+    return setting(key).map(s -> s.path(loader));
+  }
+
+  @Override
+  public int poolSize(String key, String variable, int fallback, int max) {
+    return loader.pool(this, key, variable, fallback, max);
   }
 }

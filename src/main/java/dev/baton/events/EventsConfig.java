@@ -1,5 +1,6 @@
 package dev.baton.events;
 
+import dev.baton.core.ConfigSection;
 import java.time.Duration;
 
 /**
@@ -9,4 +10,10 @@ import java.time.Duration;
  */
 public record EventsConfig(Duration retention) {
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+
+  /** Reads the {@code events:} section of the configuration. */
+  public static EventsConfig from(ConfigSection section) {
+    section.allowOnly("retention");
+    return new EventsConfig(section.positive("retention", DEFAULT_RETENTION));
+  }
 }

@@ -1,5 +1,6 @@
 package dev.baton.gateway;
 
+import dev.baton.core.ConfigSection;
 import java.time.Duration;
 import java.util.Map;
 
@@ -67,5 +68,14 @@ public record GatewayConfig(
 
   public RoleTools role(String role) {
     return roles.getOrDefault(role, RoleTools.none());
+  }
+
+  /**
+   * Reads the {@code gateway:} and {@code servers:} sections of the configuration and what each
+   * role under {@code roles} sees of the servers.
+   */
+  public static GatewayConfig from(
+      ConfigSection gateway, ConfigSection servers, ConfigSection roles) {
+    return GatewayConfigReader.read(gateway, servers, roles);
   }
 }

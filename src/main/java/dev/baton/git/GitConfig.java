@@ -1,5 +1,6 @@
 package dev.baton.git;
 
+import dev.baton.core.ConfigSection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -34,5 +35,18 @@ public record GitConfig(
       return worktreeRoot;
     }
     return workspace.resolveSibling(workspace.getFileName() + ".worktrees");
+  }
+
+  /** Reads the {@code git:} section of the configuration. */
+  public static GitConfig from(ConfigSection section) {
+    section.allowOnly("worktree-root", "land-check", "worktree-retention", "timeout");
+    Path root = section.absolutePath("worktree-root").orElse(null);
+    String check =
+        section.string("land-check").map(String::strip).filter(c -> !c.isEmpty()).orElse(null);
+    return new GitConfig(
+        root,
+        check,
+        section.positive("worktree-retention", DEFAULTS.worktreeRetention()),
+        section.positive("timeout", DEFAULTS.timeout()));
   }
 }

@@ -1,6 +1,8 @@
 package dev.baton.handoff;
 
+import dev.baton.core.ConfigSection;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The settings of handoffs, messages and checkpoints ({@code handoff:} in the configuration).
@@ -28,4 +30,27 @@ public record HandoffConfig(
           16 * 1024,
           true,
           Duration.ofDays(30));
+
+  /** Reads the {@code handoff:} section of the configuration. */
+  public static HandoffConfig from(ConfigSection section) {
+    section.allowOnly(
+        "expire-after",
+        "checkpoint-interval",
+        "digest-interval",
+        "max-message-chars",
+        "tools",
+        "retention");
+    String tools = section.string("tools").orElse("on").toLowerCase(Locale.ROOT);
+    if (!tools.equals("on") && !tools.equals("off")) {
+      throw section.error(section.path("tools"), "'" + tools + "' is not on or off");
+    }
+    HandoffConfig d = DEFAULTS;
+    return new HandoffConfig(
+        section.positive("expire-after", d.expireAfter()),
+        section.positive("checkpoint-interval", d.checkpointInterval()),
+        section.positive("digest-interval", d.digestInterval()),
+        section.range("max-message-chars", d.maxMessageChars(), 100, 1024 * 1024),
+        tools.equals("on"),
+        section.positive("retention", d.retention()));
+  }
 }

@@ -1,5 +1,7 @@
 package dev.baton.leases;
 
+import dev.baton.core.ConfigSection;
+import dev.baton.core.Units;
 import java.time.Duration;
 
 /**
@@ -32,5 +34,32 @@ public record LeaseConfig(
 
   public static LeaseConfig defaults() {
     return new LeaseConfig(DEFAULT_TTL, DEFAULT_MAX_TTL, DEFAULT_MAX_WAIT, DEFAULT_IDLE_TTL);
+  }
+
+  /** Reads the {@code leases:} section of the configuration. */
+  public static LeaseConfig from(ConfigSection section) {
+    section.allowOnly(
+        "default-ttl", "max-ttl", "max-wait", "idle-ttl", "provisional-ttl", "orphan-grace");
+    Duration ttl = section.positive("default-ttl", DEFAULT_TTL);
+    Duration max = section.positive("max-ttl", DEFAULT_MAX_TTL);
+    if (ttl.compareTo(max) > 0) {
+      throw section.error(
+          section.path("default-ttl"),
+          Units.formatDuration(ttl)
+              + " is longer than leases.max-ttl "
+              + Units.formatDuration(max));
+    }
+    Duration wait = section.positive("max-wait", DEFAULT_MAX_WAIT);
+    Duration idle = section.positive("idle-ttl", DEFAULT_IDLE_TTL);
+    Duration provisional = section.positive("provisional-ttl", DEFAULT_PROVISIONAL_TTL);
+    if (provisional.compareTo(Duration.ofSeconds(1)) < 0 || provisional.compareTo(max) > 0) {
+      throw section.error(
+          section.path("provisional-ttl"),
+          Units.formatDuration(provisional)
+              + " is outside 1s.."
+              + Units.formatDuration(max)
+              + " (leases.max-ttl)");
+    }
+    return new LeaseConfig(ttl, max, wait, idle, provisional);
   }
 }

@@ -1,5 +1,6 @@
 package dev.baton.memory;
 
+import dev.baton.core.ConfigSection;
 import java.util.Locale;
 
 /**
@@ -26,5 +27,22 @@ public record MemoryConfig(int maxItemChars, int maxResults, ToolSet tools) {
     public String wireName() {
       return name().toLowerCase(Locale.ROOT);
     }
+  }
+
+  /** Reads the {@code memory:} section of the configuration. */
+  public static MemoryConfig from(ConfigSection section) {
+    section.allowOnly("tools", "max-item-chars");
+    String tools = section.string("tools").orElse("compact").toLowerCase(Locale.ROOT);
+    ToolSet set;
+    try {
+      set = ToolSet.valueOf(tools.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw section.error(
+          section.path("tools"), "'" + tools + "' is not a tool set; use compact, full or off");
+    }
+    return new MemoryConfig(
+        section.range("max-item-chars", DEFAULT_MAX_ITEM_CHARS, 100, 16 * 1024 * 1024),
+        DEFAULTS.maxResults(),
+        set);
   }
 }

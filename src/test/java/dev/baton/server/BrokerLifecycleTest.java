@@ -9,6 +9,7 @@ import dev.baton.api.RegisterBody;
 import dev.baton.api.client.BrokerClient;
 import dev.baton.api.client.EventStreamReader;
 import dev.baton.config.BatonConfig;
+import dev.baton.config.ServerConfig;
 import dev.baton.core.BatonException;
 import dev.baton.core.ErrorCode;
 import dev.baton.testing.GitRepos;

@@ -1,4 +1,4 @@
-package dev.baton.config;
+package dev.baton.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

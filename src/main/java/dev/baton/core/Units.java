@@ -1,4 +1,4 @@
-package dev.baton.config;
+package dev.baton.core;
 
 import java.time.Duration;
 import java.util.Locale;
