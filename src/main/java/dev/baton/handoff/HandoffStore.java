@@ -29,8 +29,28 @@ public interface HandoffStore {
    *
    * @param notice the message that tells someone, or null
    */
+  default Optional<Handoff> updatePending(
+      Handoff changed, Function<Handoff, Message> notice, Function<Handoff, NewEvent> event) {
+    return updatePending(changed, null, moved -> changed, notice, event);
+  }
+
+  /**
+   * Replaces a handoff that is still pending, moving leases in the same transaction: the answer to
+   * it and the leases that go with the answer (back to the sender when declined or expired, to the
+   * instance a role's handoff waited for) commit together or not at all. Empty when it is no longer
+   * pending: then nothing changes and no lease moves.
+   *
+   * @param draft the handoff as changed, before the leases move
+   * @param transfer the leases to move, or null
+   * @param withMoved the handoff as changed, given the leases that moved
+   * @param notice the message that tells someone, or null
+   */
   Optional<Handoff> updatePending(
-      Handoff changed, Function<Handoff, Message> notice, Function<Handoff, NewEvent> event);
+      Handoff draft,
+      dev.baton.leases.LeaseTransfer transfer,
+      Function<List<dev.baton.leases.Lease>, Handoff> withMoved,
+      Function<Handoff, Message> notice,
+      Function<Handoff, NewEvent> event);
 
   /**
    * Handoffs, newest first.

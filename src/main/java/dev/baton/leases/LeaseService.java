@@ -66,6 +66,14 @@ public interface LeaseService {
   LeaseTransfer prepareTransfer(String from, String to, List<String> paths);
 
   /**
+   * Checks a transfer of the leases of {@code from} with the given ids, as {@link #transferLeases}
+   * does, and returns it unrun; nothing moves until a store transaction runs it.
+   *
+   * @throws dev.baton.registry.InstanceNotFoundException when either instance is not registered
+   */
+  LeaseTransfer prepareTransferLeases(String from, String to, List<String> leaseIds);
+
+  /**
    * Gives the named leases of {@code from} back to (or on to) {@code to}, as {@link #transfer}
    * does; leases {@code from} no longer holds are skipped.
    */

@@ -129,6 +129,11 @@ final class MeasuredLeases implements LeaseService {
   }
 
   @Override
+  public LeaseTransfer prepareTransferLeases(String from, String to, List<String> leaseIds) {
+    return leases.prepareTransferLeases(from, to, leaseIds);
+  }
+
+  @Override
   public List<Lease> transferLeases(String from, String to, List<String> leaseIds) {
     return leases.transferLeases(from, to, leaseIds);
   }

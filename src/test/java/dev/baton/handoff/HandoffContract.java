@@ -367,6 +367,45 @@ public abstract class HandoffContract {
   }
 
   @Test
+  void aDeclineWhoseLeasesCannotGoBackIsNotStoredEither() throws Exception {
+    lease("dev-1", "src/app.py");
+    Handoff h = handOff("dev-1", "dbg-1", List.of("src/app.py"));
+    List<Lease> moved = leases.list(repo.toString(), "dbg-1");
+    published.clear();
+    // giving the leases back fails after the answer would have been stored
+    sql("ALTER TABLE leases RENAME TO leases_gone");
+    try {
+      assertThatThrownBy(() -> handoffs.decline(h.id(), "dbg-1", "not mine"))
+          .isInstanceOf(StoreException.class);
+    } finally {
+      sql("ALTER TABLE leases_gone RENAME TO leases");
+    }
+    assertSoftly(
+        soft -> {
+          soft.assertThat(handoffs.get(h.id()).status())
+              .as("the handoff is still open")
+              .isEqualTo(HandoffStatus.PENDING);
+          soft.assertThat(leases.list(repo.toString(), "dbg-1"))
+              .extracting(Lease::id, Lease::fencingToken)
+              .containsExactlyElementsOf(
+                  moved.stream().map(l -> tuple(l.id(), l.fencingToken())).toList());
+          soft.assertThat(messages.inbox("dev-1", false, false, 10))
+              .as("the sender was not told of a decline that did not happen")
+              .isEmpty();
+          soft.assertThat(published)
+              .extracting(Event::type)
+              .doesNotContain(HandoffEvents.DECLINED, LeaseEvents.TRANSFERRED);
+        });
+
+    Handoff declined = handoffs.decline(h.id(), "dbg-1", "not mine");
+    assertThat(declined.status()).isEqualTo(HandoffStatus.DECLINED);
+    assertThat(leases.list(repo.toString(), "dev-1"))
+        .singleElement()
+        .extracting(Lease::id)
+        .isEqualTo(moved.get(0).id());
+  }
+
+  @Test
   void acceptTellsTheSenderAndDeclineGivesTheLeasesBack() {
     lease("dev-1", "src/app.py");
     Handoff first = handOff("dev-1", "dbg-1", List.of("src/app.py"));

@@ -288,7 +288,10 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
     return data;
   }
 
-  /** Gives the handoffs waiting for the new instance's role to it. */
+  /**
+   * Gives the handoffs waiting for the new instance's role to it: each one's leases (those its
+   * sender still holds) move in the transaction that assigns it.
+   */
   private void offerWaiting(String id) {
     Instance arrived;
     try {
@@ -301,34 +304,43 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
         continue;
       }
       try {
-        List<Lease> moved = moveOnArrival(h, arrived);
-        Optional<Handoff> given =
-            store.updatePending(
-                h.assigned(arrived.id(), moved.stream().map(Lease::id).toList()),
-                this::announcement,
-                DefaultHandoffService::sentEvent);
-        if (given.isEmpty() && !moved.isEmpty()) {
-          leases.transferLeases(arrived.id(), h.from(), moved.stream().map(Lease::id).toList());
-        }
+        assign(h, arrived, transferOnArrival(h, arrived));
+      } catch (InvalidInputException e) {
+        // a named file is not the sender's any more: the handoff goes without it
+        LOG.info("handoff {}: {}; the files did not move", h.id(), e.getMessage());
+        assign(h, arrived, null);
       } catch (RuntimeException e) {
         LOG.warn("handoff {} could not go to {}: {}", h.id(), arrived.id(), e.getMessage());
       }
     }
   }
 
-  /** The leases the waiting handoff names that its sender still holds, moved to the arrival. */
-  private List<Lease> moveOnArrival(Handoff h, Instance arrived) {
+  private void assign(Handoff h, Instance arrived, LeaseTransfer transfer) {
+    Optional<Handoff> given =
+        store.updatePending(
+            h.assigned(arrived.id(), List.of()),
+            transfer,
+            moved -> h.assigned(arrived.id(), moved.stream().map(Lease::id).toList()),
+            this::announcement,
+            DefaultHandoffService::sentEvent);
+    if (transfer != null && given.isPresent() && !given.get().leases().isEmpty()) {
+      transfer.committed();
+    }
+  }
+
+  /** The leases the waiting handoff names, to move to the arrival; null when none can move. */
+  private LeaseTransfer transferOnArrival(Handoff h, Instance arrived) {
     boolean all = h.files().equals(List.of("*all its leases*"));
     if (!all && h.files().isEmpty()) {
-      return List.of();
+      return null;
     }
     try {
-      return leases.transfer(h.from(), arrived.id(), all ? List.of() : h.files());
+      return leases.prepareTransfer(h.from(), arrived.id(), all ? List.of() : h.files());
     } catch (InstanceNotFoundException e) {
-      return List.of(); // the sender has ended: its leases were released
+      return null; // the sender has ended: its leases were released
     } catch (InvalidInputException e) {
       LOG.info("handoff {}: {}; the files did not move", h.id(), e.getMessage());
-      return List.of();
+      return null;
     }
   }
 
@@ -343,9 +355,7 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
   public Handoff decline(long id, String by, String note) {
     Handoff h = addressedTo(id, by);
     String text = Texts.optional(note, "note", config.maxMessageChars());
-    Handoff answered = answer(h, HandoffStatus.DECLINED, text, HandoffEvents.DECLINED);
-    giveBack(answered);
-    return answered;
+    return answerGivingBack(h, HandoffStatus.DECLINED, text, HandoffEvents.DECLINED);
   }
 
   private Handoff addressedTo(long id, String by) {
@@ -367,7 +377,41 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
     return h;
   }
 
+  /**
+   * Declines or expires a handoff and gives its leases back to the sender in the same transaction;
+   * when the sender has ended, the answer is stored and the leases are released.
+   */
+  private Handoff answerGivingBack(Handoff h, HandoffStatus status, String note, String type) {
+    LeaseTransfer back = null;
+    if (!h.leases().isEmpty() && h.to() != null) {
+      try {
+        back = leases.prepareTransferLeases(h.to(), h.from(), h.leases());
+      } catch (InstanceNotFoundException e) {
+        back = null; // one of them has ended
+      }
+    }
+    Handoff answered;
+    try {
+      answered = answer(h, status, note, type, back);
+    } catch (InstanceNotFoundException e) {
+      // it ended between the check and the transaction: answer without moving the leases
+      back = null;
+      answered = answer(h, status, note, type, null);
+    }
+    if (back != null) {
+      back.committed();
+    } else {
+      releaseMoved(answered);
+    }
+    return answered;
+  }
+
   private Handoff answer(Handoff h, HandoffStatus status, String note, String eventType) {
+    return answer(h, status, note, eventType, null);
+  }
+
+  private Handoff answer(
+      Handoff h, HandoffStatus status, String note, String eventType, LeaseTransfer transfer) {
     Instant now = now();
     Handoff changed = h.answered(status, note, now);
     Function<Handoff, Message> tellSender =
@@ -395,6 +439,8 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
     return store
         .updatePending(
             changed,
+            transfer,
+            moved -> changed,
             tellSender,
             a -> {
               Map<String, Object> data = details(a);
@@ -412,20 +458,16 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
             });
   }
 
-  /** The leases a declined or expired handoff moved: back to the sender, else released. */
-  private void giveBack(Handoff h) {
+  /** The leases a declined or expired handoff moved, when the sender is gone: released. */
+  private void releaseMoved(Handoff h) {
     if (h.leases().isEmpty() || h.to() == null) {
       return;
     }
-    try {
-      leases.transferLeases(h.to(), h.from(), h.leases());
-    } catch (InstanceNotFoundException e) {
-      for (String lease : h.leases()) {
-        try {
-          leases.release(lease, h.to(), false);
-        } catch (BatonException gone) {
-          // released or expired already, or held by someone else now
-        }
+    for (String lease : h.leases()) {
+      try {
+        leases.release(lease, h.to(), false);
+      } catch (BatonException gone) {
+        // released or expired already, or held by someone else now
       }
     }
   }
@@ -450,14 +492,12 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
     List<Handoff> expired = new ArrayList<>();
     for (Handoff h : store.overdue(now())) {
       try {
-        Handoff gone =
-            answer(
+        expired.add(
+            answerGivingBack(
                 h,
                 HandoffStatus.EXPIRED,
                 "not answered within " + config.expireAfter().toMinutes() + " min",
-                HandoffEvents.EXPIRED);
-        giveBack(gone);
-        expired.add(gone);
+                HandoffEvents.EXPIRED));
       } catch (InvalidInputException e) {
         // answered meanwhile
       }

@@ -486,6 +486,11 @@ public final class DefaultLeaseService implements LeaseService, AutoCloseable {
     return prepare(from, to, paths, null);
   }
 
+  @Override
+  public LeaseTransfer prepareTransferLeases(String from, String to, List<String> leaseIds) {
+    return prepare(from, to, List.of(), Set.copyOf(leaseIds));
+  }
+
   /** Runs a transfer in a lease transaction of its own. */
   private List<Lease> transfer(Transfer transfer) {
     List<Lease> moved = store.inWorkspace(transfer.workspace(), transfer::run);

@@ -123,31 +123,51 @@ final class SqlHandoffStore implements HandoffStore {
 
   @Override
   public Optional<Handoff> updatePending(
-      Handoff changed, Function<Handoff, Message> notice, Function<Handoff, NewEvent> event) {
+      Handoff draft,
+      LeaseTransfer transfer,
+      Function<List<Lease>, Handoff> withMoved,
+      Function<Handoff, Message> notice,
+      Function<Handoff, NewEvent> event) {
     return db.write(
         "handoffs.update",
         tx -> {
-          Optional<Handoff> stored;
-          try (PreparedStatement ps =
-              tx.connection()
-                  .prepareStatement(
-                      "UPDATE handoffs SET to_instance = ?, leases = ?, status = ?, answer = ?,"
-                          + " answered_at = ? WHERE id = ? AND status = 'pending' RETURNING "
-                          + HANDOFF_COLUMNS)) {
-            EventRows.setNullable(ps, 1, changed.to());
-            ps.setString(2, json(changed.leases()));
-            ps.setString(3, changed.status().wireName());
-            EventRows.setNullable(ps, 4, changed.answer());
-            setInstant(ps, 5, changed.answeredAt());
-            ps.setLong(6, changed.id());
-            stored = oneHandoff(ps);
+          // the update claims the row first, so that a concurrent answer waits for this one and
+          // then finds it answered, before any lease moves
+          Optional<Handoff> stored = update(tx.connection(), draft, true);
+          if (stored.isEmpty()) {
+            return stored;
           }
-          if (stored.isPresent()) {
-            tell(tx, stored.get(), notice);
-            tx.emit(event.apply(stored.get()));
+          if (transfer != null) {
+            List<Lease> moved = leases.inWorkspace(tx, transfer.workspace(), transfer::run);
+            Handoff changed = withMoved.apply(moved);
+            if (!changed.leases().equals(stored.get().leases())) {
+              stored = update(tx.connection(), changed, false);
+            }
           }
+          tell(tx, stored.get(), notice);
+          tx.emit(event.apply(stored.get()));
           return stored;
         });
+  }
+
+  /** Updates the handoff's row; only while it is pending, or (in the same transaction) anyway. */
+  private static Optional<Handoff> update(Connection c, Handoff changed, boolean onlyPending)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE handoffs SET to_instance = ?, leases = ?, status = ?, answer = ?,"
+                + " answered_at = ? WHERE id = ?"
+                + (onlyPending ? " AND status = 'pending'" : "")
+                + " RETURNING "
+                + HANDOFF_COLUMNS)) {
+      EventRows.setNullable(ps, 1, changed.to());
+      ps.setString(2, json(changed.leases()));
+      ps.setString(3, changed.status().wireName());
+      EventRows.setNullable(ps, 4, changed.answer());
+      setInstant(ps, 5, changed.answeredAt());
+      ps.setLong(6, changed.id());
+      return oneHandoff(ps);
+    }
   }
 
   @Override
