@@ -408,6 +408,7 @@ class LeaseRaceIT {
   private History replay(BrokerProcess broker) throws Exception {
     History history = new History();
     Map<String, Held> live = new LinkedHashMap<>();
+    Map<String, Integer> waits = new java.util.HashMap<>();
     long lastToken = 0;
     for (JsonNode e : broker.allEvents()) {
       String type = e.path("type").asString();
@@ -450,6 +451,13 @@ class LeaseRaceIT {
           }
           if (live.remove(lease) == null) {
             history.unknownReleases.add("event " + id + ": " + type + " of " + lease);
+          }
+        }
+        case "lease.waiting" -> waits.merge(e.path("instance").asString(), 1, Integer::sum);
+        case "lease.wait_ended" -> {
+          // each wait that ends began: a request waits at most once at a time
+          if (waits.merge(e.path("instance").asString(), -1, Integer::sum) < 0) {
+            history.unknownReleases.add("event " + id + ": a wait ended that never began");
           }
         }
         default -> history.unknownReleases.add("event " + id + ": unknown type " + type);
