@@ -231,6 +231,35 @@ class StatusLineIT {
   }
 
   @Test
+  void insideTheUsersOwnSessionTheLineTakesASecondStatusLineThatDownTakesAwayAgain() {
+    broker = sandbox.start();
+    assertThat(tmux("new-session", "-d", "-s", "mine", "-x", "200", "-y", "50").exitCode())
+        .isZero();
+    String server = tmux("display", "-p", "-t", "mine", "#{socket_path},#{pid},0").stdout().strip();
+    BrokerSandbox inside = sandbox.withEnv("BATON_TMUX_SOCKET", null).withEnv("TMUX", server);
+    BrokerSandbox.assertExit(
+        inside.cliIn(repo, Map.of(), "up", "--agent", "shell", "--no-attach"), 0, "up inside");
+
+    String options = tmux("show-options", "-t", "mine").stdout();
+    assertThat(options)
+        .contains("status 2")
+        .contains("status-format[1] \"#[align=left]#(cat '" + file() + "')\"");
+    assertThat(tmux("show-options", "-t", "mine", "status-right").stdout())
+        .as("the user's status-right is not set in the session")
+        .isBlank();
+    assertThat(tmux("show-options", "-g", "status").stdout().strip()).isEqualTo("status on");
+    String first = tmux("show-options", "-gv", "status-format[0]").stdout().strip();
+    assertThat(tmux("show-options", "-v", "-t", "mine", "status-format[0]").stdout().strip())
+        .as("the first status line stays as it was")
+        .isEqualTo(first);
+
+    BrokerSandbox.assertExit(inside.cliIn(repo, Map.of(), "down"), 0, "down inside");
+    assertThat(tmux("show-options", "-t", "mine").stdout())
+        .doesNotContain("status-format")
+        .doesNotContain("status 2");
+  }
+
+  @Test
   void tmuxInstallPrintsTheSnippetAndAppendsItOnceOnly() throws IOException {
     Processes.Result printed = sandbox.expect(0, "tmux", "install");
     assertThat(printed.stdout())
