@@ -84,7 +84,8 @@ public final class StatusLineBench {
             "init"));
     Path config = root.resolve("baton.yaml");
     Files.writeString(config, "registry:\n  instance-ttl: 30m\n");
-    BrokerProcess.Home home = new BrokerProcess.Home(root.resolve("sqlite"), config, "sqlite");
+    BrokerProcess.Home home =
+        new BrokerProcess.Home(Cleanup.tempDir(root, "sqlite-"), config, "sqlite");
     BrokerProcess broker = BrokerProcess.start(jar, home).broker();
     String tmuxSocket = "baton-sl-bench-" + UUID.randomUUID().toString().substring(0, 8);
     List<Row> rows = new ArrayList<>();
