@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,6 +140,67 @@ class StatusLineIT {
       await()
           .atMost(Duration.ofSeconds(1))
           .until(() -> line().equals("[dev:1a2b ●] [rev:9f3c ●] │ 2 files · 2 urgent\n"));
+    }
+  }
+
+  @Test
+  void aWaitingLeaseRequestAndAnOpenHandoffShowAsTheInstancesStates() throws Exception {
+    broker = sandbox.start();
+    try (BrokerClient client = client()) {
+      register(client, "claude-1a2b3c4d", "developer");
+      register(client, "claude-9f3c0000", "reviewer");
+      String held =
+          client
+              .acquire(
+                  new AcquireBody(
+                      "claude-1a2b3c4d", null, List.of("src/a.py"), null, null, null, "x", null))
+              .leases()
+              .get(0)
+              .id();
+      CompletableFuture<?> waits =
+          CompletableFuture.runAsync(
+              () -> {
+                try (BrokerClient other =
+                    BrokerClient.overUnixSocket(sandbox.socket(), false, Duration.ofSeconds(90))) {
+                  other.acquire(
+                      new AcquireBody(
+                          "claude-9f3c0000",
+                          null,
+                          List.of("src/a.py"),
+                          null,
+                          null,
+                          60_000L,
+                          "y",
+                          null));
+                }
+              });
+      // within 1 s once the lease capability emits an event when a request starts waiting; until
+      // then the 30 s refresh shows it
+      await()
+          .atMost(Duration.ofSeconds(35))
+          .until(() -> line().equals("[dev:1a2b ●] [rev:9f3c ◔] │ 1 file · 1 waiting\n"));
+
+      client.release(held, "claude-1a2b3c4d", false, null);
+      waits.get(30, TimeUnit.SECONDS);
+      await()
+          .atMost(Duration.ofSeconds(1))
+          .until(() -> line().equals("[dev:1a2b ●] [rev:9f3c ●] │ 1 file\n"));
+
+      client.call(
+          "POST",
+          "/v1/handoffs",
+          new HandoffRoutes.HandoffBody(
+              "claude-9f3c0000",
+              "claude-1a2b3c4d",
+              "review",
+              "look at a.py",
+              List.of(),
+              false,
+              false),
+          Object.class);
+      await()
+          .atMost(Duration.ofSeconds(1))
+          .until(() -> line().startsWith("[dev:1a2b ●] [rev:9f3c →] │"));
     }
   }
 
