@@ -104,6 +104,10 @@ public final class StatusLineBench {
       env.put("BATON_JAR", jar.toString());
       String cat = "cat '" + file + "'";
       rows.add(measure("cat of the file", List.of("/bin/sh", "-c", cat), Map.of(), runs));
+      // the same without the cat process: the shell's builtins read and print the line
+      String builtin = "read -r l < '" + file + "' && printf '%s\\n' \"$l\"";
+      rows.add(
+          measure("shell builtins, no cat", List.of("/bin/sh", "-c", builtin), Map.of(), runs));
       rows.add(
           measure(
               "tmux client (floor)",
