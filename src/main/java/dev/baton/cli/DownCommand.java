@@ -70,6 +70,7 @@ final class DownCommand implements Callable<Integer> {
       }
     }
     err.flush();
+    TmuxStatus.remove(tmux, fleet);
     closeWindow(tmux, fleet);
     Fleet.delete(client.config().dataDir(), fleet.name());
   }

@@ -45,6 +45,7 @@ import picocli.CommandLine.Command;
       GuardCommand.class,
       ServiceCommand.class,
       NginxCommand.class,
+      TmuxCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 conflict, 4 broker unreachable."})

@@ -4,6 +4,7 @@ import dev.baton.api.HealthJson;
 import dev.baton.api.InstanceJson;
 import dev.baton.api.InstanceListJson;
 import dev.baton.api.Json;
+import dev.baton.api.StatusLineFormat;
 import dev.baton.api.WorktreeJson;
 import dev.baton.api.client.BrokerClient;
 import dev.baton.api.client.BrokerUnreachableException;
@@ -37,7 +38,13 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Health and instances as JSON.")
     boolean json;
 
-    @Option(names = "--tmux", description = "One short line for a tmux status bar.")
+    @Option(
+        names = "--tmux",
+        description =
+            "The tmux status line the broker keeps (instances, their states, leased files,"
+                + " lands, urgent messages); '"
+                + StatusLineFormat.DOWN
+                + "' and exit 4 when no broker answers.")
     boolean tmux;
   }
 
@@ -48,14 +55,17 @@ final class StatusCommand implements Callable<Integer> {
     InstanceListJson instances;
     List<WorktreeJson> worktrees = List.of();
     try (BrokerClient broker = client.client()) {
+      if (mode.tmux) {
+        out.println(broker.statusLine()); // the broker keeps it current; one small request
+        out.flush();
+        return ExitCodes.OK;
+      }
       health = broker.health();
       instances = broker.instances(null, null);
-      if (!mode.tmux) {
-        worktrees = broker.worktrees(null, false).worktrees();
-      }
+      worktrees = broker.worktrees(null, false).worktrees();
     } catch (BrokerUnreachableException e) {
       if (mode.tmux) {
-        out.println("○ baton down");
+        out.println(StatusLineFormat.DOWN);
         out.flush();
         return ExitCodes.UNREACHABLE;
       }
@@ -67,8 +77,6 @@ final class StatusCommand implements Callable<Integer> {
       both.put("instances", instances.instances());
       both.put("worktrees", worktreeCounts(worktrees));
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(both));
-    } else if (mode.tmux) {
-      out.println(tmuxLine(instances.instances()));
     } else {
       out.print(human(health, instances.instances(), Instant.now()));
       out.print(worktreeLine(worktrees));
@@ -104,21 +112,6 @@ final class StatusCommand implements Callable<Integer> {
         + " with work not landed, "
         + c.get("removable")
         + " removable): baton worktree list\n";
-  }
-
-  static String tmuxLine(List<InstanceJson> instances) {
-    String tags =
-        instances.stream()
-            .map(
-                i ->
-                    "["
-                        + Format.safe(Format.roleTag(i.role()))
-                        + ":"
-                        + Format.safe(Format.shortId(i.id()))
-                        + "]")
-            .collect(Collectors.joining(" "));
-    int n = instances.size();
-    return (tags.isEmpty() ? "" : tags + " ") + "● " + n + (n == 1 ? " instance" : " instances");
   }
 
   static String human(HealthJson h, List<InstanceJson> instances, Instant now) {

@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
       "a pane per instance (BATON_INSTANCE, BATON_ROLE set, the agent started)",
       "and a control pane running 'baton top' (the fleet live; ? lists its keys).",
       "Run again, it adds nothing and attaches; --add ROLE adds one instance.",
+      "The session shows the broker's status line (status-right, or a second",
+      "status line for more than 6 instances or inside your own session).",
       "  baton up --roles developer,developer,reviewer"
     },
     mixinStandardHelpOptions = true)
@@ -119,6 +121,7 @@ final class UpCommand implements Callable<Integer> {
                       "no fleet " + name + " is running; start one with 'baton up' first"));
       fleet = new FleetMaker(client, tmux, agentToRun, base, err).add(fleet, wanted.get(0));
       fleet.save(dataDir);
+      showStatusLine(tmux, fleet, dataDir, err);
       print(fleet, "added a " + wanted.get(0) + " to fleet " + name);
       spec.commandLine().getOut().println("attach: " + fleet.attachCommand(tmux));
       spec.commandLine().getOut().flush();
@@ -132,6 +135,7 @@ final class UpCommand implements Callable<Integer> {
       fleet.save(dataDir);
       print(fleet, "started fleet " + name);
     }
+    showStatusLine(tmux, fleet, dataDir, err);
     if (existing.isPresent()) {
       spec.commandLine().getOut().println("'baton up --add ROLE' adds an instance");
     }
@@ -141,6 +145,16 @@ final class UpCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     return AttachCommand.attach(fleet, tmux, spec.commandLine().getOut());
+  }
+
+  /** The broker's status line in the fleet's session; a failure is only worth a warning. */
+  private static void showStatusLine(Tmux tmux, Fleet fleet, Path dataDir, PrintWriter err) {
+    try {
+      TmuxStatus.apply(tmux, fleet, dataDir);
+    } catch (BatonException e) {
+      err.println("baton: the tmux status line is not set: " + e.getMessage());
+      err.flush();
+    }
   }
 
   private List<String> wantedRoles() {

@@ -3,6 +3,7 @@ package dev.baton.handoff;
 import dev.baton.events.NewEvent;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -80,6 +81,12 @@ public interface HandoffStore {
    * @param since only those sent after this, or null
    */
   List<InboxEntry> inbox(String recipient, boolean unreadOnly, Instant since, int limit);
+
+  /**
+   * How many messages of this importance each recipient has not been shown yet; recipients with
+   * none are absent.
+   */
+  Map<String, Integer> unreadCounts(Importance importance);
 
   /** Marks messages as shown to the recipient; returns how many were unread. */
   int markRead(String recipient, List<Long> messageIds, Instant at);

@@ -1,6 +1,7 @@
 package dev.baton.handoff;
 
 import java.util.List;
+import java.util.Map;
 
 /** Messages between instances and people, and each instance's inbox. Thread-safe. */
 public interface MessageService {
@@ -38,4 +39,10 @@ public interface MessageService {
 
   /** Every delivery of one message. */
   List<InboxEntry> message(long id);
+
+  /**
+   * How many messages of this importance each recipient has not been shown yet, gone recipients
+   * included (the caller keeps those it cares about); recipients with none are absent.
+   */
+  Map<String, Integer> unread(Importance importance);
 }

@@ -13,6 +13,7 @@ import dev.baton.api.LeaseRoutes;
 import dev.baton.api.MemoryRoutes;
 import dev.baton.api.RequestGuard;
 import dev.baton.api.Router;
+import dev.baton.api.StatusRoutes;
 import dev.baton.api.WorktreeRoutes;
 import dev.baton.config.BatonConfig;
 import dev.baton.core.ErrorCode;
@@ -260,6 +261,14 @@ public final class Broker implements AutoCloseable {
     }
     lands.resumeUnfinished(); // what a stopped broker left queued or started, in its order
     mcp.listFromCache();
+    StatusLine statusLine =
+        StatusLine.start(
+            new StatusLineState.Sources(instances, leases, lands, messages, handoffs),
+            StatusLine.fileIn(config.dataDir()),
+            events,
+            clock);
+    resources.add(statusLine);
+    new StatusRoutes(statusLine::current).addTo(router);
     startHttp(router, metrics);
     resources.add(
         new Janitor(

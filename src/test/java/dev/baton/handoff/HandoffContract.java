@@ -527,6 +527,23 @@ public abstract class HandoffContract {
   }
 
   @Test
+  void unreadCountsAreKeptPerRecipientAndImportanceUntilTheMessageIsShown() {
+    assertThat(messages.unread(Importance.URGENT)).isEmpty();
+    messages.send(
+        new MessageRequest("human", repo.toString(), "all", "stop", Importance.URGENT, false));
+    messages.send(new MessageRequest("dbg-1", null, "dev-1", "now", Importance.URGENT, false));
+    messages.send(new MessageRequest("dbg-1", null, "dev-1", "later", Importance.LOW, false));
+
+    assertThat(messages.unread(Importance.URGENT))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("dev-1", 2, "dbg-1", 1, "rev-1", 1));
+    assertThat(messages.unread(Importance.LOW))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("dev-1", 1));
+    messages.inbox("dev-1", true, true, 10);
+    assertThat(messages.unread(Importance.URGENT))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("dbg-1", 1, "rev-1", 1));
+  }
+
+  @Test
   void checkpointsComeEveryIntervalForActiveInstancesOnly() {
     assertThat(checkpoints.takeDue()).isEmpty();
     clock.advance(Duration.ofMinutes(24));

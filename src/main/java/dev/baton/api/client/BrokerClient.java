@@ -209,6 +209,15 @@ public final class BrokerClient implements AutoCloseable {
     return call("GET", "/v1/lands" + queryString(query), null, LandListJson.class);
   }
 
+  /** The tmux status line ({@code GET /v1/status/line}), without its line break. */
+  public String statusLine() {
+    HttpResponse response = send("GET", "/v1/status/line", Map.of(), null);
+    if (response.status() >= 400) {
+      throw error(response);
+    }
+    return response.bodyText().strip();
+  }
+
   /** Sends a request and maps an error answer to {@link BrokerErrorException}. */
   public <T> T call(String method, String path, Object body, Class<T> type) {
     HttpResponse response =

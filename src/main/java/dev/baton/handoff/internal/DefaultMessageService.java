@@ -266,6 +266,11 @@ public final class DefaultMessageService implements MessageService {
     return all;
   }
 
+  @Override
+  public Map<String, Integer> unread(Importance importance) {
+    return store.unreadCounts(importance);
+  }
+
   /** The id, when the instance is registered or has messages (an instance that has gone). */
   private String known(String instance) {
     if (instance == null || instance.isBlank()) {

@@ -320,6 +320,28 @@ final class SqlHandoffStore implements HandoffStore {
   }
 
   @Override
+  public Map<String, Integer> unreadCounts(Importance importance) {
+    return db.read(
+        "messages.unread_counts",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT d.recipient, COUNT(*) FROM message_deliveries d"
+                      + " JOIN messages m ON m.id = d.message_id"
+                      + " WHERE d.read_at IS NULL AND m.importance = ? GROUP BY d.recipient")) {
+            ps.setString(1, importance.wireName());
+            Map<String, Integer> counts = new java.util.TreeMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                counts.put(rs.getString(1), rs.getInt(2));
+              }
+            }
+            return counts;
+          }
+        });
+  }
+
+  @Override
   public int markRead(String recipient, List<Long> messageIds, Instant at) {
     if (messageIds.isEmpty()) {
       return 0;
