@@ -98,7 +98,7 @@ public abstract class FocusApiContract {
     assertThat(idle.mode()).isEqualTo("idle");
     assertThat(idle.until()).isNull();
 
-    Instant before = Instant.now();
+    Instant before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     FocusJson working = client.focus(new FocusBody("start", "30m"));
     assertThat(working.mode()).isEqualTo("working");
     assertThat(working.block()).isEqualTo(1);
