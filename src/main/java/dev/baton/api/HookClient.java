@@ -50,6 +50,14 @@ sealed interface HookClient {
     return Map.of("hookSpecificOutput", specific);
   }
 
+  /**
+   * The answer that shows text for an event whose answer cannot add context (Claude Code's Stop): a
+   * message the agent's client displays.
+   */
+  default Map<String, Object> notice(String clientEvent, String text) {
+    return Map.of("systemMessage", text);
+  }
+
   /** The adapter for {@code name}, if baton knows the client. */
   static Optional<HookClient> named(String name) {
     return switch (name) {

@@ -2,6 +2,9 @@ package dev.baton.api;
 
 import dev.baton.core.BatonException;
 import dev.baton.core.ErrorCode;
+import dev.baton.focus.FocusMode;
+import dev.baton.focus.FocusService;
+import dev.baton.focus.FocusSnapshot;
 import dev.baton.git.Worktree;
 import dev.baton.git.WorktreeService;
 import dev.baton.handoff.CheckpointService;
@@ -25,6 +28,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +56,7 @@ public final class HookRoutes {
   private static final int MAX_FILES_LISTED = 4;
   private static final int WHERE_CHARS = 1500;
   private static final int NEWS_CHARS = 2000;
+  private static final DateTimeFormatter BREAK_END = DateTimeFormatter.ofPattern("HH:mm");
 
   private final InstanceService instances;
   private final WorktreeService worktrees;
@@ -59,6 +65,7 @@ public final class HookRoutes {
   private final CheckpointService checkpoints;
   private final Clock clock;
   private final PathResolver paths;
+  private final FocusService focus;
 
   public HookRoutes(
       InstanceService instances,
@@ -82,6 +89,22 @@ public final class HookRoutes {
       CheckpointService checkpoints,
       WorktreeService worktrees,
       Clock clock) {
+    this(instances, leases, paths, messages, checkpoints, worktrees, null, clock);
+  }
+
+  /**
+   * @param focus tells agents when the person is on a break; null where no timer runs
+   */
+  public HookRoutes(
+      InstanceService instances,
+      LeaseService leases,
+      PathResolver paths,
+      MessageService messages,
+      CheckpointService checkpoints,
+      WorktreeService worktrees,
+      FocusService focus,
+      Clock clock) {
+    this.focus = focus;
     this.worktrees = worktrees;
     this.instances = instances;
     this.leases = leases;
@@ -160,7 +183,14 @@ public final class HookRoutes {
       case "UserPromptSubmit":
         ensureInstance(session, input.cwd());
         leases.dropProvisional(session.id(), null, "edit not made");
-        return news(session.id(), NEWS_CHARS)
+        if (focus != null) {
+          focus.activity();
+        }
+        Optional<String> onBreak = onBreak();
+        Optional<String> news = news(session.id(), NEWS_CHARS);
+        return onBreak
+            .map(text -> news.map(n -> text + "\n\n" + n).orElse(text))
+            .or(() -> news)
             .map(text -> client.context(clientEvent, text))
             .orElse(Map.of());
       case "Stop":
@@ -169,7 +199,7 @@ public final class HookRoutes {
         if (me.agent() == null) {
           leases.markIdle(session.id()); // no process tells when it ends: let its files go soon
         }
-        return Map.of();
+        return onBreak().map(text -> client.notice(clientEvent, text)).orElse(Map.of());
       case "SessionEnd":
         try {
           instances.deregister(session.id());
@@ -213,6 +243,22 @@ public final class HookRoutes {
       }
       throw e;
     }
+  }
+
+  /** What agents are told while the person is on a break; empty when no break runs. */
+  private Optional<String> onBreak() {
+    if (focus == null) {
+      return Optional.empty();
+    }
+    FocusSnapshot now = focus.status();
+    if (now.mode() != FocusMode.BREAK || now.until() == null) {
+      return Optional.empty();
+    }
+    String until = BREAK_END.format(now.until().atZone(ZoneId.systemDefault()));
+    return Optional.of(
+        "baton: the person is on a break until "
+            + until
+            + "; finish the current step, checkpoint, and do not ask questions until then.");
   }
 
   private boolean inWorkspace(Instance me, String file) {

@@ -34,6 +34,7 @@ public final class HttpErrors {
       case LEASE_NOT_HELD:
       case BROKER_ALREADY_RUNNING:
       case WORKTREE_KEPT:
+      case FOCUS_REFUSED:
         return 409;
       case BODY_TOO_LARGE:
         return 413;

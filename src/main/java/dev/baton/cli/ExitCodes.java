@@ -22,6 +22,7 @@ public final class ExitCodes {
       case LEASE_NOT_HELD:
       case BROKER_ALREADY_RUNNING:
       case WORKTREE_KEPT:
+      case FOCUS_REFUSED:
         return CONFLICT;
       default:
         return ERROR;

@@ -39,6 +39,7 @@ import picocli.CommandLine.Command;
       WorktreeCommand.class,
       LandCommand.class,
       LandsCommand.class,
+      FocusCommand.class,
       McpCommand.class,
       RolesCommand.class,
       SetupCommand.class,

@@ -1,6 +1,7 @@
 package dev.baton.config;
 
 import dev.baton.events.EventsConfig;
+import dev.baton.focus.FocusConfig;
 import dev.baton.gateway.GatewayConfig;
 import dev.baton.git.GitConfig;
 import dev.baton.handoff.HandoffConfig;
@@ -27,6 +28,7 @@ import java.util.Optional;
  * @param handoff handoffs, messages and checkpoints
  * @param git worktrees per instance and landing
  * @param logLevel root log level of {@code baton serve}
+ * @param focus the focus timer: blocks, breaks, hyperfocus
  */
 public record BatonConfig(
     Optional<Path> file,
@@ -41,7 +43,8 @@ public record BatonConfig(
     MemoryConfig memory,
     HandoffConfig handoff,
     GitConfig git,
-    String logLevel) {
+    String logLevel,
+    FocusConfig focus) {
 
   public BatonConfig {
     roles = Map.copyOf(roles);

@@ -1,6 +1,7 @@
 package dev.baton.config;
 
 import dev.baton.events.EventsConfig;
+import dev.baton.focus.FocusConfig;
 import dev.baton.gateway.GatewayConfig;
 import dev.baton.git.GitConfig;
 import dev.baton.handoff.HandoffConfig;
@@ -114,6 +115,7 @@ public final class ConfigLoader {
                 "memory",
                 "handoff",
                 "git",
+                "focus",
                 "log");
     List<String> warnings = new ArrayList<>();
 
@@ -150,6 +152,7 @@ public final class ConfigLoader {
     MemoryConfig memory = MemoryConfig.from(root.section("memory"));
     HandoffConfig handoff = HandoffConfig.from(root.section("handoff"));
     GitConfig git = GitConfig.from(root.section("git"));
+    FocusConfig focus = FocusConfig.from(root.section("focus"));
 
     Section log = root.section("log").allowOnly("level");
     if (env.get("BATON_LOG_LEVEL") != null) {
@@ -180,7 +183,8 @@ public final class ConfigLoader {
             memory,
             handoff,
             git,
-            level);
+            level,
+            focus);
     return new Loaded(config, warnings, origins.toMap());
   }
 

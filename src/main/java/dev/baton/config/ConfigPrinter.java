@@ -109,6 +109,17 @@ public final class ConfigPrinter {
     git.put("worktree-retention", Units.formatDuration(config.git().worktreeRetention()));
     git.put("timeout", Units.formatDuration(config.git().timeout()));
     root.put("git", git);
+    Map<String, Object> focus = new LinkedHashMap<>();
+    focus.put("block", Units.formatDuration(config.focus().block()));
+    focus.put("break", Units.formatDuration(config.focus().shortBreak()));
+    focus.put("long-break", Units.formatDuration(config.focus().longBreak()));
+    focus.put("long-every", config.focus().longEvery());
+    focus.put("auto", config.focus().auto() ? "on" : "off");
+    focus.put("hyperfocus-after", Units.formatDuration(config.focus().hyperfocusAfter()));
+    focus.put("hyperfocus-every", Units.formatDuration(config.focus().hyperfocusEvery()));
+    focus.put("snooze", Units.formatDuration(config.focus().snooze()));
+    focus.put("max-snoozes", config.focus().maxSnoozes());
+    root.put("focus", focus);
     Map<String, Object> servers = new LinkedHashMap<>();
     for (DownstreamConfig d : config.gateway().servers().values()) {
       Map<String, Object> entry = new LinkedHashMap<>();

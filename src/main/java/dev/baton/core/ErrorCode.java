@@ -31,6 +31,7 @@ public enum ErrorCode {
   BROKER_ALREADY_RUNNING("broker_already_running"),
   WORKTREE_NOT_FOUND("worktree_not_found"),
   WORKTREE_KEPT("worktree_kept"),
+  FOCUS_REFUSED("focus_refused"),
   LAND_NOT_FOUND("land_not_found"),
   GIT_FAILED("git_failed"),
   INTERNAL("internal");

@@ -1,6 +1,7 @@
 package dev.baton.mcp;
 
 import dev.baton.core.Version;
+import dev.baton.focus.FocusService;
 import dev.baton.gateway.Gateway;
 import dev.baton.git.LandService;
 import dev.baton.handoff.CheckpointService;
@@ -173,6 +174,7 @@ public final class McpEndpoints implements AutoCloseable {
       CheckpointService checkpoints,
       Gateway gateway,
       LandService lands,
+      FocusService focus,
       Clock clock) {
     this.instances = instances;
     this.gateway = gateway;
@@ -193,6 +195,7 @@ public final class McpEndpoints implements AutoCloseable {
     MemoryTools memoryToolSet = new MemoryTools(memory, callers, clock);
     HandoffTools handoffTools = new HandoffTools(handoffs, messages, checkpoints, callers);
     LandTools landTools = new LandTools(lands, callers);
+    FocusTools focusTools = new FocusTools(focus, callers);
     JacksonMcpJsonMapper mapper = mapper();
     for (String role : instances.roles()) {
       List<McpServerFeatures.SyncToolSpecification> specs = new ArrayList<>(tools.forRole(role));
@@ -200,6 +203,7 @@ public final class McpEndpoints implements AutoCloseable {
         specs.addAll(handoffTools.forRole(role));
       }
       specs.addAll(landTools.forRole(role));
+      specs.addAll(focusTools.forRole(role));
       specs.addAll(memoryToolSet.forRole(role, memoryTools));
       specs.addAll(gatewayTools.meta(role));
       HttpServletStreamableServerTransportProvider transport =
@@ -249,6 +253,7 @@ public final class McpEndpoints implements AutoCloseable {
       new HandoffTools(null, null, null, null).forRole("any").forEach(t -> out.add(t.tool()));
     }
     new LandTools(null, null).forRole("any").forEach(t -> out.add(t.tool()));
+    new FocusTools(null, null).forRole("any").forEach(t -> out.add(t.tool()));
     new MemoryTools(null, null, null).forRole("any", memoryTools).forEach(t -> out.add(t.tool()));
     new GatewayTools(null, null, null).meta("any").forEach(t -> out.add(t.tool()));
     return out;

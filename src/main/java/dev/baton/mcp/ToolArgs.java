@@ -121,7 +121,14 @@ final class ToolArgs {
   /** baton's tools that only read, so that clients may call them without asking. */
   private static final java.util.Set<String> READ_ONLY =
       java.util.Set.of(
-          "whoami", "instances", "leases", "who", "find_tools", "search_memory", "lands");
+          "whoami",
+          "instances",
+          "leases",
+          "who",
+          "find_tools",
+          "search_memory",
+          "lands",
+          "focus_status");
 
   /** The tool with MCP annotations, unless it has its own: what it reads, what it may destroy. */
   static McpSchema.Tool annotated(McpSchema.Tool tool) {

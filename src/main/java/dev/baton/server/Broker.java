@@ -4,6 +4,7 @@ import dev.baton.api.ApiHandler;
 import dev.baton.api.ApiRoutes;
 import dev.baton.api.BrokerInfo;
 import dev.baton.api.EventStreams;
+import dev.baton.api.FocusRoutes;
 import dev.baton.api.GuardRoutes;
 import dev.baton.api.HandoffRoutes;
 import dev.baton.api.HookRoutes;
@@ -22,6 +23,7 @@ import dev.baton.events.EventService;
 import dev.baton.events.NewEvent;
 import dev.baton.events.internal.DefaultEventService;
 import dev.baton.events.internal.EventBus;
+import dev.baton.focus.internal.DefaultFocusService;
 import dev.baton.gateway.Gateway;
 import dev.baton.git.internal.DefaultLandService;
 import dev.baton.git.internal.DefaultWorktreeService;
@@ -77,6 +79,7 @@ import org.slf4j.LoggerFactory;
 public final class Broker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
   private static final Duration EVENT_PING = Duration.ofSeconds(15);
+  private static final Duration FOCUS_TICK = Duration.ofSeconds(1);
 
   /**
    * During shutdown, how long a connection may stay silent: idle kept-alive connections close after
@@ -200,14 +203,25 @@ public final class Broker implements AutoCloseable {
                 gitQueue, config.git(), config.dataDir().resolve("lands"), machine.host()),
             clock);
     resources.add(lands);
+    DefaultFocusService focus = new DefaultFocusService(store.focus(), config.focus(), clock);
+    resources.add(focus);
+    resources.add(focus.followActivity(events)::close);
 
     Router router = new Router();
     new ApiRoutes(instances, worktrees, streams, metrics, this::info, clock).addTo(router);
     new WorktreeRoutes(worktrees).addTo(router);
     new LeaseRoutes(leases).addTo(router);
     new HookRoutes(
-            instances, leases, new GitPathResolver(), messages, checkpoints, worktrees, clock)
+            instances,
+            leases,
+            new GitPathResolver(),
+            messages,
+            checkpoints,
+            worktrees,
+            focus,
+            clock)
         .addTo(router);
+    new FocusRoutes(focus).addTo(router);
     new HandoffRoutes(handoffs, messages, checkpoints, new GitWorkspaceResolver()).addTo(router);
     new GuardRoutes(leases, clock).addTo(router);
     new LandRoutes(lands, new GitWorkspaceResolver()).addTo(router);
@@ -243,6 +257,7 @@ public final class Broker implements AutoCloseable {
             checkpoints,
             gateway,
             lands,
+            focus,
             clock);
     resources.add(mcp);
     McpEndpoints endpoints = mcp;
@@ -285,6 +300,9 @@ public final class Broker implements AutoCloseable {
             store::keepsHouse,
             clock,
             worktrees));
+    // the timer moves on by the clock: a block that ended while the broker was down becomes its
+    // break (or is over with it), and a block that still runs keeps its end
+    focus.startTicking(FOCUS_TICK);
     store.events().append(new NewEvent("broker.started", null, null, started(downSince)));
     LOG.info(
         "baton {} ready on unix:{}{} with store {}",

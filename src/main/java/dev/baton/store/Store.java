@@ -3,6 +3,7 @@ package dev.baton.store;
 import dev.baton.events.Event;
 import dev.baton.events.EventService;
 import dev.baton.events.EventStore;
+import dev.baton.focus.FocusStore;
 import dev.baton.git.LandStore;
 import dev.baton.git.WorktreeStore;
 import dev.baton.handoff.HandoffStore;
@@ -35,6 +36,8 @@ public interface Store extends AutoCloseable {
   WorktreeStore worktrees();
 
   LandStore lands();
+
+  FocusStore focus();
 
   /**
    * Delivers the events that other broker nodes commit to this store, each transaction's at once

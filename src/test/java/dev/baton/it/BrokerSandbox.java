@@ -132,11 +132,19 @@ public final class BrokerSandbox {
     return dataDir.resolve("token");
   }
 
-  /** Writes a YAML configuration file into the sandbox and returns its path. */
+  /**
+   * Writes a YAML configuration file into the sandbox and returns its path. The focus timer would
+   * start by itself on the first registration and append its events among those a test counts:
+   * {@code focus.auto} is off unless the configuration has a {@code focus:} section.
+   */
   public Path writeConfig(String name, String yaml) {
     Path file = root.resolve(name);
+    String text =
+        yaml.contains("focus:") || yaml.strip().startsWith("{")
+            ? yaml
+            : "focus:\n  auto: off\n" + yaml;
     try {
-      Files.writeString(file, yaml, StandardCharsets.UTF_8);
+      Files.writeString(file, text, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

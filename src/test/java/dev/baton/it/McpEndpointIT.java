@@ -121,6 +121,9 @@ class McpEndpointIT {
     assertThat(me.path("id").asString()).isEqualTo("claude-0123abcd");
     assertThat(me.path("role").asString()).isEqualTo("developer");
     assertThat(me.path("workspace").asString()).isEqualTo(repo.toString());
+    assertThat(tools.tools()).extracting(McpSchema.Tool::name).contains("focus_status");
+    assertThat(json(call(claude, "focus_status", Map.of())).path("mode").asString())
+        .isEqualTo("idle"); // the sandbox keeps focus.auto off
     // The broker knows the instance too: MCP registered it under the launcher's id.
     try (BrokerClient c = broker.unixClient()) {
       assertThat(c.instance("claude-0123abcd").role()).isEqualTo("developer");

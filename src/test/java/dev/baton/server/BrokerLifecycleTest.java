@@ -89,7 +89,8 @@ class BrokerLifecycleTest {
             sameSocket.memory(),
             sameSocket.handoff(),
             sameSocket.git(),
-            "info");
+            "info",
+            sameSocket.focus());
 
     assertThatThrownBy(() -> second = Broker.start(config, Clock.systemUTC()))
         .isInstanceOf(BrokerStartException.class)
@@ -125,7 +126,8 @@ class BrokerLifecycleTest {
             other.memory(),
             other.handoff(),
             other.git(),
-            "info");
+            "info",
+            other.focus());
 
     assertThatThrownBy(() -> second = Broker.start(config, Clock.systemUTC()))
         .isInstanceOf(BrokerStartException.class)
@@ -161,7 +163,8 @@ class BrokerLifecycleTest {
               base.memory(),
               base.handoff(),
               base.git(),
-              "info");
+              "info",
+              base.focus());
 
       assertThatThrownBy(() -> first = Broker.start(config, Clock.systemUTC()))
           .isInstanceOf(BrokerStartException.class)
@@ -387,6 +390,9 @@ class BrokerLifecycleTest {
 
       assertThat(stream.next().event()).isEqualTo("instance.registered");
       EventStreamReader.ServerSentEvent expired = stream.next();
+      while (expired.event().startsWith("focus.")) { // the registration started a focus block
+        expired = stream.next();
+      }
 
       assertThat(expired.event()).isEqualTo("instance.expired");
       assertThat(Json.MAPPER.readTree(expired.data()).path("instance").asString()).isEqualTo(id);

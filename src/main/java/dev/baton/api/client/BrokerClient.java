@@ -186,6 +186,16 @@ public final class BrokerClient implements AutoCloseable {
   }
 
   /** Queues an instance's branch to land on its base. */
+  /** The person's focus timer. */
+  public dev.baton.api.FocusJson focus() {
+    return call("GET", "/v1/focus", null, dev.baton.api.FocusJson.class);
+  }
+
+  /** Starts a block, a break, a snooze, or stops the timer; the timer after it. */
+  public dev.baton.api.FocusJson focus(dev.baton.api.FocusBody body) {
+    return call("POST", "/v1/focus", body, dev.baton.api.FocusJson.class);
+  }
+
   public LandJson land(LandBody body) {
     return call("POST", "/v1/lands", body, LandJson.class);
   }

@@ -5,6 +5,7 @@ import dev.baton.core.ErrorCode;
 import dev.baton.events.Event;
 import dev.baton.events.EventService;
 import dev.baton.events.EventStore;
+import dev.baton.focus.FocusStore;
 import dev.baton.git.LandStore;
 import dev.baton.git.WorktreeStore;
 import dev.baton.handoff.HandoffStore;
@@ -38,6 +39,7 @@ public final class SqlStore implements Store {
   private final SqlHandoffStore handoffs;
   private final SqlWorktreeStore worktrees;
   private final SqlLandStore lands;
+  private final SqlFocusStore focus;
 
   private SqlStore(Database db, String description) {
     this.db = db;
@@ -49,6 +51,7 @@ public final class SqlStore implements Store {
     this.handoffs = new SqlHandoffStore(db, leases);
     this.worktrees = new SqlWorktreeStore(db);
     this.lands = new SqlLandStore(db);
+    this.focus = new SqlFocusStore(db);
   }
 
   private final List<OtherNodes> followers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -152,6 +155,11 @@ public final class SqlStore implements Store {
   @Override
   public LandStore lands() {
     return lands;
+  }
+
+  @Override
+  public FocusStore focus() {
+    return focus;
   }
 
   @Override
