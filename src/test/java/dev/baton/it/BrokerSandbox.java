@@ -142,7 +142,8 @@ public final class BrokerSandbox {
     String text =
         yaml.contains("focus:") || yaml.strip().startsWith("{")
             ? yaml
-            : "focus:\n  auto: off\n" + yaml;
+            // appended, so that line numbers in the test's own text stay what the test says
+            : yaml + (yaml.isEmpty() || yaml.endsWith("\n") ? "" : "\n") + "focus:\n  auto: off\n";
     try {
       Files.writeString(file, text, StandardCharsets.UTF_8);
     } catch (IOException e) {
