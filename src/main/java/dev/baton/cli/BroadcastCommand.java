@@ -35,7 +35,10 @@ final class BroadcastCommand implements Callable<Integer> {
       description = "Any directory of the repository (default: the current directory).")
   Path workspace;
 
-  @Option(names = "--to", paramLabel = "ADDRESS", description = "all (default) or role:NAME.")
+  @Option(
+      names = "--to",
+      paramLabel = "ADDRESS",
+      description = "all (default), role:NAME, or human.")
   String to = "all";
 
   @Option(names = "--importance", paramLabel = "I", description = "low, normal or urgent.")

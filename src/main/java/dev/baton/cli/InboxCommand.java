@@ -26,8 +26,16 @@ final class InboxCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClientOptions client;
 
-  @Parameters(paramLabel = "ID", description = "The instance.")
+  @Parameters(
+      paramLabel = "ID",
+      arity = "0..1",
+      description = "The instance (or human: the person's own inbox).")
   String instance;
+
+  @Option(
+      names = "--human",
+      description = "The person's inbox: messages agents sent to: human (same as ID human).")
+  boolean human;
 
   @Option(names = "--unread", description = "Only messages it has not been shown.")
   boolean unread;
@@ -40,6 +48,17 @@ final class InboxCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (human && instance != null && !instance.equals("human")) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "give an instance ID or --human, not both");
+    }
+    if (human) {
+      instance = "human";
+    }
+    if (instance == null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "whose inbox? give an instance ID, or --human for yours");
+    }
     Map<String, Object> query = new LinkedHashMap<>();
     query.put("instance", instance);
     query.put("unread", unread);

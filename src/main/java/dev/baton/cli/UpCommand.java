@@ -122,6 +122,7 @@ final class UpCommand implements Callable<Integer> {
       fleet = new FleetMaker(client, tmux, agentToRun, base, err).add(fleet, wanted.get(0));
       fleet.save(dataDir);
       showStatusLine(tmux, fleet, dataDir, err);
+      remindIn(client, tmux, fleet, err);
       print(fleet, "added a " + wanted.get(0) + " to fleet " + name);
       spec.commandLine().getOut().println("attach: " + fleet.attachCommand(tmux));
       spec.commandLine().getOut().flush();
@@ -136,6 +137,7 @@ final class UpCommand implements Callable<Integer> {
       print(fleet, "started fleet " + name);
     }
     showStatusLine(tmux, fleet, dataDir, err);
+    remindIn(client, tmux, fleet, err);
     if (existing.isPresent()) {
       spec.commandLine().getOut().println("'baton up --add ROLE' adds an instance");
     }
@@ -153,6 +155,25 @@ final class UpCommand implements Callable<Integer> {
       TmuxStatus.apply(tmux, fleet, dataDir);
     } catch (BatonException e) {
       err.println("baton: the tmux status line is not set: " + e.getMessage());
+      err.flush();
+    }
+  }
+
+  /**
+   * Tells the broker the fleet's tmux session, where it reminds the person of breaks and messages;
+   * a failure is only worth a warning.
+   */
+  static void remindIn(ClientOptions client, Tmux tmux, Fleet fleet, PrintWriter err) {
+    try (BrokerClient broker = client.client()) {
+      String socket =
+          tmux.run("display-message", "-p", "-t", "=" + fleet.session() + ":", "#{socket_path}");
+      broker.call(
+          "POST",
+          "/v1/fleet/sessions",
+          Map.of("socket", socket, "session", fleet.session()),
+          tools.jackson.databind.JsonNode.class);
+    } catch (RuntimeException e) {
+      err.println("baton: break reminders will not show in tmux: " + e.getMessage());
       err.flush();
     }
   }

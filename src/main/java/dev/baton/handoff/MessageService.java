@@ -6,8 +6,15 @@ import java.util.Map;
 /** Messages between instances and people, and each instance's inbox. Thread-safe. */
 public interface MessageService {
   /**
-   * Sends a message to an instance, to every live instance of a role, or to every live instance of
-   * the workspace ({@code all}); the sender itself is left out.
+   * The address of the person who runs the fleet: a message to {@code human} goes to the person's
+   * inbox (read with {@code GET /v1/messages?instance=human}), and reaches the person through the
+   * focus capability's notifications.
+   */
+  String HUMAN = "human";
+
+  /**
+   * Sends a message to an instance, to every live instance of a role, to every live instance of the
+   * workspace ({@code all}), or to the person ({@link #HUMAN}); the sender itself is left out.
    *
    * @return the stored message and its deliveries
    * @throws dev.baton.core.InvalidInputException for blank or oversized text, an unknown address,
@@ -30,6 +37,12 @@ public interface MessageService {
    * @throws dev.baton.core.InvalidInputException naming an id that is not in its inbox
    */
   List<InboxEntry> acknowledge(String instance, List<Long> messageIds);
+
+  /**
+   * Marks messages in the recipient's inbox read (shown), e.g. the person's once a notification
+   * showed them; returns how many were unread.
+   */
+  int markRead(String recipient, List<Long> messageIds);
 
   /**
    * What to show an agent now, marked read: its unread normal and urgent messages, plus its

@@ -98,10 +98,10 @@ final class HandoffTools {
                 HandoffFields.of(handoffs.decline(handoff(args), me.id(), string(args, "note")))),
         tool(
             "send_message",
-            "Message an agent, a role or all. Low importance waits for a digest.",
+            "Message an agent, a role, all, or the person (human). Low importance waits for a digest.",
             schema(
                 props(
-                    "to", prop("string", "instance id, role:<name> or all"),
+                    "to", prop("string", "instance id, role:<name>, all, or human (the person)"),
                     "text", prop("string", "the message"),
                     "importance", prop("string", "low, normal or urgent"),
                     "ack_required", prop("boolean", "ask for acknowledgement")),

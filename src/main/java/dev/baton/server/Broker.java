@@ -4,6 +4,7 @@ import dev.baton.api.ApiHandler;
 import dev.baton.api.ApiRoutes;
 import dev.baton.api.BrokerInfo;
 import dev.baton.api.EventStreams;
+import dev.baton.api.FleetRoutes;
 import dev.baton.api.FocusRoutes;
 import dev.baton.api.GuardRoutes;
 import dev.baton.api.HandoffRoutes;
@@ -24,6 +25,8 @@ import dev.baton.events.NewEvent;
 import dev.baton.events.internal.DefaultEventService;
 import dev.baton.events.internal.EventBus;
 import dev.baton.focus.internal.DefaultFocusService;
+import dev.baton.focus.internal.FleetSessionFile;
+import dev.baton.focus.internal.Reminders;
 import dev.baton.gateway.Gateway;
 import dev.baton.git.internal.DefaultLandService;
 import dev.baton.git.internal.DefaultWorktreeService;
@@ -206,6 +209,16 @@ public final class Broker implements AutoCloseable {
     DefaultFocusService focus = new DefaultFocusService(store.focus(), config.focus(), clock);
     resources.add(focus);
     resources.add(focus.followActivity(events)::close);
+    FleetSessionFile fleetSessions =
+        new FleetSessionFile(config.dataDir().resolve("fleet-sessions"));
+    Reminders reminders =
+        new Reminders(
+            new Reminders.Sources(instances, messages, checkpoints),
+            Reminders.channels(config.focus(), fleetSessions, System.getenv()),
+            config.focus(),
+            java.time.ZoneId.systemDefault());
+    resources.add(reminders); // closed after its subscription: what was handed over finishes
+    resources.add(reminders.follow(events)::close);
 
     Router router = new Router();
     new ApiRoutes(instances, worktrees, streams, metrics, this::info, clock).addTo(router);
@@ -222,6 +235,7 @@ public final class Broker implements AutoCloseable {
             clock)
         .addTo(router);
     new FocusRoutes(focus).addTo(router);
+    new FleetRoutes(fleetSessions).addTo(router);
     new HandoffRoutes(handoffs, messages, checkpoints, new GitWorkspaceResolver()).addTo(router);
     new GuardRoutes(leases, clock).addTo(router);
     new LandRoutes(lands, new GitWorkspaceResolver()).addTo(router);

@@ -76,7 +76,8 @@ public final class DefaultMessageService implements MessageService {
     String to = request.to() == null ? "" : request.to().strip();
     if (to.isEmpty()) {
       throw new InvalidInputException(
-          "field 'to' is required: an instance id, role:<name> or all", Map.of("field", "to"));
+          "field 'to' is required: an instance id, role:<name>, all or human",
+          Map.of("field", "to"));
     }
     String from;
     Path workspace;
@@ -103,6 +104,13 @@ public final class DefaultMessageService implements MessageService {
 
   /** The live instances an address names in the workspace, the sender left out. */
   private List<String> recipients(Path workspace, String from, String to) {
+    if (to.equals(HUMAN)) {
+      if (from.equals(HUMAN)) {
+        throw new InvalidInputException(
+            "a message from human to human is not sent", Map.of("field", "to"));
+      }
+      return List.of(HUMAN);
+    }
     List<String> out = new ArrayList<>();
     if (to.equals("all") || to.startsWith("role:")) {
       String role = to.equals("all") ? null : to.substring("role:".length()).strip();
@@ -181,6 +189,12 @@ public final class DefaultMessageService implements MessageService {
           return new NewEvent(
               HandoffEvents.ACKED, e.message().workspace().toString(), e.message().from(), data);
         });
+  }
+
+  @Override
+  public int markRead(String recipient, List<Long> messageIds) {
+    String id = known(recipient);
+    return messageIds.isEmpty() ? 0 : store.markRead(id, messageIds, now());
   }
 
   @Override
@@ -277,6 +291,9 @@ public final class DefaultMessageService implements MessageService {
       throw new InvalidInputException("an instance id is required", Map.of("field", "instance"));
     }
     String id = instance.strip();
+    if (id.equals(HUMAN)) {
+      return id; // the person's inbox exists before the first message
+    }
     try {
       instances.get(id);
     } catch (InstanceNotFoundException e) {
