@@ -112,15 +112,18 @@ public final class Reminders implements AutoCloseable {
     if (quiet(e.at())) {
       LOG.info("break until {} in quiet hours {}: not announced", time(until), config.quiet());
     } else {
-      long minutes = Math.max(1, Duration.between(e.at(), until).plusSeconds(30).toMinutes());
+      Duration length = Duration.between(e.at(), until);
+      long minutes = length.plusSeconds(30).toMinutes();
+      String howLong =
+          minutes >= 1 ? minutes + " min" : Math.max(1, length.toSeconds()) + " s"; // tests' breaks
       boolean isLong = Boolean.TRUE.equals(e.data().get("long"));
       String text =
           (isLong ? "Long break" : "Break")
               + " until "
               + time(until)
               + " — "
-              + minutes
-              + " min. Agents will pause and checkpoint.";
+              + howLong
+              + ". Agents will pause and checkpoint.";
       tell(new Notice("baton: time for a break", text, false));
       digest();
     }
