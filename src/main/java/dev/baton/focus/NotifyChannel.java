@@ -56,8 +56,9 @@ public enum NotifyChannel {
         return c;
       }
     }
+    String in = value.strip().equalsIgnoreCase(name) ? "" : " in '" + value + "'";
     throw new InvalidInputException(
-        "unknown focus.notify channel '" + name + "' in '" + value + "'; use tmux, desktop, or off",
+        "unknown focus.notify channel '" + name + "'" + in + "; use tmux, desktop, or off",
         Map.of("field", "focus.notify"));
   }
 }
