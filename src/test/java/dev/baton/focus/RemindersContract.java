@@ -343,6 +343,28 @@ public abstract class RemindersContract {
   }
 
   @Test
+  void hyperfocusIsToldGentlyOncePerReminder() {
+    List<DefaultFocusService> timers = start(settings(null), 2);
+    timers.get(0).start(Duration.ofHours(3));
+    clock.advance(Duration.ofMinutes(90));
+    timers.forEach(DefaultFocusService::tick);
+    reminders.drain(Duration.ofSeconds(30));
+
+    assertThat(desktop.seen)
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.title()).isEqualTo("baton: a break would help");
+              assertThat(n.text()).startsWith("You have worked 90 min without a break.");
+            });
+    clock.advance(Duration.ofMinutes(5));
+    timers.forEach(DefaultFocusService::tick);
+    reminders.drain(Duration.ofSeconds(30));
+    assertThat(desktop.seen).as("not again within focus.hyperfocus-every").hasSize(1);
+    assertThat(breakCheckpoints()).isEmpty();
+  }
+
+  @Test
   void theHumanHasAnInboxBeforeTheFirstMessageAndCannotMessageThemselves() {
     start(settings(null), 1);
     assertThat(messages.inbox(MessageService.HUMAN, false, false, 10)).isEmpty();
