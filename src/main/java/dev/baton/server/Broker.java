@@ -24,6 +24,7 @@ import dev.baton.events.EventService;
 import dev.baton.events.NewEvent;
 import dev.baton.events.internal.DefaultEventService;
 import dev.baton.events.internal.EventBus;
+import dev.baton.focus.internal.Channels;
 import dev.baton.focus.internal.DefaultFocusService;
 import dev.baton.focus.internal.FleetSessionFile;
 import dev.baton.focus.internal.Reminders;
@@ -214,7 +215,7 @@ public final class Broker implements AutoCloseable {
     Reminders reminders =
         new Reminders(
             new Reminders.Sources(instances, messages, checkpoints),
-            Reminders.channels(config.focus(), fleetSessions, System.getenv()),
+            Channels.of(config.focus(), fleetSessions, System.getenv()),
             config.focus(),
             java.time.ZoneId.systemDefault());
     resources.add(reminders); // closed after its subscription: what was handed over finishes

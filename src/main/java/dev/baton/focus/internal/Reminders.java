@@ -285,21 +285,4 @@ public final class Reminders implements AutoCloseable {
       throw new IllegalStateException("reminders not done within " + timeout, e);
     }
   }
-
-  /** The channels {@code config.channels()} names, reading {@code env} at each call. */
-  public static List<Notifier> channels(
-      FocusConfig config,
-      dev.baton.focus.FleetSessions sessions,
-      java.util.Map<String, String> env) {
-    Programs programs = new Programs(env, Duration.ofSeconds(3));
-    List<Notifier> out = new ArrayList<>();
-    for (var c : config.channels()) {
-      out.add(
-          switch (c) {
-            case TMUX -> new TmuxNotifier(sessions, programs);
-            case DESKTOP -> new DesktopNotifier(programs);
-          });
-    }
-    return out;
-  }
 }
