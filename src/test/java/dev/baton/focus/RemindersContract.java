@@ -58,6 +58,7 @@ public abstract class RemindersContract {
   private final List<AutoCloseable> open = new ArrayList<>();
   private final Recording tmux = new Recording("tmux");
   private final Recording desktop = new Recording("desktop");
+  private StoreConfig config;
   private Store store;
   private DefaultEventService events;
   private DefaultInstanceService instances;
@@ -93,13 +94,32 @@ public abstract class RemindersContract {
   @BeforeEach
   void setUp() {
     repo = GitRepos.create(dir.resolve("repo"));
+    config = storeConfig();
+    Node node = node();
+    store = node.store();
+    events = node.events();
+    instances = node.instances();
+    checkpoints = node.checkpoints();
+    messages = node.messages();
+  }
+
+  /** One broker node's services over the store (a second call: another node on the same store). */
+  private record Node(
+      Store store,
+      DefaultEventService events,
+      DefaultInstanceService instances,
+      DefaultCheckpointService checkpoints,
+      MessageService messages) {}
+
+  private Node node() {
     EventBus bus = new EventBus();
-    store = SqlStore.open(storeConfig(), clock, bus::publish, new PrometheusRegistry());
-    open.add(store);
-    events = new DefaultEventService(store.events(), bus);
-    instances =
+    Store s = SqlStore.open(config, clock, bus::publish, new PrometheusRegistry());
+    open.add(s);
+    open.add(s.followOtherNodes(bus::publishFromOtherNode)::close); // as a broker does
+    DefaultEventService ev = new DefaultEventService(s.events(), bus);
+    DefaultInstanceService in =
         new DefaultInstanceService(
-            store.instances(),
+            s.instances(),
             new GitWorkspaceResolver(),
             new RegistryConfig(
                 Duration.ofHours(24),
@@ -109,13 +129,13 @@ public abstract class RemindersContract {
             clock);
     DefaultLeaseService leases =
         new DefaultLeaseService(
-            store.leases(),
-            instances,
+            s.leases(),
+            in,
             new GitWorkspaceResolver(),
             new GitPathResolver(),
             LeaseConfig.defaults(),
             clock,
-            events);
+            ev);
     open.add(leases);
     HandoffConfig handoff =
         new HandoffConfig(
@@ -125,20 +145,21 @@ public abstract class RemindersContract {
             2000,
             true,
             Duration.ofDays(1));
-    checkpoints =
+    DefaultCheckpointService cp =
         new DefaultCheckpointService(
-            store.handoffs(),
-            instances,
+            s.handoffs(),
+            in,
             leases,
-            new DefaultMemoryService(store.memory(), MemoryConfig.DEFAULTS, clock),
+            new DefaultMemoryService(s.memory(), MemoryConfig.DEFAULTS, clock),
             new GitWorkspaceResolver(),
             handoff,
             clock,
-            events);
-    open.add(checkpoints);
-    messages =
+            ev);
+    open.add(cp);
+    MessageService ms =
         new DefaultMessageService(
-            store.handoffs(), instances, new GitWorkspaceResolver(), handoff, clock, leases);
+            s.handoffs(), in, new GitWorkspaceResolver(), handoff, clock, leases);
+    return new Node(s, ev, in, cp, ms);
   }
 
   @AfterEach
@@ -239,6 +260,39 @@ public abstract class RemindersContract {
     assertThat(tmux.seen).hasSize(2);
     assertThat(desktop.seen).hasSize(2);
     assertThat(breakCheckpoints()).hasSize(2 * fleet.size());
+  }
+
+  @Test
+  void twoBrokerNodesOnOneStoreTellTheBreakOnceBetweenThem() {
+    for (int i = 0; i < 3; i++) {
+      register("claude-" + i + "0000000");
+    }
+    DefaultFocusService first = start(settings(null), 1).get(0);
+    Node other = node();
+    Reminders otherReminders =
+        new Reminders(
+            new Reminders.Sources(other.instances(), other.messages(), other.checkpoints()),
+            List.of(tmux, desktop),
+            settings(null),
+            ZoneOffset.UTC);
+    open.add(otherReminders);
+    open.add(otherReminders.follow(other.events())::close);
+    DefaultFocusService second =
+        new DefaultFocusService(other.store().focus(), settings(null), clock);
+    open.add(second);
+
+    first.start(null);
+    clock.advance(BLOCK);
+    CompletableFuture<Void> a = CompletableFuture.runAsync(first::tick);
+    CompletableFuture<Void> b = CompletableFuture.runAsync(second::tick);
+    a.join();
+    b.join();
+    reminders.drain(Duration.ofSeconds(30));
+    otherReminders.drain(Duration.ofSeconds(30));
+
+    assertThat(tmux.seen).hasSize(1);
+    assertThat(desktop.seen).hasSize(1);
+    assertThat(breakCheckpoints()).hasSize(3);
   }
 
   @Test
