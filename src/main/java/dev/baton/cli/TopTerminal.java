@@ -1,5 +1,6 @@
 package dev.baton.cli;
 
+import dev.baton.api.FocusLine;
 import dev.baton.api.LandBody;
 import dev.baton.api.LeaseJson;
 import dev.baton.api.client.BrokerClient;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -507,6 +509,7 @@ final class TopTerminal implements AutoCloseable {
         selected,
         footer,
         help,
+        FocusLine.of(model.focus(), now, ZoneId.systemDefault()),
         now);
   }
 

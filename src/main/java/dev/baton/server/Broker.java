@@ -278,7 +278,7 @@ public final class Broker implements AutoCloseable {
     mcp.listFromCache();
     StatusLine statusLine =
         StatusLine.start(
-            new StatusLineState.Sources(instances, leases, lands, messages, handoffs),
+            new StatusLineState.Sources(instances, leases, lands, messages, handoffs, focus),
             StatusLine.fileIn(config.dataDir()),
             events,
             clock);
