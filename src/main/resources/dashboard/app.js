@@ -1,5 +1,5 @@
 // The live dashboard: a snapshot of the broker's state, then its event stream (GET /v1/events,
-// server-sent events) from a little before the snapshot, so the page follows without reloading.
+// server-sent events, read with fetch so that every event type arrives) from a little before the snapshot, so the page follows without reloading.
 // Reads go to the broker's /v1 routes with the session cookie; actions also send the CSRF token.
 import { Fleet } from './fleet.js';
 import * as view from './view.js';
@@ -55,7 +55,7 @@ function kindsOf(type) {
   if (type.startsWith('land.')) return ['lands'];
   if (type.startsWith('handoff.')) return ['handoffs', 'leases'];
   if (type.startsWith('focus.')) return ['focus'];
-  if (type === 'checkpoint.taken') return ['memory'];
+  if (type.startsWith('memory.') || type === 'checkpoint.taken') return ['memory'];
   return [];
 }
 
@@ -127,28 +127,55 @@ function endSession() {
   view.notice("This dashboard session has ended (the broker restarted?). Run 'baton dashboard' for a new link.");
 }
 
-function follow(after) {
-  const stream = new EventSource(`/v1/events?after=${after}`);
-  stream.onopen = () => {
-    view.renderConnection('live', '● live');
-    want(Object.keys(LOADERS)); // anything missed while away
-  };
-  stream.onmessage = (message) => {
-    const e = JSON.parse(message.data);
-    fleet.note(e);
-    want(kindsOf(e.type));
-    if (!refreshing && wanted.size === 0) render();
-  };
-  stream.onerror = () => {
-    if (stream.readyState === EventSource.CLOSED) {
-      // refused (the session is gone) or the broker answered something else: ask why once
-      fetch('/v1/focus', { credentials: 'same-origin' }).then((r) => {
-        if (r.status === 401) endSession();
-        else setTimeout(() => follow(after), 2000);
-      }, () => setTimeout(() => follow(after), 2000));
+function onEvent(e) {
+  fleet.note(e);
+  want(kindsOf(e.type));
+  if (!refreshing && wanted.size === 0) render();
+}
+
+/** Parses server-sent events from a fetch body: every event type, without EventSource's limits. */
+async function readEvents(body, seen) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let cut;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.substring(0, cut);
+      buffer = buffer.substring(cut + 2);
+      let id = null;
+      const data = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('id:')) id = line.substring(3).trim();
+        else if (line.startsWith('data:')) data.push(line.substring(5).replace(/^ /, ''));
+      }
+      if (id !== null) seen(id);
+      if (data.length > 0) onEvent(JSON.parse(data.join('\n')));
+    }
+  }
+}
+
+/** Follows /v1/events from an event id; reconnects from the last one seen, every 2 s. */
+async function follow(after) {
+  let last = after;
+  while (!sessionOver) {
+    try {
+      const response = await fetch(`/v1/events?after=${last}`, {
+        credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'text/event-stream' },
+      });
+      if (response.status === 401) return endSession();
+      if (!response.ok) throw new Error(`event stream: ${response.status}`);
+      view.renderConnection('live', '● live');
+      want(Object.keys(LOADERS)); // anything missed while away
+      await readEvents(response.body, (id) => { last = id; });
+    } catch (e) {
+      // the broker went away; say so and try again
     }
     view.renderConnection('down', '◌ reconnecting…');
-  };
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
 }
 
 async function start() {

@@ -63,7 +63,7 @@ export class Fleet {
         + (d.summary ? ` — ${d.summary}` : '');
     } else if (e.type.startsWith('land.')) {
       key = 'l' + e.id;
-      text = `⛙ land ${e.type.substring(5)}: ${e.instance || ''}`;
+      text = `↑ land ${e.type.substring(5)}: ${e.instance || ''}`;
     }
     if (key && !this.talkKeys.has(key)) {
       this.talkKeys.add(key);

@@ -20,13 +20,17 @@ const $ = (id) => document.getElementById(id);
 
 function clock(ms) {
   if (!ms) return '';
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
 
 function span(ms) {
   const s = Math.max(0, Math.round(ms / 1000));
   const m = Math.floor(s / 60);
   return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : m > 0 ? `${m} min ${s % 60} s` : `${s} s`;
+}
+
+function baseName(p) {
+  return p.replace(/\/+$/, '').split('/').pop();
 }
 
 function shortPath(p) {
@@ -50,10 +54,10 @@ export function renderFleet(fleet, now, actions) {
         h('td', { class: 'state' }, h('span', { class: 'symbol', 'aria-hidden': 'true' }, r.state.symbol), ' ', r.state.label),
         h('td', {}, h('span', { class: 'role role-' + (r.role || 'x').toLowerCase(), title: r.role }, roleTag(r.role))),
         h('td', { class: 'id' }, r.id),
-        h('td', { class: 'where' }, r.worktree ? shortPath(r.worktree) : '—', r.branch ? h('div', { class: 'branch' }, '⎇ ' + r.branch) : null),
+        h('td', { class: 'where', title: r.worktree || '' }, r.worktree ? '▣ ' + baseName(r.worktree) : '—', r.branch ? h('div', { class: 'branch' }, '⎇ ' + r.branch) : null),
         h('td', { class: 'files' }, r.files.length === 0 ? '—' : h('span', {}, `${r.files.length}: `, r.files.slice(0, 3).map(shortPath).join(', '), r.files.length > 3 ? ' …' : '')),
         h('td', { class: 'act' }, r.worktree && r.state.name !== 'GONE'
-          ? h('button', { type: 'button', class: 'small', onclick: () => actions.land(r.id) }, '⛙ Land')
+          ? h('button', { type: 'button', class: 'small', onclick: () => actions.land(r.id) }, '↑ Land')
           : null))));
 }
 
