@@ -10,6 +10,9 @@ const RULE = JSON.parse(meta('baton-states'));
 const REPLAYED = 300;
 const SLOW_REFRESH_MS = 10000;
 
+// bench/run-dashboard opens /?measure: each update is then a measure on the performance timeline
+const MEASURE = new URLSearchParams(window.location.search).has('measure');
+
 const fleet = new Fleet(RULE);
 let sessionOver = false;
 
@@ -70,12 +73,14 @@ async function refresh() {
   refreshing = true;
   try {
     while (wanted.size > 0 && !sessionOver) {
+      const began = performance.now();
       const kinds = [...wanted];
       wanted.clear();
       // the per-workspace lists need the instance list first
       if (kinds.includes('instances')) await LOADERS.instances();
       await Promise.all(kinds.filter((k) => k !== 'instances').map((k) => LOADERS[k]()));
       render();
+      if (MEASURE) performance.measure('baton.update', { start: began });
     }
   } catch (e) {
     view.notice(e.message);
@@ -110,6 +115,7 @@ async function act(call, done) {
 }
 
 function render() {
+  const began = performance.now();
   const now = Date.now();
   view.renderFleet(fleet, now, actions);
   view.renderLeases(fleet, actions);
@@ -118,6 +124,7 @@ function render() {
   view.renderTalk(fleet);
   view.renderMemory(fleet);
   document.body.dataset.renderedAt = String(now);
+  if (MEASURE) performance.measure('baton.render', { start: began });
 }
 
 function endSession() {
@@ -128,9 +135,9 @@ function endSession() {
 }
 
 function onEvent(e) {
-  fleet.note(e);
+  const drawNow = fleet.note(e);
   want(kindsOf(e.type));
-  if (!refreshing && wanted.size === 0) render();
+  if (drawNow || (!refreshing && wanted.size === 0)) render();
 }
 
 /** Parses server-sent events from a fetch body: every event type, without EventSource's limits. */

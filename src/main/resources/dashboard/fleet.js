@@ -9,6 +9,9 @@ const NOT_ITS_OWN = new Set([
 
 const GONE_EVENTS = new Set(['instance.expired', 'instance.deregistered']);
 
+/** How long an instance known from its registration event alone is kept without a list. */
+const FRESH_MS = 5000;
+
 export class Fleet {
   constructor(rule) {
     this.rule = rule;
@@ -23,29 +26,54 @@ export class Fleet {
     this.memory = [];
     this.talk = []; // newest first: {key, at, kind, text}
     this.talkKeys = new Set();
+    this.fresh = new Map(); // id -> when its registration event arrived
   }
 
-  /** Takes the instance list; ids that are no longer in it are gone. */
+  /**
+   * Takes the instance list; ids that are no longer in it are gone, except those whose
+   * registration event came in the last few seconds (the list may have been asked for before it).
+   */
   setInstances(list, now) {
     const ids = new Set(list.map((i) => i.id));
+    const next = new Map(list.map((i) => [i.id, i]));
     for (const [id, i] of this.instances) {
-      if (!ids.has(id) && !this.gone.has(id)) this.gone.set(id, { role: i.role, at: now });
+      if (ids.has(id)) continue;
+      if (this.fresh.has(id) && now - this.fresh.get(id) < FRESH_MS) next.set(id, i);
+      else if (!this.gone.has(id)) this.gone.set(id, { role: i.role, at: now });
     }
-    this.instances = new Map(list.map((i) => [i.id, i]));
-    for (const id of ids) this.gone.delete(id);
+    this.instances = next;
+    for (const id of ids) {
+      this.gone.delete(id);
+      this.fresh.delete(id);
+    }
   }
 
-  /** Notes who changed something, who went, and what was said. */
+  /**
+   * Notes who changed something, who came, who went, and what was said. Returns true when the
+   * fleet's rows changed (a registration or an end), so that the page draws them at once.
+   */
   note(e) {
     const at = Date.parse(e.at);
+    let rows = false;
     if (GONE_EVENTS.has(e.type) && e.instance) {
       const known = this.instances.get(e.instance);
       this.gone.set(e.instance, { role: known ? known.role : e.data?.role ?? '?', at });
       this.instances.delete(e.instance);
+      this.fresh.delete(e.instance);
+      rows = true;
+    } else if (e.type === 'instance.registered' && e.instance && !this.instances.has(e.instance)) {
+      const d = e.data || {};
+      this.instances.set(e.instance, {
+        id: e.instance, role: d.role, client: d.client, workspace: e.workspace,
+        worktree: d.worktree, branch: d.branch, createdAt: e.at,
+      });
+      this.gone.delete(e.instance);
+      this.fresh.set(e.instance, Date.now());
+      rows = true;
     }
     const actor = NOT_ITS_OWN.has(e.type) ? e.data?.from : e.instance;
     if (actor && !(this.lastChange.get(actor) >= at)) this.lastChange.set(actor, at);
-    this.say(e);
+    return this.say(e) || rows;
   }
 
   say(e) {
@@ -69,7 +97,9 @@ export class Fleet {
       this.talkKeys.add(key);
       this.talk.unshift({ key, at: Date.parse(e.at), text });
       if (this.talk.length > 40) this.talkKeys.delete(this.talk.pop().key);
+      return true;
     }
+    return false;
   }
 
   /** The state of a live instance, as api/InstanceState.of decides it. */

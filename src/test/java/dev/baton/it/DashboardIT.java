@@ -93,15 +93,31 @@ class DashboardIT {
         .instance();
   }
 
-  private static boolean shows(WebDriver page, String css) {
-    return !page.findElements(By.cssSelector(css)).isEmpty();
+  /** Read in one script, so that a redraw between finding and reading cannot interfere. */
+  private boolean shows(WebDriver page, String css) {
+    return (Boolean)
+        browser.driver().executeScript("return !!document.querySelector(arguments[0]);", css);
   }
 
-  private static String text(WebDriver page, String css) {
-    return page.findElements(By.cssSelector(css)).stream()
-        .map(e -> e.getText())
-        .findFirst()
-        .orElse("");
+  private String text(WebDriver page, String css) {
+    Object text =
+        browser
+            .driver()
+            .executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? e.innerText : '';",
+                css);
+    return String.valueOf(text);
+  }
+
+  private String attribute(String css, String name) {
+    return String.valueOf(
+        browser
+            .driver()
+            .executeScript(
+                "const e = document.querySelector(arguments[0]);"
+                    + " return e ? e.getAttribute(arguments[1]) : null;",
+                css,
+                name));
   }
 
   @Test
@@ -169,8 +185,7 @@ class DashboardIT {
     await()
         .atMost(LIVE)
         .pollInterval(Duration.ofMillis(20))
-        .until(
-            () -> "working".equals(page.findElement(By.id("focus-now")).getAttribute("data-mode")));
+        .until(() -> "working".equals(attribute("#focus-now", "data-mode")));
     await().atMost(LOAD).until(() -> text(page, "#talk-list").contains("auth refactor lands"));
     await()
         .atMost(Duration.ofSeconds(15))
@@ -181,8 +196,7 @@ class DashboardIT {
     await()
         .atMost(LIVE)
         .pollInterval(Duration.ofMillis(20))
-        .until(
-            () -> "break".equals(page.findElement(By.id("focus-now")).getAttribute("data-mode")));
+        .until(() -> "break".equals(attribute("#focus-now", "data-mode")));
     assertThat(text(page, "#focus-now")).contains("Break");
 
     assertThat(browser.driver().executeScript("return window.batonNotReloaded === true;"))

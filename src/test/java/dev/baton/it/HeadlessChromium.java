@@ -29,9 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  * of one Chrome version (the performance log gives the network requests instead). When either
  * binary is missing the test is skipped with how to install them, or fails when CI=true.
  */
-final class HeadlessChromium implements AutoCloseable {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+public final class HeadlessChromium implements AutoCloseable {
+  public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final ChromeDriver driver;
@@ -56,7 +56,7 @@ final class HeadlessChromium implements AutoCloseable {
   }
 
   /** A new browser of its own profile in {@code profile}, its window 1280×720. */
-  static HeadlessChromium start(Path profile) {
+  public static HeadlessChromium start(Path profile) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments(
@@ -87,12 +87,12 @@ final class HeadlessChromium implements AutoCloseable {
     return new HeadlessChromium(driver);
   }
 
-  ChromeDriver driver() {
+  public ChromeDriver driver() {
     return driver;
   }
 
   /** Sets the size of the page's viewport (the window is made larger by its frame, if any). */
-  void viewport(int width, int height) {
+  public void viewport(int width, int height) {
     driver.manage().window().setSize(new Dimension(width, height));
     Object inner =
         driver.executeScript("return [window.innerWidth, window.innerHeight, window.outerWidth];");
