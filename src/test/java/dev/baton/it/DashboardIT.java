@@ -259,6 +259,16 @@ class DashboardIT {
     assertThat(text(page, "#refusal")).startsWith("this dashboard code was already used at");
     assertThat(used).isEqualTo(origin + "/");
 
+    // --open without a graphical session prints the link and says why it opened nothing
+    Processes.Result opened =
+        sandbox
+            .withEnv("DISPLAY", null)
+            .withEnv("WAYLAND_DISPLAY", null)
+            .expect(0, "dashboard", "--open");
+    assertThat(opened.stdout().strip()).startsWith(origin + "/?code=");
+    assertThat(opened.stderr())
+        .contains("not opened: no graphical session (neither DISPLAY nor WAYLAND_DISPLAY is set)");
+
     // another browser, without the cookie
     page.manage().deleteAllCookies();
     page.get(origin + "/");
