@@ -54,8 +54,8 @@ export function renderFleet(fleet, now, actions) {
         h('td', { class: 'state' }, h('span', { class: 'symbol', 'aria-hidden': 'true' }, r.state.symbol), ' ', r.state.label),
         h('td', {}, h('span', { class: 'role role-' + (r.role || 'x').toLowerCase(), title: r.role }, roleTag(r.role))),
         h('td', { class: 'id' }, r.id),
-        h('td', { class: 'where', title: r.worktree || '' }, r.worktree ? '▣ ' + baseName(r.worktree) : '—', r.branch ? h('div', { class: 'branch' }, '⎇ ' + r.branch) : null),
-        h('td', { class: 'files' }, r.files.length === 0 ? '—' : h('span', {}, `${r.files.length}: `, r.files.slice(0, 3).map(shortPath).join(', '), r.files.length > 3 ? ' …' : '')),
+        h('td', { class: 'where', title: r.worktree || '' }, r.worktree ? '▣ ' + baseName(r.worktree) : h('span', { class: 'dash' }, '—'), r.branch ? h('div', { class: 'branch' }, '⎇ ' + r.branch) : null),
+        h('td', { class: 'files' }, r.files.length === 0 ? h('span', { class: 'dash' }, '—') : h('span', {}, `${r.files.length}: `, r.files.slice(0, 3).map(shortPath).join(', '), r.files.length > 3 ? ' …' : '')),
         h('td', { class: 'act' }, r.worktree && r.state.name !== 'GONE'
           ? h('button', { type: 'button', class: 'small', onclick: () => actions.land(r.id) }, '↑ Land')
           : null))));

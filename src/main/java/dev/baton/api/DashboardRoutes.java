@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live dashboard: {@code GET /} (the page, for a browser with a session cookie; with {@code
@@ -18,6 +20,7 @@ import org.eclipse.jetty.http.HttpHeader;
  * sent with a strict Content-Security-Policy: the page loads nothing that is not the broker's own.
  */
 public final class DashboardRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(DashboardRoutes.class);
   static final String CSP =
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
           + " connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none';"
@@ -71,8 +74,10 @@ public final class DashboardRoutes {
       try {
         session = sessions.redeem(code);
       } catch (BatonException e) {
+        LOG.info("dashboard code refused: {}", e.getMessage());
         return html(ex, HttpErrors.status(e.code()), files.refused(e.getMessage()));
       }
+      LOG.info("dashboard session opened; it ends at {} or with the broker", session.expiresAt());
       HttpFields.Mutable headers = ex.response().getHeaders();
       headers.add(HttpHeader.SET_COOKIE, DashboardAccess.setCookie(session));
       headers.put(HttpHeader.LOCATION, "/");
