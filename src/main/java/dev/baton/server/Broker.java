@@ -3,6 +3,9 @@ package dev.baton.server;
 import dev.baton.api.ApiHandler;
 import dev.baton.api.ApiRoutes;
 import dev.baton.api.BrokerInfo;
+import dev.baton.api.DashboardAccess;
+import dev.baton.api.DashboardRoutes;
+import dev.baton.api.DashboardSessions;
 import dev.baton.api.EventStreams;
 import dev.baton.api.FocusRoutes;
 import dev.baton.api.GuardRoutes;
@@ -99,6 +102,7 @@ public final class Broker implements AutoCloseable {
   private DefaultLeaseService leaseService;
   private McpEndpoints mcp;
   private String token;
+  private DashboardSessions dashboard;
   private boolean closed;
 
   /** Set once no other broker can be on the socket, so that only its owner ever removes it. */
@@ -284,6 +288,9 @@ public final class Broker implements AutoCloseable {
             clock);
     resources.add(statusLine);
     new StatusRoutes(statusLine::current).addTo(router);
+    // in memory: a restart ends every browser session, and the page asks for a new code
+    dashboard = new DashboardSessions(clock);
+    new DashboardRoutes(dashboard, this::tcpAddress).addTo(router);
     startHttp(router, metrics);
     resources.add(
         new Janitor(
@@ -367,7 +374,8 @@ public final class Broker implements AutoCloseable {
             new dev.baton.api.WholeBodies(routes, config.server().maxBodyBytes()),
             token,
             connector -> connector == tcp,
-            config.server().maxBodyBytes());
+            config.server().maxBodyBytes(),
+            new DashboardAccess(dashboard));
     graceful = new GracefulHandler(guard);
     graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
     server.setHandler(graceful);
