@@ -15,6 +15,7 @@ import java.time.Instant;
  * @param longBreak the current (or next) break is a long one
  * @param snoozesLeft how many more times the next break may be postponed
  * @param hyperfocus the person has worked {@code focus.hyperfocus-after} without a break
+ * @param workedSince when the current stretch of work without a break began; absent when none
  */
 public record FocusJson(
     String mode,
@@ -24,7 +25,8 @@ public record FocusJson(
     Instant nextBreakAt,
     boolean longBreak,
     int snoozesLeft,
-    boolean hyperfocus) {
+    boolean hyperfocus,
+    Instant workedSince) {
 
   public static FocusJson from(FocusSnapshot s) {
     return new FocusJson(
@@ -35,6 +37,7 @@ public record FocusJson(
         s.nextBreakAt(),
         s.longBreak(),
         s.snoozesLeft(),
-        s.hyperfocus());
+        s.hyperfocus(),
+        s.workedSince());
   }
 }

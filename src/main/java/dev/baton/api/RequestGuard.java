@@ -16,19 +16,35 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Refuses, before any route runs: a Host or Origin that is not loopback (DNS-rebinding protection),
  * a missing or wrong bearer token on connectors that need one (TCP), and a declared body larger
- * than the limit. Thread-safe.
+ * than the limit. On those connectors a request without a bearer token may instead carry a
+ * dashboard session cookie, which reaches what {@link DashboardAccess} allows; the dashboard's own
+ * pages check the cookie themselves. Thread-safe.
  */
 public final class RequestGuard extends Handler.Wrapper {
   private final byte[] token;
   private final Predicate<Connector> needsToken;
   private final long maxBodyBytes;
+  private final DashboardAccess dashboard;
 
   public RequestGuard(
       Handler next, String token, Predicate<Connector> needsToken, long maxBodyBytes) {
+    this(next, token, needsToken, maxBodyBytes, null);
+  }
+
+  /**
+   * @param dashboard what a dashboard session cookie admits instead of the token; null: nothing
+   */
+  public RequestGuard(
+      Handler next,
+      String token,
+      Predicate<Connector> needsToken,
+      long maxBodyBytes,
+      DashboardAccess dashboard) {
     super(next);
     this.token = token.getBytes(StandardCharsets.UTF_8);
     this.needsToken = needsToken;
     this.maxBodyBytes = maxBodyBytes;
+    this.dashboard = dashboard;
   }
 
   @Override
@@ -62,18 +78,9 @@ public final class RequestGuard extends Handler.Wrapper {
           Map.of("origin", origin));
     }
     if (needsToken.test(request.getConnectionMetaData().getConnector())) {
-      String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-      if (authorization == null || authorization.isBlank()) {
-        return new BatonException(
-            ErrorCode.UNAUTHORIZED,
-            "missing bearer token: TCP clients must send 'Authorization: Bearer <token>'; 'baton token' prints it");
-      }
-      if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-          || !MessageDigest.isEqual(
-              token, authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8))) {
-        return new BatonException(
-            ErrorCode.UNAUTHORIZED,
-            "bearer token does not match this broker's; 'baton token' prints the right one");
+      BatonException unauthorized = tokenRefusal(request);
+      if (unauthorized != null) {
+        return unauthorized;
       }
     }
     long limit = BodyLimits.forPath(request.getHttpURI().getDecodedPath(), maxBodyBytes);
@@ -87,6 +94,42 @@ public final class RequestGuard extends Handler.Wrapper {
               + " bytes"
               + (limit == maxBodyBytes ? " (server.max-body)" : ""),
           Map.of("limit", limit));
+    }
+    return null;
+  }
+
+  /** Why a request on a connector that needs the token is refused, or null to let it through. */
+  private BatonException tokenRefusal(Request request) {
+    String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (authorization == null || authorization.isBlank()) {
+      if (dashboard != null) {
+        String path = request.getHttpURI().getDecodedPath();
+        if (DashboardAccess.servesItself(path)) {
+          return null; // the dashboard's pages check the cookie themselves
+        }
+        DashboardAccess.Decision decision =
+            dashboard.decide(
+                request.getMethod(),
+                path,
+                request.getHeaders().get(HttpHeader.COOKIE),
+                request.getHeaders().get(DashboardAccess.CSRF_HEADER));
+        if (decision instanceof DashboardAccess.Decision.Admitted) {
+          return null;
+        }
+        if (decision instanceof DashboardAccess.Decision.Refused refused) {
+          return new BatonException(refused.code(), refused.message());
+        }
+      }
+      return new BatonException(
+          ErrorCode.UNAUTHORIZED,
+          "missing bearer token: TCP clients must send 'Authorization: Bearer <token>'; 'baton token' prints it");
+    }
+    if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        || !MessageDigest.isEqual(
+            token, authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8))) {
+      return new BatonException(
+          ErrorCode.UNAUTHORIZED,
+          "bearer token does not match this broker's; 'baton token' prints the right one");
     }
     return null;
   }

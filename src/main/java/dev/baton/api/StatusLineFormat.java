@@ -1,7 +1,6 @@
 package dev.baton.api;
 
 import dev.baton.core.Printable;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -34,10 +33,9 @@ public final class StatusLineFormat {
    * @param waiting lease requests waiting for another instance's lease
    * @param lands lands queued or running
    * @param urgent urgent messages not yet read by their (live) recipients
-   * @param nextBreak time to the next break; null while there is no focus timer (the focus
-   *     capability fills it in once it exists)
+   * @param focus the focus timer's words, or null while it is idle
    */
-  public record Totals(int files, int waiting, int lands, int urgent, Duration nextBreak) {
+  public record Totals(int files, int waiting, int lands, int urgent, FocusLine focus) {
     public Totals(int files, int waiting, int lands, int urgent) {
       this(files, waiting, lands, urgent, null);
     }
@@ -88,8 +86,9 @@ public final class StatusLineFormat {
     if (t.urgent() > 0) {
       parts.add(t.urgent() + " urgent");
     }
-    if (t.nextBreak() != null) {
-      parts.add("break in " + Math.max(0, t.nextBreak().toMinutes()) + "m");
+    if (t.focus() != null) {
+      String text = escape(t.focus().text());
+      parts.add(t.focus().loud() ? "#[reverse] " + text + " #[noreverse]" : text);
     }
     return String.join(" · ", parts);
   }

@@ -40,6 +40,7 @@ import picocli.CommandLine.Command;
       LandCommand.class,
       LandsCommand.class,
       FocusCommand.class,
+      DashboardCommand.class,
       McpCommand.class,
       RolesCommand.class,
       SetupCommand.class,

@@ -1,6 +1,7 @@
 package dev.baton.cli;
 
 import dev.baton.api.EventJson;
+import dev.baton.api.FocusJson;
 import dev.baton.api.InstanceJson;
 import dev.baton.api.Json;
 import dev.baton.api.LandJson;
@@ -29,6 +30,10 @@ import tools.jackson.databind.JsonNode;
  */
 final class TopFeed implements Runnable {
   static final Duration SLOW_REFRESH = Duration.ofSeconds(10);
+
+  /** The prefix of the focus timer's events, after which the timer is asked for again. */
+  private static final String FOCUS_EVENTS = "focus.";
+
   private static final int REPLAYED = 300;
 
   private final Supplier<BrokerClient> clients;
@@ -40,6 +45,7 @@ final class TopFeed implements Runnable {
   private volatile boolean stopped;
   private volatile EventStreamReader stream;
   private volatile long nextSlowRefresh;
+  private volatile boolean focusToAsk;
 
   /**
    * @param clients opens a client to the broker
@@ -94,8 +100,10 @@ final class TopFeed implements Runnable {
   void loadOnce() {
     try (BrokerClient broker = clients.get()) {
       TopModel.Snapshot snapshot = snapshot(broker);
+      FocusJson focus = broker.focus();
       synchronized (model) {
         model.load(snapshot);
+        model.focus(focus);
       }
       if (snapshot.horizon() == 0) {
         return;
@@ -122,8 +130,10 @@ final class TopFeed implements Runnable {
 
   private void follow(BrokerClient broker) throws IOException {
     TopModel.Snapshot snapshot = snapshot(broker);
+    FocusJson focus = broker.focus();
     synchronized (model) {
       model.load(snapshot);
+      model.focus(focus);
     }
     down = null;
     changed.run();
@@ -158,6 +168,9 @@ final class TopFeed implements Runnable {
     if (askUnread != null) {
       unreadToAsk.add(askUnread);
     }
+    if (e.type().startsWith(FOCUS_EVENTS)) {
+      focusToAsk = true;
+    }
     changed.run();
   }
 
@@ -179,6 +192,14 @@ final class TopFeed implements Runnable {
 
   private void refresh(BrokerClient broker) {
     boolean slow = System.nanoTime() - nextSlowRefresh >= 0;
+    if (focusToAsk || slow) {
+      focusToAsk = false;
+      FocusJson focus = broker.focus();
+      synchronized (model) {
+        model.focus(focus);
+      }
+      changed.run();
+    }
     if (slow) {
       nextSlowRefresh = System.nanoTime() + SLOW_REFRESH.toNanos();
       var worktrees = broker.worktrees(workspace, false).worktrees();

@@ -1,6 +1,7 @@
 package dev.baton.cli;
 
 import dev.baton.api.EventJson;
+import dev.baton.api.FocusJson;
 import dev.baton.api.InstanceJson;
 import dev.baton.api.InstanceState;
 import dev.baton.api.LandJson;
@@ -90,6 +91,7 @@ final class TopModel {
 
   private long horizon;
   private long lastEvent;
+  private FocusJson focus;
 
   /** Replaces everything with the broker's state now. */
   void load(Snapshot s) {
@@ -119,6 +121,18 @@ final class TopModel {
         .sorted(Comparator.comparingLong(LandJson::id))
         .forEach(l -> lands.put(l.id(), landRow(l)));
     worktrees(s.worktrees());
+  }
+
+  /**
+   * The person's focus timer, asked for after the snapshot and after each {@code focus.*} event.
+   */
+  void focus(FocusJson timer) {
+    focus = timer;
+  }
+
+  /** The focus timer as last asked for, or null before. */
+  FocusJson focus() {
+    return focus;
   }
 
   /** Git's view of each worktree (ahead, behind, changed files), asked for now and then. */

@@ -1,5 +1,6 @@
 package dev.baton.cli;
 
+import dev.baton.api.FocusLine;
 import dev.baton.api.InstanceState;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -7,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
 
 /**
@@ -35,6 +37,7 @@ final class TopScreen {
       int selected,
       String footer,
       List<String> help,
+      FocusLine focus,
       Instant now) {}
 
   private TopScreen() {}
@@ -155,9 +158,23 @@ final class TopScreen {
               + unread
               + " unread";
     }
-    String text = fit(left, Math.max(0, width - clock.length() - 1));
-    String padded = text + " ".repeat(Math.max(1, width - text.length() - clock.length())) + clock;
-    return new AttributedString(fit(padded, width), style);
+    String focus = f.down() == null && f.focus() != null ? f.focus().text() : "";
+    String right = focus.isEmpty() ? clock : " " + focus + " " + " " + clock;
+    if (right.length() > width / 2) {
+      right = clock; // a narrow pane keeps the fleet's figures
+      focus = "";
+    }
+    String text = fit(left, Math.max(0, width - right.length() - 1));
+    String gap = " ".repeat(Math.max(1, width - text.length() - right.length()));
+    AttributedStringBuilder out = new AttributedStringBuilder();
+    out.append(text + gap, style);
+    if (!focus.isEmpty()) {
+      out.append(" " + focus + " ", f.focus().loud() ? SELECTED.bold() : style);
+      out.append(" ", style);
+    }
+    out.append(clock, style);
+    AttributedString line = out.toAttributedString();
+    return line.columnLength() > width ? line.columnSubSequence(0, width) : line;
   }
 
   private static AttributedString row(TopModel.Row r, boolean selected, Instant now, int width) {

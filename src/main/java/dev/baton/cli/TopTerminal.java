@@ -1,6 +1,6 @@
 package dev.baton.cli;
 
-import dev.baton.api.LandBody;
+import dev.baton.api.FocusLine;
 import dev.baton.api.LeaseJson;
 import dev.baton.api.client.BrokerClient;
 import dev.baton.core.BatonException;
@@ -8,9 +8,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +22,6 @@ import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.utils.Display;
 import org.jline.utils.InfoCmp.Capability;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The interactive side of {@code baton top}: the terminal in raw mode on the alternate screen, a
@@ -57,12 +55,12 @@ final class TopTerminal implements AutoCloseable {
   private final Terminal terminal;
   private final Path repo;
   private final TopModel model;
-  private final Supplier<BrokerClient> clients;
   private final Panes panes;
   private final Display display;
   private final TopFeed feed;
   private final ScheduledExecutorService ticks = TopCommand.daemon("baton-top-clock");
-  private final ExecutorService actions = TopCommand.daemon("baton-top-actions");
+  private final ExecutorService worker = TopCommand.daemon("baton-top-actions");
+  private final TopActions actions;
   private final Object redraw = new Object();
   private final Attributes saved;
   private boolean dirty = true;
@@ -88,7 +86,6 @@ final class TopTerminal implements AutoCloseable {
     this.terminal = terminal;
     this.repo = repo;
     this.model = model;
-    this.clients = clients;
     this.panes = panes;
     this.saved = terminal.enterRawMode();
     terminal.puts(Capability.enter_ca_mode);
@@ -97,6 +94,7 @@ final class TopTerminal implements AutoCloseable {
     terminal.flush();
     this.display = new Display(terminal, true);
     this.feed = new TopFeed(clients, repo, model, this::changed);
+    this.actions = new TopActions(clients, repo);
     terminal.handle(Terminal.Signal.WINCH, s -> changed());
     terminal.handle(Terminal.Signal.INT, s -> quit());
   }
@@ -108,7 +106,7 @@ final class TopTerminal implements AutoCloseable {
     ticks.scheduleWithFixedDelay(
         () -> {
           changed();
-          actions.execute(feed::refresh);
+          worker.execute(feed::refresh);
         },
         1,
         1,
@@ -153,7 +151,8 @@ final class TopTerminal implements AutoCloseable {
       case "up" -> selected = Math.max(0, selected - 1);
       case "down" -> selected = Math.min(Math.max(0, rows.size() - 1), selected + 1);
       case "pane" -> withSelected(this::jump);
-      case "b" -> ask("broadcast to every agent: ", false, text -> later(() -> broadcast(text)));
+      case "b" ->
+          ask("broadcast to every agent: ", false, text -> later(() -> actions.broadcast(text)));
       case "h" -> withSelected(this::askHandOff);
       case "l" ->
           withSelected(
@@ -165,18 +164,18 @@ final class TopTerminal implements AutoCloseable {
                           + Format.shortId(r.id())
                           + " into its base? (y/n) ",
                       true,
-                      yes -> later(() -> land(r))));
+                      yes -> later(() -> actions.land(r.id()))));
       case "r" -> withSelected(this::askRelease);
       case "p" ->
           ask(
               "pause: ask every agent to finish its current step and wait for you? (y/n) ",
               true,
-              yes -> later(() -> pause(true)));
+              yes -> later(() -> actions.pause(true)));
       case "u" ->
           ask(
               "resume: tell every agent it may go on? (y/n) ",
               true,
-              yes -> later(() -> pause(false)));
+              yes -> later(() -> actions.pause(false)));
       case "?" -> help = !help;
       case "q" -> quit();
       default -> {
@@ -225,8 +224,8 @@ final class TopTerminal implements AutoCloseable {
   }
 
   /** Runs an action against the broker on the worker thread, its outcome said in the footer. */
-  private void later(Runnable action) {
-    actions.execute(() -> act(action));
+  private void later(Supplier<String> action) {
+    worker.execute(() -> act(action));
   }
 
   private void withSelected(Consumer<TopModel.Row> action) {
@@ -239,9 +238,9 @@ final class TopTerminal implements AutoCloseable {
   }
 
   /** Runs an action against the broker, saying in the footer how it went. */
-  private void act(Runnable action) {
+  private void act(Supplier<String> action) {
     try {
-      action.run();
+      notice(action.get());
     } catch (BatonException | IllegalArgumentException e) {
       notice("✗ " + e.getMessage());
     }
@@ -267,38 +266,6 @@ final class TopTerminal implements AutoCloseable {
     }
   }
 
-  private void broadcast(String text) {
-    JsonNode answer = message("all", text, "normal");
-    notice(
-        "message #"
-            + answer.path("message").asLong()
-            + " sent to "
-            + answer.path("recipients").size()
-            + " agents");
-  }
-
-  private void pause(boolean pause) {
-    String text =
-        pause
-            ? "The person asks every agent to pause: finish the current step, checkpoint, and do"
-                + " not start new work until told to resume."
-            : "The person says: resume your work.";
-    message("all", text, "urgent");
-    notice(pause ? "asked every agent to pause ('u' resumes)" : "told every agent to resume");
-  }
-
-  private JsonNode message(String to, String text, String importance) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("from", "human");
-    body.put("workspace", repo.toString());
-    body.put("to", to);
-    body.put("text", text);
-    body.put("importance", importance);
-    try (BrokerClient broker = clients.get()) {
-      return broker.call("POST", "/v1/messages", body, JsonNode.class);
-    }
-  }
-
   private void askHandOff(TopModel.Row r) {
     ask(
         "hand " + Format.shortId(r.id()) + "'s work to (id, short id or role:NAME): ",
@@ -307,46 +274,14 @@ final class TopTerminal implements AutoCloseable {
             ask(
                 "what should " + to + " do next? ",
                 false,
-                summary -> later(() -> handOff(r, to, summary))));
-  }
-
-  private void handOff(TopModel.Row from, String to, String summary) {
-    String recipient = resolve(to);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("from", from.id());
-    body.put("to", recipient);
-    body.put("summary", summary);
-    body.put("allFiles", true);
-    try (BrokerClient broker = clients.get()) {
-      JsonNode h = broker.call("POST", "/v1/handoffs", body, JsonNode.class);
-      notice("handoff #" + h.path("id").asLong() + " sent to " + recipient);
-    }
-  }
-
-  /** An instance id from a short id or prefix of one on the screen; role:NAME as it is. */
-  private String resolve(String to) {
-    if (to.startsWith("role:")) {
-      return to;
-    }
-    List<String> matches =
-        rows.stream()
-            .map(TopModel.Row::id)
-            .filter(id -> id.equals(to) || id.startsWith(to))
-            .toList();
-    if (matches.size() == 1) {
-      return matches.get(0);
-    }
-    throw new IllegalArgumentException(
-        matches.isEmpty()
-            ? "no instance here is called '" + to + "'"
-            : "'" + to + "' could be " + String.join(" or ", matches) + "; type more of it");
-  }
-
-  private void land(TopModel.Row r) {
-    try (BrokerClient broker = clients.get()) {
-      var land = broker.land(new LandBody(r.id(), null));
-      notice("land #" + land.id() + " of " + Format.shortId(r.id()) + " " + land.status());
-    }
+                summary ->
+                    later(
+                        () ->
+                            actions.handOff(
+                                r.id(),
+                                to,
+                                summary,
+                                rows.stream().map(TopModel.Row::id).toList()))));
   }
 
   private void askRelease(TopModel.Row r) {
@@ -381,17 +316,8 @@ final class TopTerminal implements AutoCloseable {
                   + Format.shortId(r.id())
                   + " by force? The agent may lose its edit. (y/n) ",
               true,
-              yes -> later(() -> release(r, chosen)));
+              yes -> later(() -> actions.release(r.id(), chosen)));
         });
-  }
-
-  private void release(TopModel.Row r, List<LeaseJson> leases) {
-    try (BrokerClient broker = clients.get()) {
-      for (LeaseJson l : leases) {
-        broker.release(l.id(), r.id(), true, "human");
-      }
-    }
-    notice("released " + leases.size() + " lease(s) of " + Format.shortId(r.id()));
   }
 
   private void notice(String text) {
@@ -507,6 +433,7 @@ final class TopTerminal implements AutoCloseable {
         selected,
         footer,
         help,
+        FocusLine.of(model.focus(), now, ZoneId.systemDefault()),
         now);
   }
 
@@ -515,7 +442,7 @@ final class TopTerminal implements AutoCloseable {
     quit = true;
     feed.stop();
     ticks.shutdownNow();
-    actions.shutdownNow();
+    worker.shutdownNow();
     synchronized (this) {
       display.update(List.of(), 0);
       terminal.puts(Capability.cursor_visible);

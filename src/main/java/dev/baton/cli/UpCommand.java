@@ -237,6 +237,8 @@ final class UpCommand implements Callable<Integer> {
   /** Registers instances and opens their panes; on failure undoes what it made. */
   record FleetMaker(
       ClientOptions client, Tmux tmux, FleetPanes.Agent agent, String base, PrintWriter err) {
+    /** The most instances for which the control pane spans the window's width on top. */
+    static final int CONTROL_ON_TOP_UP_TO = 4;
 
     Fleet make(String name, Path repo, List<String> roles) {
       List<InstanceJson> made = new ArrayList<>();
@@ -257,7 +259,9 @@ final class UpCommand implements Callable<Integer> {
       try (BrokerClient broker = client.client(Duration.ofMinutes(2))) {
         InstanceJson instance = register(broker, Path.of(fleet.repository()), role);
         try {
-          return fleet.with(split(fleet.window(), instance));
+          Fleet bigger = fleet.with(split(fleet.window(), instance));
+          arrange(bigger);
+          return bigger;
         } catch (RuntimeException e) {
           undo(broker, List.of(instance));
           throw e;
@@ -311,6 +315,7 @@ final class UpCommand implements Callable<Integer> {
         for (InstanceJson instance : instances) {
           fleet = fleet.with(split(fleet.window(), instance));
         }
+        arrange(fleet);
         return fleet;
       } catch (RuntimeException e) {
         DownCommand.closeWindow(tmux, fleet);
@@ -339,6 +344,21 @@ final class UpCommand implements Callable<Integer> {
       tmux.run("select-pane", "-t", pane, "-T", instance.role() + " " + instance.id());
       tmux.run("select-layout", "-t", window, "tiled");
       return new Fleet.Member(instance.id(), instance.role(), pane, instance.worktree());
+    }
+
+    /**
+     * Up to {@link #CONTROL_ON_TOP_UP_TO} instances, the control pane spans the window's width on
+     * top (40% of its height) and the instances share the rest side by side; with more, every pane
+     * gets an equal tile, so that none is too narrow to work in.
+     */
+    private void arrange(Fleet fleet) {
+      if (fleet.members().size() <= CONTROL_ON_TOP_UP_TO) {
+        // a percentage needs tmux 3.1; an older one keeps its default height
+        tmux.ok("set-option", "-w", "-t", fleet.window(), "main-pane-height", "40%");
+        tmux.run("select-layout", "-t", fleet.window(), "main-horizontal");
+      } else {
+        tmux.run("select-layout", "-t", fleet.window(), "tiled");
+      }
     }
 
     /**

@@ -3,6 +3,9 @@ package dev.baton.server;
 import dev.baton.api.ApiHandler;
 import dev.baton.api.ApiRoutes;
 import dev.baton.api.BrokerInfo;
+import dev.baton.api.DashboardAccess;
+import dev.baton.api.DashboardRoutes;
+import dev.baton.api.DashboardSessions;
 import dev.baton.api.EventStreams;
 import dev.baton.api.FleetRoutes;
 import dev.baton.api.FocusRoutes;
@@ -103,6 +106,7 @@ public final class Broker implements AutoCloseable {
   private DefaultLeaseService leaseService;
   private McpEndpoints mcp;
   private String token;
+  private DashboardSessions dashboard;
   private boolean closed;
 
   /** Set once no other broker can be on the socket, so that only its owner ever removes it. */
@@ -293,12 +297,15 @@ public final class Broker implements AutoCloseable {
     mcp.listFromCache();
     StatusLine statusLine =
         StatusLine.start(
-            new StatusLineState.Sources(instances, leases, lands, messages, handoffs),
+            new StatusLineState.Sources(instances, leases, lands, messages, handoffs, focus),
             StatusLine.fileIn(config.dataDir()),
             events,
             clock);
     resources.add(statusLine);
     new StatusRoutes(statusLine::current).addTo(router);
+    // in memory: a restart ends every browser session, and the page asks for a new code
+    dashboard = new DashboardSessions(clock);
+    new DashboardRoutes(dashboard, this::tcpAddress).addTo(router);
     startHttp(router, metrics);
     resources.add(
         new Janitor(
@@ -382,7 +389,8 @@ public final class Broker implements AutoCloseable {
             new dev.baton.api.WholeBodies(routes, config.server().maxBodyBytes()),
             token,
             connector -> connector == tcp,
-            config.server().maxBodyBytes());
+            config.server().maxBodyBytes(),
+            new DashboardAccess(dashboard));
     graceful = new GracefulHandler(guard);
     graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
     server.setHandler(graceful);

@@ -1,10 +1,13 @@
 package dev.baton.server;
 
+import dev.baton.api.FocusJson;
+import dev.baton.api.FocusLine;
 import dev.baton.api.InstanceState;
 import dev.baton.api.StatusLineFormat;
 import dev.baton.api.StatusLineFormat.Entry;
 import dev.baton.api.StatusLineFormat.Totals;
 import dev.baton.events.Event;
+import dev.baton.focus.FocusService;
 import dev.baton.git.Land;
 import dev.baton.git.LandService;
 import dev.baton.handoff.Handoff;
@@ -24,6 +27,7 @@ import dev.baton.registry.InstanceService;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -62,7 +66,8 @@ final class StatusLineState {
       LeaseService leases,
       LandService lands,
       MessageService messages,
-      HandoffService handoffs) {}
+      HandoffService handoffs,
+      FocusService focus) {}
 
   /** An instance that ended, shown as gone for a while. */
   private record Gone(String role, Instant at) {}
@@ -167,7 +172,9 @@ final class StatusLineState {
         urgent += u.getValue();
       }
     }
-    // the seam for the focus timer: the time to the next break goes here once focus exists
-    return new Totals(files.size(), waits, lands, urgent, null);
+    FocusLine focus =
+        FocusLine.of(
+            FocusJson.from(sources.focus().status()), clock.instant(), ZoneId.systemDefault());
+    return new Totals(files.size(), waits, lands, urgent, focus);
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.api.StatusLineFormat.Entry;
 import dev.baton.api.StatusLineFormat.Totals;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,9 +31,16 @@ class StatusLineFormatTest {
   }
 
   @Test
-  void theNextBreakShowsOnceTheFocusTimerGivesOne() {
-    assertThat(StatusLineFormat.format(List.of(), new Totals(0, 0, 0, 0, Duration.ofSeconds(754))))
-        .endsWith("0 files · break in 12m");
+  void theFocusTimerShowsAtTheEndAndABreakInReverseVideo() {
+    assertThat(
+            StatusLineFormat.format(
+                List.of(), new Totals(0, 0, 0, 0, new FocusLine("break in 13m", false))))
+        .endsWith("0 files · break in 13m");
+    assertThat(
+            StatusLineFormat.format(
+                List.of(),
+                new Totals(0, 0, 0, 0, new FocusLine("on break until 10:35 (4m) #1", true))))
+        .endsWith("0 files · #[reverse] on break until 10:35 (4m) ##1 #[noreverse]");
   }
 
   @Test

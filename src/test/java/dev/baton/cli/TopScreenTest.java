@@ -2,9 +2,12 @@ package dev.baton.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.api.FocusLine;
 import dev.baton.api.InstanceState;
 import java.time.Instant;
 import java.util.List;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStyle;
 import org.junit.jupiter.api.Test;
 
 class TopScreenTest {
@@ -15,6 +18,10 @@ class TopScreenTest {
   }
 
   private static TopScreen.Frame frame(String down, List<String> help) {
+    return frame(down, help, null);
+  }
+
+  private static TopScreen.Frame frame(String down, List<String> help, FocusLine focus) {
     return new TopScreen.Frame(
         "repo",
         List.of(
@@ -28,7 +35,35 @@ class TopScreenTest {
         1,
         "keys here",
         help,
+        focus,
         NOW);
+  }
+
+  @Test
+  void theHeaderShowsTheFocusTimerBeforeTheClockAndABreakInReverseVideo() {
+    FocusLine onBreak = new FocusLine("on break until 10:05 (5m)", true);
+    List<AttributedString> lines = TopScreen.draw(frame(null, null, onBreak), 120, 20);
+    String header = lines.get(0).toString();
+    assertThat(header).contains("2 unread").contains(" on break until 10:05 (5m)  ");
+    int at = header.indexOf("on break");
+    assertThat(lines.get(0).styleAt(at)).isEqualTo(AttributedStyle.INVERSE.bold());
+    assertThat(lines.get(0).columnLength()).isEqualTo(120);
+
+    String quiet =
+        TopScreen.text(
+            TopScreen.draw(frame(null, null, new FocusLine("break in 12m", false)), 120, 20));
+    assertThat(quiet.lines().findFirst().orElseThrow()).contains("break in 12m");
+  }
+
+  @Test
+  void aNarrowPaneKeepsTheFleetsFiguresAndDropsTheTimer() {
+    FocusLine onBreak = new FocusLine("on break until 10:05 (5m)", true);
+    String header =
+        TopScreen.text(TopScreen.draw(frame(null, null, onBreak), 50, 20))
+            .lines()
+            .findFirst()
+            .orElseThrow();
+    assertThat(header).startsWith("baton top · repo").doesNotContain("on break");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.baton.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.baton.api.FocusBody;
 import dev.baton.api.Json;
 import dev.baton.api.LeaseJson;
 import dev.baton.api.RegisterBody;
@@ -293,6 +294,26 @@ class ClaudeCodeIT {
           .asString()
           .contains("\"downForMs\"");
     }
+  }
+
+  @Test
+  void duringABreakThePromptTellsTheModelThatThePersonIsAwayUntilWhen() throws Exception {
+    try (BrokerClient c = broker.unixClient()) {
+      c.focus(new FocusBody("start", "20m"));
+      c.focus(new FocusBody("break", "5m"));
+    }
+    api.script(ModelStep.text("I will finish this step and checkpoint."));
+
+    ClaudeRun run = claude().run("go on with the refactor");
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(api.mainRequests().get(0).texts())
+        .as("what Claude Code sent the model after baton's UserPromptSubmit hook")
+        .anySatisfy(
+            t ->
+                assertThat(t)
+                    .containsPattern("the person is on a break until \\d\\d:\\d\\d")
+                    .contains("do not ask questions until then"));
   }
 
   @Test

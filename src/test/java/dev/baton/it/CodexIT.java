@@ -3,6 +3,7 @@ package dev.baton.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.baton.api.FocusBody;
 import dev.baton.api.Json;
 import dev.baton.api.LeaseJson;
 import dev.baton.api.RegisterBody;
@@ -171,6 +172,26 @@ class CodexIT {
 
     assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
     assertThat(api.toolOutput("mcp__baton__whoami").text()).contains("\"id\":\"" + me + "\"");
+  }
+
+  @Test
+  void duringABreakThePromptTellsTheModelThatThePersonIsAwayUntilWhen() {
+    try (BrokerClient c = broker.unixClient()) {
+      c.focus(new FocusBody("start", "20m"));
+      c.focus(new FocusBody("break", "5m"));
+    }
+    api.script(ModelStep.text("I will finish this step and checkpoint."));
+
+    CodexRun run = codex().run("go on with the refactor");
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(api.requests().get(0).texts())
+        .as("what Codex sent the model after baton's UserPromptSubmit hook")
+        .anySatisfy(
+            t ->
+                assertThat(t)
+                    .containsPattern("the person is on a break until \\d\\d:\\d\\d")
+                    .contains("do not ask questions until then"));
   }
 
   @Test

@@ -68,6 +68,26 @@ class FleetIT {
     return Processes.run(tmp, Map.of(), command);
   }
 
+  /** Up to four instances, the control pane is as wide as the window and 40% of its height. */
+  private void assertControlPaneSpansTheWindowOnTop(String control) {
+    String[] size =
+        tmux(
+                "display-message",
+                "-p",
+                "-t",
+                control,
+                "#{pane_top} #{pane_width} #{window_width} #{pane_height} #{window_height}")
+            .stdout()
+            .strip()
+            .split(" ");
+    // row 1 under the pane border's title line
+    assertThat(Integer.parseInt(size[0])).as("the control pane's top row").isLessThanOrEqualTo(1);
+    assertThat(size[1]).as("its width, the window's").isEqualTo(size[2]);
+    assertThat(Integer.parseInt(size[3]))
+        .as("its height, of the window's %s rows", size[4])
+        .isGreaterThanOrEqualTo(Integer.parseInt(size[4]) * 3 / 10);
+  }
+
   private List<String> panes() {
     Processes.Result r = tmux("list-panes", "-a", "-F", "#{pane_id} #{pane_current_path}");
     return r.exitCode() == 0 ? r.stdout().lines().toList() : List.of();
@@ -124,6 +144,7 @@ class FleetIT {
               String screen = tmux("capture-pane", "-p", "-t", control).stdout();
               return fleet.stream().allMatch(i -> screen.contains(i.id()));
             });
+    assertControlPaneSpansTheWindowOnTop(control);
 
     Processes.Result again =
         BrokerSandbox.assertExit(baton("up", "--agent", "shell"), 0, "up again");
@@ -136,6 +157,7 @@ class FleetIT {
     List<InstanceJson> grown = instances();
     assertThat(grown).hasSize(4);
     assertThat(grown).filteredOn(i -> i.role().equals("reviewer")).hasSize(2);
+    assertControlPaneSpansTheWindowOnTop(control);
 
     Processes.Result down = BrokerSandbox.assertExit(baton("down"), 0, "down");
     assertThat(down.stdout()).contains("4 instances checkpointed and deregistered");

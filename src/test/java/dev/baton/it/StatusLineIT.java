@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.api.AcquireBody;
+import dev.baton.api.FocusBody;
 import dev.baton.api.HandoffRoutes;
 import dev.baton.api.RegisterBody;
 import dev.baton.api.client.BrokerClient;
@@ -69,6 +70,11 @@ class StatusLineIT {
     }
   }
 
+  /** A broker whose focus timer stays idle, so that the lines are the fleet's alone. */
+  private BrokerProcess startBroker() {
+    return sandbox.start("--config", sandbox.writeConfig("baton.yaml", "").toString());
+  }
+
   private Path file() {
     return sandbox.dataDir().resolve("tmux-status");
   }
@@ -115,8 +121,31 @@ class StatusLineIT {
   }
 
   @Test
+  void theFocusTimerShowsTheNextBreakAndABreakInReverseVideo() {
+    broker = startBroker();
+    await().atMost(Duration.ofSeconds(5)).until(() -> line().equals("no instances │ 0 files\n"));
+    try (BrokerClient client = client()) {
+      client.focus(new FocusBody("start", "10m"));
+      await()
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> line().equals("no instances │ 0 files · break in 10m\n"));
+
+      client.focus(new FocusBody("break", "5m"));
+      await().atMost(Duration.ofSeconds(2)).until(() -> line().contains("on break"));
+      assertThat(line())
+          .matches(
+              "no instances │ 0 files · #\\[reverse] on break until \\d\\d:\\d\\d \\(5m\\)"
+                  + " #\\[noreverse]\n");
+      assertThat(client.statusLine()).isEqualTo(line().strip());
+
+      client.focus(new FocusBody("stop", null));
+      await().atMost(Duration.ofSeconds(2)).until(() -> line().equals("no instances │ 0 files\n"));
+    }
+  }
+
+  @Test
   void aRegisteredInstanceShowsWithinASecondAndItsLeaseChangesTheTotals() {
-    broker = sandbox.start();
+    broker = startBroker();
     await().atMost(Duration.ofSeconds(5)).until(() -> line().equals("no instances │ 0 files\n"));
     try (BrokerClient client = client()) {
       register(client, "claude-1a2b3c4d", "developer");
@@ -145,7 +174,7 @@ class StatusLineIT {
 
   @Test
   void aWaitingLeaseRequestAndAnOpenHandoffShowAsTheInstancesStates() throws Exception {
-    broker = sandbox.start();
+    broker = startBroker();
     try (BrokerClient client = client()) {
       register(client, "claude-1a2b3c4d", "developer");
       register(client, "claude-9f3c0000", "reviewer");
@@ -174,11 +203,12 @@ class StatusLineIT {
                           null));
                 }
               });
-      // within 1 s once the lease capability emits an event when a request starts waiting; until
-      // then the 30 s refresh shows it
+      // the lease capability's lease.waiting event makes the line recompute at once
       await()
-          .atMost(Duration.ofSeconds(35))
-          .until(() -> line().equals("[dev:1a2b ●] [rev:9f3c ◔] │ 1 file · 1 waiting\n"));
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(line()).isEqualTo("[dev:1a2b ●] [rev:9f3c ◔] │ 1 file · 1 waiting\n"));
 
       client.release(held, "claude-1a2b3c4d", false, null);
       waits.get(30, TimeUnit.SECONDS);
@@ -206,7 +236,7 @@ class StatusLineIT {
 
   @Test
   void theFileIsNotRewrittenWhenNothingShownChanged() {
-    broker = sandbox.start();
+    broker = startBroker();
     try (BrokerClient client = client()) {
       register(client, "claude-1a2b3c4d", "developer");
       await().atMost(Duration.ofSeconds(1)).until(() -> line().startsWith("[dev:1a2b ●]"));
@@ -223,7 +253,7 @@ class StatusLineIT {
 
   @Test
   void theRouteAndStatusTmuxAnswerTheFilesLineAndAStoppedBrokerLeavesBatonDown() {
-    broker = sandbox.start();
+    broker = startBroker();
     try (BrokerClient client = client()) {
       register(client, "claude-1a2b3c4d", "developer");
     }
@@ -295,7 +325,7 @@ class StatusLineIT {
 
   @Test
   void insideTheUsersOwnSessionTheLineTakesASecondStatusLineThatDownTakesAwayAgain() {
-    broker = sandbox.start();
+    broker = startBroker();
     assertThat(tmux("new-session", "-d", "-s", "mine", "-x", "200", "-y", "50").exitCode())
         .isZero();
     String server = tmux("display", "-p", "-t", "mine", "#{socket_path},#{pid},0").stdout().strip();
