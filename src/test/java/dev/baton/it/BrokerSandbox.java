@@ -135,7 +135,8 @@ public final class BrokerSandbox {
   /**
    * Writes a YAML configuration file into the sandbox and returns its path. The focus timer would
    * start by itself on the first registration and append its events among those a test counts:
-   * {@code focus.auto} is off unless the configuration has a {@code focus:} section.
+   * {@code focus.auto} is off unless the configuration has a {@code focus:} section; so are the
+   * reminders ({@code focus.notify}), which would reach the developer's desktop and tmux.
    */
   public Path writeConfig(String name, String yaml) {
     Path file = root.resolve(name);
@@ -143,7 +144,9 @@ public final class BrokerSandbox {
         yaml.contains("focus:") || yaml.strip().startsWith("{")
             ? yaml
             // appended, so that line numbers in the test's own text stay what the test says
-            : yaml + (yaml.isEmpty() || yaml.endsWith("\n") ? "" : "\n") + "focus:\n  auto: off\n";
+            : yaml
+                + (yaml.isEmpty() || yaml.endsWith("\n") ? "" : "\n")
+                + "focus:\n  auto: off\n  notify: off\n";
     try {
       Files.writeString(file, text, StandardCharsets.UTF_8);
     } catch (IOException e) {

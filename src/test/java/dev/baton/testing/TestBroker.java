@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** Starts a real broker in this JVM on a temporary socket, data directory and TCP port. */
 public final class TestBroker {
-  private static final String FOCUS_OFF = "focus:\n  auto: off\n";
+  private static final String FOCUS_OFF = "focus:\n  auto: off\n  notify: off\n";
 
   private TestBroker() {}
 
@@ -36,7 +36,13 @@ public final class TestBroker {
     env.put("BATON_STORE", storeUrl);
     // The focus timer would start by itself on the first registration and append its events
     // among those a test counts: off unless the test configures it.
-    String withFocus = yaml != null && yaml.contains("focus:") ? yaml : FOCUS_OFF + nonNull(yaml);
+    // Breaks would reach the developer's desktop (notify-send) and tmux: off unless named.
+    String withFocus =
+        yaml != null && yaml.contains("focus:")
+            ? (yaml.contains("notify:")
+                ? yaml
+                : yaml.replace("focus:\n", "focus:\n  notify: off\n"))
+            : FOCUS_OFF + nonNull(yaml);
     Path file = null;
     if (withFocus != null) {
       try {
