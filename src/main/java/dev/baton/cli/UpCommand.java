@@ -352,13 +352,15 @@ final class UpCommand implements Callable<Integer> {
      * gets an equal tile, so that none is too narrow to work in.
      */
     private void arrange(Fleet fleet) {
-      if (fleet.members().size() <= CONTROL_ON_TOP_UP_TO) {
+      String layout = fleet.members().size() <= CONTROL_ON_TOP_UP_TO ? "main-horizontal" : "tiled";
+      if (layout.equals("main-horizontal")) {
         // a percentage needs tmux 3.1; an older one keeps its default height
         tmux.ok("set-option", "-w", "-t", fleet.window(), "main-pane-height", "40%");
-        tmux.run("select-layout", "-t", fleet.window(), "main-horizontal");
-      } else {
-        tmux.run("select-layout", "-t", fleet.window(), "tiled");
       }
+      tmux.run("select-layout", "-t", fleet.window(), layout);
+      // a client attaching at another size would scale the panes (the control pane to 3 rows):
+      // the layout is laid out again instead (a window hook needs tmux 3.2)
+      tmux.ok("set-hook", "-w", "-t", fleet.window(), "window-resized", "select-layout " + layout);
     }
 
     /**

@@ -145,6 +145,11 @@ class FleetIT {
               return fleet.stream().allMatch(i -> screen.contains(i.id()));
             });
     assertControlPaneSpansTheWindowOnTop(control);
+    // a person's terminal of another size attaches: the layout is laid out again, not scaled
+    tmux("resize-window", "-t", control, "-x", "80", "-y", "24");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertControlPaneSpansTheWindowOnTop(control));
 
     Processes.Result again =
         BrokerSandbox.assertExit(baton("up", "--agent", "shell"), 0, "up again");
