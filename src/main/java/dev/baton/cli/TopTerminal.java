@@ -74,6 +74,8 @@ final class TopTerminal implements AutoCloseable {
   private List<TopModel.Row> rows = List.of();
   private final Path trace;
   private long tracedEvent = -1;
+  private int drawnWidth = -1;
+  private int drawnHeight = -1;
 
   TopTerminal(
       Terminal terminal,
@@ -373,6 +375,13 @@ final class TopTerminal implements AutoCloseable {
       rows = model.rows(now);
       selected = Math.min(selected, Math.max(0, rows.size() - 1));
       frame = frame(model, repo, feed.down(), selected, footer(now), help ? HELP : null, now);
+    }
+    if (width != drawnWidth || height != drawnHeight) {
+      // tmux neither reflows nor keeps what the display believes is on the screen after a
+      // resize: drawn again from a clear screen, or old rows stay in the new frame
+      display.clear();
+      drawnWidth = width;
+      drawnHeight = height;
     }
     display.resize(height, width);
     // One column short of the edge: a line that fills the last column leaves the cursor waiting to
