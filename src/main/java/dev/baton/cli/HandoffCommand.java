@@ -32,7 +32,9 @@ final class HandoffCommand implements Callable<Integer> {
   @Parameters(
       index = "1",
       paramLabel = "TO",
-      description = "An instance id, or role:NAME for the next instance of that role.")
+      description =
+          "An instance id, role:NAME for the next instance of that role, or human: the"
+              + " person's inbox (delivered at once; the leases stay with FROM).")
   String to;
 
   @Option(

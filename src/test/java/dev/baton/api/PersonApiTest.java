@@ -57,6 +57,63 @@ class PersonApiTest {
   }
 
   @Test
+  void aHandoffToHumanIsDeliveredToThePersonsInboxAndKeepsTheSendersLeases() {
+    client.register(new RegisterBody("developer", repo.toString(), "claude-5e6f7a8b", "claude"));
+    String lease =
+        client
+            .acquire(
+                new AcquireBody(
+                    "claude-5e6f7a8b",
+                    null,
+                    java.util.List.of("src/cache.py"),
+                    null,
+                    null,
+                    null,
+                    "cache",
+                    null))
+            .leases()
+            .get(0)
+            .id();
+
+    JsonNode h =
+        client.call(
+            "POST",
+            "/v1/handoffs",
+            java.util.Map.of(
+                "from",
+                "claude-5e6f7a8b",
+                "to",
+                "human",
+                "summary",
+                "which database should the cache use? I stopped before choosing",
+                "allFiles",
+                true),
+            JsonNode.class);
+
+    assertThat(h.path("to").asString()).isEqualTo("human");
+    assertThat(h.path("status").asString()).isEqualTo("accepted");
+    assertThat(h.path("leases")).isEmpty();
+    assertThat(client.leases(null, "claude-5e6f7a8b").leases())
+        .extracting(LeaseJson::id)
+        .containsExactly(lease);
+    JsonNode inbox = client.call("GET", "/v1/messages?instance=human", null, JsonNode.class);
+    assertThat(inbox.path("messages")).hasSize(1);
+    JsonNode notice = inbox.path("messages").get(0);
+    assertThat(notice.path("from").asString()).isEqualTo("claude-5e6f7a8b");
+    assertThat(notice.path("importance").asString()).isEqualTo("normal");
+    assertThat(notice.path("text").asString())
+        .contains("Handoff #" + h.path("id").asLong())
+        .contains("which database should the cache use?")
+        .contains("stay leased to claude-5e6f7a8b");
+    assertThat(
+            client
+                .call("GET", "/v1/handoffs?status=pending", null, JsonNode.class)
+                .path("handoffs"))
+        .as("nothing waits for an answer")
+        .isEmpty();
+  }
+
+  @Test
   void anAgentsMessageToHumanIsInThePersonsInbox() {
     client.register(new RegisterBody("developer", repo.toString(), "claude-1a2b3c4d", "claude"));
     assertThat(

@@ -10,11 +10,13 @@ import dev.baton.focus.internal.DefaultFocusService;
 import dev.baton.focus.internal.Reminders;
 import dev.baton.handoff.Checkpoint;
 import dev.baton.handoff.HandoffConfig;
+import dev.baton.handoff.HandoffRequest;
 import dev.baton.handoff.Importance;
 import dev.baton.handoff.InboxEntry;
 import dev.baton.handoff.MessageRequest;
 import dev.baton.handoff.MessageService;
 import dev.baton.handoff.internal.DefaultCheckpointService;
+import dev.baton.handoff.internal.DefaultHandoffService;
 import dev.baton.handoff.internal.DefaultMessageService;
 import dev.baton.leases.LeaseConfig;
 import dev.baton.leases.internal.DefaultLeaseService;
@@ -64,6 +66,7 @@ public abstract class RemindersContract {
   private DefaultInstanceService instances;
   private DefaultCheckpointService checkpoints;
   private MessageService messages;
+  private DefaultHandoffService handoffs;
   private Reminders reminders;
   private Path repo;
 
@@ -101,6 +104,7 @@ public abstract class RemindersContract {
     instances = node.instances();
     checkpoints = node.checkpoints();
     messages = node.messages();
+    handoffs = node.handoffs();
   }
 
   /** One broker node's services over the store (a second call: another node on the same store). */
@@ -109,7 +113,8 @@ public abstract class RemindersContract {
       DefaultEventService events,
       DefaultInstanceService instances,
       DefaultCheckpointService checkpoints,
-      MessageService messages) {}
+      MessageService messages,
+      DefaultHandoffService handoffs) {}
 
   private Node node() {
     EventBus bus = new EventBus();
@@ -159,7 +164,10 @@ public abstract class RemindersContract {
     MessageService ms =
         new DefaultMessageService(
             s.handoffs(), in, new GitWorkspaceResolver(), handoff, clock, leases);
-    return new Node(s, ev, in, cp, ms);
+    DefaultHandoffService hs =
+        new DefaultHandoffService(s.handoffs(), in, leases, cp, handoff, clock, ev);
+    open.add(hs);
+    return new Node(s, ev, in, cp, ms, hs);
   }
 
   @AfterEach
@@ -313,6 +321,37 @@ public abstract class RemindersContract {
     assertThat(tmux.seen).hasSize(1);
     List<InboxEntry> inbox = messages.inbox(MessageService.HUMAN, false, false, 10);
     assertThat(inbox).singleElement().satisfies(e -> assertThat(e.readAt()).isNotNull());
+  }
+
+  @Test
+  void aHandoffToTheHumanIsToldAtOnceAndItsNoticeMarkedShown() {
+    String agent = register("claude-b0000000");
+    start(settings(null), 1);
+
+    handoffs.send(
+        new HandoffRequest(
+            agent,
+            "human",
+            "session",
+            "pick the cache's database; I stopped there",
+            false,
+            List.of(),
+            false));
+    reminders.drain(Duration.ofSeconds(30));
+
+    assertThat(tmux.seen)
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.title())
+                  .startsWith("baton: handoff #")
+                  .endsWith(" from claude-b0000000");
+              assertThat(n.text()).isEqualTo("pick the cache's database; I stopped there");
+            });
+    assertThat(desktop.seen).hasSize(1);
+    assertThat(messages.inbox(MessageService.HUMAN, true, false, 10))
+        .as("shown, so the next break's digest does not repeat it")
+        .isEmpty();
   }
 
   @Test

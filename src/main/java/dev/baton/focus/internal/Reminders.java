@@ -86,6 +86,12 @@ public final class Reminders implements AutoCloseable {
       case FocusEvents.BREAK_STARTED -> submit(() -> breakStarted(e));
       case FocusEvents.HYPERFOCUS -> submit(() -> hyperfocus(e));
       case HandoffEvents.MESSAGE -> message(e);
+      case HandoffEvents.SENT -> {
+        if (MessageService.HUMAN.equals(e.instance()) && !quiet(e.at())) {
+          submit(() -> tellHandoff(e));
+        }
+        // in quiet hours its notice waits in the person's inbox for the digest
+      }
       default -> {
         // not for the person
       }
@@ -188,6 +194,24 @@ public final class Reminders implements AutoCloseable {
     tell(new Notice(title, cut(String.valueOf(e.data().get("text")), 200), urgent));
     if (toHuman) {
       sources.messages().markRead(MessageService.HUMAN, List.of(id));
+    }
+  }
+
+  /** A handoff to the person: told like a message, its notice in the inbox marked shown. */
+  private void tellHandoff(Event e) {
+    long id = ((Number) e.data().get("handoff")).longValue();
+    tell(
+        new Notice(
+            "baton: handoff #" + id + " from " + e.data().get("from"),
+            cut(String.valueOf(e.data().get("summary")), 200),
+            false));
+    List<Long> notices =
+        sources.messages().inbox(MessageService.HUMAN, true, false, DIGEST_LIMIT).stream()
+            .filter(m -> Long.valueOf(id).equals(m.message().handoffId()))
+            .map(m -> m.message().id())
+            .toList();
+    if (!notices.isEmpty()) {
+      sources.messages().markRead(MessageService.HUMAN, notices);
     }
   }
 

@@ -17,6 +17,7 @@ import dev.baton.handoff.HandoffStatus;
 import dev.baton.handoff.HandoffStore;
 import dev.baton.handoff.Importance;
 import dev.baton.handoff.Message;
+import dev.baton.handoff.MessageService;
 import dev.baton.handoff.NewHandoff;
 import dev.baton.leases.Lease;
 import dev.baton.leases.LeaseService;
@@ -62,6 +63,9 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
   private final ExecutorService arrivals = Threads.single("baton-handoffs");
   private final EventService.Subscription subscription;
 
+  /** The answer a handoff to the person has at once: the person's inbox holds it. */
+  static final String DELIVERED_TO_PERSON = "delivered to the person's inbox";
+
   public DefaultHandoffService(
       HandoffStore store,
       InstanceService instances,
@@ -106,11 +110,14 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
     String to = request.to() == null ? "" : request.to().strip();
     if (to.isEmpty()) {
       throw new InvalidInputException(
-          "field 'to' is required: an instance id or role:<name>", Map.of("field", "to"));
+          "field 'to' is required: an instance id, role:<name> or human", Map.of("field", "to"));
     }
     String role = null;
     Instance recipient;
-    if (to.startsWith("role:")) {
+    boolean toPerson = MessageService.HUMAN.equals(to);
+    if (toPerson) {
+      recipient = null; // delivered to the person's inbox; leases cannot go to a person
+    } else if (to.startsWith("role:")) {
       role = to.substring("role:".length()).strip();
       if (!instances.roles().contains(role)) {
         throw new UnknownRoleException(role, instances.roles());
@@ -134,7 +141,7 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
             ? leases.prepareTransfer(
                 sender.id(), recipient.id(), request.allFiles() ? List.of() : request.files())
             : null;
-    if (recipient == null && !request.allFiles() && !request.files().isEmpty()) {
+    if (recipient == null && !toPerson && !request.allFiles() && !request.files().isEmpty()) {
       // nothing moves yet; the named files must still be the sender's
       checkHeld(sender, request.files());
     }
@@ -146,8 +153,7 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
             "handed "
                 + kind
                 + " to "
-                + (recipient == null ? to : recipient.id())
-                + ": "
+                + (toPerson ? "the person" : recipient == null ? to : recipient.id())
                 + Texts.cut(summary, 500));
     List<Long> earlier =
         request.includeCheckpoints()
@@ -161,17 +167,18 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
             0,
             sender.workspace(),
             sender.id(),
-            recipient == null ? null : recipient.id(),
+            toPerson ? MessageService.HUMAN : recipient == null ? null : recipient.id(),
             role,
             kind,
             summary,
             request.allFiles() ? List.of("*all its leases*") : request.files(),
             List.of(),
             List.of(),
-            HandoffStatus.PENDING,
-            null,
+            // the person's inbox is the answer: nothing waits, the sender is not kept handing off
+            toPerson ? HandoffStatus.ACCEPTED : HandoffStatus.PENDING,
+            toPerson ? DELIVERED_TO_PERSON : null,
             now,
-            null,
+            toPerson ? now : null,
             now.plus(config.expireAfter()));
     Handoff stored =
         store.send(
@@ -253,15 +260,22 @@ public final class DefaultHandoffService implements HandoffService, AutoCloseabl
       text.append("\nIts checkpoints: ")
           .append(String.join(", ", h.checkpoints().stream().map(c -> "#" + c).toList()));
     }
-    text.append("\nAnswer with handoff_accept or handoff_decline (handoff_id ")
-        .append(h.id())
-        .append(").");
+    boolean toPerson = MessageService.HUMAN.equals(h.to());
+    if (toPerson) {
+      text.append("\nIts files stay leased to ")
+          .append(h.from())
+          .append(" until it ends or you release them (baton lease release).");
+    } else {
+      text.append("\nAnswer with handoff_accept or handoff_decline (handoff_id ")
+          .append(h.id())
+          .append(").");
+    }
     return new Message(
         0,
         h.workspace(),
         h.from(),
         h.to(),
-        Importance.URGENT,
+        toPerson ? Importance.NORMAL : Importance.URGENT,
         text.toString(),
         false,
         h.id(),
