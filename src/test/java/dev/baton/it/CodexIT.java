@@ -3,13 +3,13 @@ package dev.baton.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.api.FocusBody;
 import dev.baton.api.Json;
 import dev.baton.api.LeaseJson;
 import dev.baton.api.RegisterBody;
 import dev.baton.api.client.BrokerClient;
 import dev.baton.api.client.HttpResponse;
 import dev.baton.registry.InstanceIds;
+import dev.baton.testing.Breaks;
 import dev.baton.testing.CodexCli;
 import dev.baton.testing.CodexProcess;
 import dev.baton.testing.CodexRun;
@@ -177,21 +177,14 @@ class CodexIT {
   @Test
   void duringABreakThePromptTellsTheModelThatThePersonIsAwayUntilWhen() {
     try (BrokerClient c = broker.unixClient()) {
-      c.focus(new FocusBody("start", "20m"));
-      c.focus(new FocusBody("break", "5m"));
+      Breaks.takeOne(c);
     }
     api.script(ModelStep.text("I will finish this step and checkpoint."));
 
     CodexRun run = codex().run("go on with the refactor");
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(api.requests().get(0).texts())
-        .as("what Codex sent the model after baton's UserPromptSubmit hook")
-        .anySatisfy(
-            t ->
-                assertThat(t)
-                    .containsPattern("the person is on a break until \\d\\d:\\d\\d")
-                    .contains("do not ask questions until then"));
+    Breaks.assertTheModelWasTold(api.requests().get(0).texts(), "UserPromptSubmit");
   }
 
   @Test

@@ -2,12 +2,12 @@ package dev.baton.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.api.FocusBody;
 import dev.baton.api.Json;
 import dev.baton.api.RegisterBody;
 import dev.baton.api.client.BrokerClient;
 import dev.baton.api.client.HttpResponse;
 import dev.baton.registry.InstanceIds;
+import dev.baton.testing.Breaks;
 import dev.baton.testing.FakeGemini;
 import dev.baton.testing.GeminiCli;
 import dev.baton.testing.GeminiRun;
@@ -244,21 +244,14 @@ class GeminiIT {
   @Test
   void duringABreakThePromptTellsTheModelThatThePersonIsAwayUntilWhen() throws Exception {
     try (BrokerClient c = broker.unixClient()) {
-      c.focus(new FocusBody("start", "20m"));
-      c.focus(new FocusBody("break", "5m"));
+      Breaks.takeOne(c);
     }
     api.script(ModelStep.text("I will finish this step and checkpoint."));
 
     GeminiRun run = gemini().run("go on with the refactor");
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(api.mainRequests().get(0).texts())
-        .as("what Gemini CLI sent the model after baton's BeforeAgent hook")
-        .anySatisfy(
-            t ->
-                assertThat(t)
-                    .containsPattern("the person is on a break until \\d\\d:\\d\\d")
-                    .contains("do not ask questions until then"));
+    Breaks.assertTheModelWasTold(api.mainRequests().get(0).texts(), "BeforeAgent");
   }
 
   @Test
