@@ -68,11 +68,30 @@ final class DownCommand implements Callable<Integer> {
           err.println("baton: " + m.instance() + " not deregistered: " + e.getMessage());
         }
       }
+      stopReminding(broker, tmux, fleet);
     }
     err.flush();
     TmuxStatus.remove(tmux, fleet);
     closeWindow(tmux, fleet);
     Fleet.delete(client.config().dataDir(), fleet.name());
+  }
+
+  /**
+   * The broker stops reminding the person in the fleet's session (it would forget a session tmux no
+   * longer knows at the next reminder, but not the person's own session a fleet window was in).
+   */
+  private static void stopReminding(BrokerClient broker, Tmux tmux, Fleet fleet) {
+    try {
+      String socket =
+          tmux.run("display-message", "-p", "-t", "=" + fleet.session() + ":", "#{socket_path}");
+      broker.call(
+          "DELETE",
+          "/v1/fleet/sessions",
+          java.util.Map.of("socket", socket, "session", fleet.session()),
+          Object.class);
+    } catch (RuntimeException e) {
+      // the session is gone already, or the broker never knew it
+    }
   }
 
   /** Stops every process of the fleet's panes, then closes its session (or window). */

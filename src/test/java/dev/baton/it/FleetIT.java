@@ -93,6 +93,14 @@ class FleetIT {
     return r.exitCode() == 0 ? r.stdout().lines().toList() : List.of();
   }
 
+  /** The sessions where the broker reminds the person of breaks, as JSON text. */
+  private String fleetSessions() {
+    try (BrokerClient broker =
+        BrokerClient.overUnixSocket(sandbox.socket(), false, Duration.ofSeconds(10))) {
+      return broker.call("GET", "/v1/fleet/sessions", null, Object.class).toString();
+    }
+  }
+
   private List<InstanceJson> instances() {
     try (BrokerClient broker =
         BrokerClient.overUnixSocket(sandbox.socket(), false, Duration.ofSeconds(10))) {
@@ -164,7 +172,9 @@ class FleetIT {
     assertThat(grown).filteredOn(i -> i.role().equals("reviewer")).hasSize(2);
     assertControlPaneSpansTheWindowOnTop(control);
 
+    assertThat(fleetSessions()).as("where breaks are told").contains("baton-repo");
     Processes.Result down = BrokerSandbox.assertExit(baton("down"), 0, "down");
+    assertThat(fleetSessions()).as("forgotten with the fleet").doesNotContain("baton-repo");
     assertThat(down.stdout()).contains("4 instances checkpointed and deregistered");
     assertThat(panes()).isEmpty();
     assertThat(tmux("has-session", "-t", "=baton-repo").exitCode()).isNotZero();
