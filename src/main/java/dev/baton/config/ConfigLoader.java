@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -97,7 +98,7 @@ public final class ConfigLoader {
     String source = file.map(Path::toString).orElse("built-in defaults");
     Optional<String> text = file.map(ConfigLoader::read);
     JsonNode tree =
-        file.map(f -> parse(f, text.get())).orElse(YAMLMapper.shared().createObjectNode());
+        file.map(f -> parse(f, text.get())).orElseGet(JsonNodeFactory.instance::objectNode);
     Origins origins =
         file.map(f -> Origins.of(f.getFileName().toString(), text.get())).orElse(Origins.none());
     Section root =
@@ -299,12 +300,12 @@ public final class ConfigLoader {
 
   private static JsonNode parse(Path file, String text) {
     try {
-      if (text.isBlank()) {
-        return YAMLMapper.shared().createObjectNode();
+      if (text.isBlank()) { // no YAML mapper: building one costs a client command ~0.1 s
+        return JsonNodeFactory.instance.objectNode();
       }
       JsonNode tree = YAMLMapper.shared().readTree(text);
       if (tree == null || tree.isNull() || tree.isMissingNode()) {
-        return YAMLMapper.shared().createObjectNode();
+        return JsonNodeFactory.instance.objectNode();
       }
       if (!tree.isObject()) {
         throw new ConfigException(

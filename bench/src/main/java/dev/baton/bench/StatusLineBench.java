@@ -3,7 +3,6 @@ package dev.baton.bench;
 import dev.baton.api.AcquireBody;
 import dev.baton.api.RegisterBody;
 import dev.baton.api.client.BrokerClient;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What one refresh of the tmux status line costs, the way tmux runs it: a process per refresh,
@@ -23,11 +21,7 @@ import java.util.concurrent.TimeUnit;
  * line.
  */
 public final class StatusLineBench {
-  private static final long RUN_LIMIT_SECONDS = 30;
-
   private StatusLineBench() {}
-
-  record Row(String what, String command, Latencies.Summary latency, int failed) {}
 
   public static void main(String[] args) throws Exception {
     int runs = 1000;
@@ -65,34 +59,18 @@ public final class StatusLineBench {
     Path launcher = Path.of(System.getProperty("bench.launcher", "baton")).toAbsolutePath();
     Path root = Cleanup.tempDir(Path.of("/tmp"), "baton-sl-bench-");
     Map<String, String> machine = Machine.describe(root, jar);
-    Path repo = root.resolve("repo");
-    Commands.check(List.of("git", "init", "-q", repo.toString()));
-    Files.writeString(repo.resolve("README.md"), "bench\n");
-    Commands.check(List.of("git", "-C", repo.toString(), "add", "."));
-    Commands.check(
-        List.of(
-            "git",
-            "-C",
-            repo.toString(),
-            "-c",
-            "user.name=bench",
-            "-c",
-            "user.email=bench@localhost",
-            "commit",
-            "-q",
-            "-m",
-            "init"));
+    Path repo = ProcessRuns.gitRepo(root.resolve("repo"));
     Path config = root.resolve("baton.yaml");
     Files.writeString(config, "registry:\n  instance-ttl: 30m\n");
     BrokerProcess.Home home =
         new BrokerProcess.Home(Cleanup.tempDir(root, "sqlite-"), config, "sqlite");
     BrokerProcess broker = BrokerProcess.start(jar, home).broker();
     String tmuxSocket = "baton-sl-bench-" + UUID.randomUUID().toString().substring(0, 8);
-    List<Row> rows = new ArrayList<>();
+    List<ProcessRuns.Row> rows = new ArrayList<>();
     try {
       fleet(broker, repo);
       Path file = home.dataDir().resolve("tmux-status");
-      progress("the line: " + Files.readString(file).strip());
+      ProcessRuns.progress("the line: " + Files.readString(file).strip());
       Commands.check(List.of("tmux", "-L", tmuxSocket, "new-session", "-d", "-s", "bench"));
       Cleanup.add(
           "tmux server " + tmuxSocket,
@@ -103,19 +81,21 @@ public final class StatusLineBench {
       env.put("BATON_CONFIG", config.toString());
       env.put("BATON_JAR", jar.toString());
       String cat = "cat '" + file + "'";
-      rows.add(measure("cat of the file", List.of("/bin/sh", "-c", cat), Map.of(), runs));
+      rows.add(
+          ProcessRuns.measure("cat of the file", List.of("/bin/sh", "-c", cat), Map.of(), runs));
       // the same without the cat process: the shell's builtins read and print the line
       String builtin = "read -r l < '" + file + "' && printf '%s\\n' \"$l\"";
       rows.add(
-          measure("shell builtins, no cat", List.of("/bin/sh", "-c", builtin), Map.of(), runs));
+          ProcessRuns.measure(
+              "shell builtins, no cat", List.of("/bin/sh", "-c", builtin), Map.of(), runs));
       rows.add(
-          measure(
+          ProcessRuns.measure(
               "tmux client (floor)",
               List.of("tmux", "-L", tmuxSocket, "display", "-p", "#{session_name}"),
               Map.of(),
               runs));
       rows.add(
-          measure(
+          ProcessRuns.measure(
               "curl, the route",
               List.of(
                   "curl",
@@ -126,7 +106,7 @@ public final class StatusLineBench {
               Map.of(),
               runs));
       rows.add(
-          measure(
+          ProcessRuns.measure(
               "baton status --tmux",
               List.of(launcher.toString(), "status", "--tmux"),
               env,
@@ -152,45 +132,8 @@ public final class StatusLineBench {
     }
   }
 
-  /** Runs the command {@code runs} times after 10 % (at least 3) runs not counted. */
-  private static Row measure(String what, List<String> command, Map<String, String> env, int runs)
-      throws IOException, InterruptedException {
-    progress(what + ": " + runs + " runs");
-    int warm = Math.max(3, runs / 10);
-    Latencies latencies = new Latencies(runs);
-    int failed = 0;
-    for (int i = 0; i < warm + runs; i++) {
-      ProcessBuilder pb = new ProcessBuilder(command);
-      pb.environment().putAll(env);
-      pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-      pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-      long t0 = System.nanoTime();
-      Process p = pb.start();
-      p.getInputStream().readAllBytes(); // tmux reads the output too
-      boolean ended = p.waitFor(RUN_LIMIT_SECONDS, TimeUnit.SECONDS);
-      long took = System.nanoTime() - t0;
-      if (!ended) {
-        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-      if (!ended || p.exitValue() != 0) {
-        failed++;
-        if (failed > 10) {
-          throw new IllegalStateException(
-              String.join(" ", command)
-                  + " failed more than 10 times (exit "
-                  + p.exitValue()
-                  + ")");
-        }
-        continue;
-      }
-      if (i >= warm) {
-        latencies.add(took);
-      }
-    }
-    return new Row(what, String.join(" ", command), latencies.summary(), failed);
-  }
-
-  private static String report(List<Row> rows, Map<String, String> machine, double seconds) {
+  private static String report(
+      List<ProcessRuns.Row> rows, Map<String, String> machine, double seconds) {
     StringBuilder s = new StringBuilder();
     s.append("### tmux status line: one refresh\n\n");
     s.append(
@@ -199,43 +142,8 @@ public final class StatusLineBench {
             "Each refresh is a process started, its output read and its exit waited for, one at a"
                 + " time, as tmux runs #(...) every status-interval. Whole run: %.0f s.%n%n",
             seconds));
-    s.append("| refresh | runs | p50 ms | p90 ms | p99 ms | max ms | failed |\n");
-    s.append("|---|---:|---:|---:|---:|---:|---:|\n");
-    for (Row r : rows) {
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "| %s | %d | %.2f | %.2f | %.2f | %.2f | %d |%n",
-              r.what(),
-              r.latency().count(),
-              r.latency().p50(),
-              r.latency().p90(),
-              r.latency().p99(),
-              r.latency().max(),
-              r.failed()));
-    }
-    s.append("\nCommands:\n\n");
-    for (Row r : rows) {
-      s.append("- ").append(r.what()).append(": `").append(r.command()).append("`\n");
-    }
-    s.append("\nMachine:\n\n");
-    machine.forEach((k, v) -> s.append("- ").append(k).append(": ").append(v).append('\n'));
-    s.append(
-        String.format(
-            Locale.ROOT, "- load average at the end (1, 5, 15 min): %s%n", loadAverage()));
+    s.append(ProcessRuns.table("refresh", rows));
+    s.append(ProcessRuns.machine(machine));
     return s.toString();
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] l = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return l[0] + ", " + l[1] + ", " + l[2];
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
-
-  private static void progress(String message) {
-    System.err.println("bench: " + message);
   }
 }
