@@ -82,13 +82,7 @@ final class DownCommand implements Callable<Integer> {
    */
   private static void stopReminding(BrokerClient broker, Tmux tmux, Fleet fleet) {
     try {
-      String socket =
-          tmux.run("display-message", "-p", "-t", "=" + fleet.session() + ":", "#{socket_path}");
-      broker.call(
-          "DELETE",
-          "/v1/fleet/sessions",
-          java.util.Map.of("socket", socket, "session", fleet.session()),
-          Object.class);
+      broker.stopRemindingIn(tmux.fleetSession(fleet.session()));
     } catch (RuntimeException e) {
       // the session is gone already, or the broker never knew it
     }

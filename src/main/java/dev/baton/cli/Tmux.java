@@ -1,5 +1,6 @@
 package dev.baton.cli;
 
+import dev.baton.api.FleetSessionBody;
 import dev.baton.core.BatonException;
 import dev.baton.core.ErrorCode;
 import java.io.IOException;
@@ -77,6 +78,12 @@ final class Tmux {
   }
 
   /** Runs tmux and says whether it succeeded. */
+  /** The fleet's session as the broker knows it: this tmux server's socket path and the name. */
+  FleetSessionBody fleetSession(String session) {
+    return new FleetSessionBody(
+        run("display-message", "-p", "-t", "=" + session + ":", "#{socket_path}"), session);
+  }
+
   boolean ok(String... args) {
     return exec(command(List.of(args)), null).ok();
   }

@@ -165,13 +165,7 @@ final class UpCommand implements Callable<Integer> {
    */
   static void remindIn(ClientOptions client, Tmux tmux, Fleet fleet, PrintWriter err) {
     try (BrokerClient broker = client.client()) {
-      String socket =
-          tmux.run("display-message", "-p", "-t", "=" + fleet.session() + ":", "#{socket_path}");
-      broker.call(
-          "POST",
-          "/v1/fleet/sessions",
-          Map.of("socket", socket, "session", fleet.session()),
-          tools.jackson.databind.JsonNode.class);
+      broker.remindIn(tmux.fleetSession(fleet.session()));
     } catch (RuntimeException e) {
       err.println("baton: break reminders will not show in tmux: " + e.getMessage());
       err.flush();

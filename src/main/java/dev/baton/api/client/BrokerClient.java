@@ -3,6 +3,7 @@ package dev.baton.api.client;
 import dev.baton.api.AcquireBody;
 import dev.baton.api.CoverageJson;
 import dev.baton.api.DeregisteredJson;
+import dev.baton.api.FleetSessionBody;
 import dev.baton.api.HealthJson;
 import dev.baton.api.InstanceJson;
 import dev.baton.api.InstanceListJson;
@@ -217,6 +218,18 @@ public final class BrokerClient implements AutoCloseable {
       query.put("limit", limit.toString());
     }
     return call("GET", "/v1/lands" + queryString(query), null, LandListJson.class);
+  }
+
+  /**
+   * Reminders of breaks and messages go to this tmux session too ({@code POST /v1/fleet/sessions}).
+   */
+  public void remindIn(FleetSessionBody session) {
+    call("POST", "/v1/fleet/sessions", session, FleetSessionBody.class);
+  }
+
+  /** Reminders no longer go to this tmux session ({@code DELETE /v1/fleet/sessions}). */
+  public void stopRemindingIn(FleetSessionBody session) {
+    call("DELETE", "/v1/fleet/sessions", session, JsonNode.class);
   }
 
   /** The tmux status line ({@code GET /v1/status/line}), without its line break. */
