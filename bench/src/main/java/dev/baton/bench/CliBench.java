@@ -117,7 +117,7 @@ public final class CliBench {
                   "acquire",
                   "--instance",
                   instance,
-                  "src/f" + leased[0]++ + ".py"));
+                  src + "/f" + leased[0]++ + ".py"));
       for (var command : commands.entrySet()) {
         for (var variant : variants.entrySet()) {
           rows.add(
