@@ -88,7 +88,7 @@ final class RolesCommand implements Callable<Integer> {
       // Every server's own tools, as an agent would load them without baton.
       List<McpSchema.Tool> everything = new ArrayList<>();
       Map<String, Integer> perServer = new LinkedHashMap<>();
-      for (String server : config.gateway().servers().keySet()) {
+      for (String server : config.gateway().servers().keySet().stream().sorted().toList()) {
         List<Gateway.CatalogTool> tools = gateway.serverTools(server);
         perServer.put(server, tools.size());
         tools.forEach(t -> everything.add(ToolNames.renamed(t.tool(), t.original())));
