@@ -61,4 +61,37 @@ class GatewayListingTest {
       assertThat(gateway.problems("ops")).isEmpty();
     }
   }
+
+  /**
+   * docs/PERFORMANCE.md counts the tokens of bench/catalogue.yaml's sixteen servers: each must
+   * start from mcp-servers and list its tools offline, with the dummy keys the catalogue gives.
+   */
+  @Test
+  void everyServerOfTheBenchmarkCatalogueListsItsToolsOffline() throws Exception {
+    Path npm = NpmPackages.require();
+    BatonConfig config =
+        new ConfigLoader(
+                Map.of(
+                    "BATON_CONFIG",
+                    npm.resolveSibling("bench/catalogue.yaml").toString(),
+                    "MCP_SERVERS",
+                    npm.toString()),
+                dir.resolve("home"),
+                1)
+            .load(ConfigLoader.Overrides.none())
+            .config();
+    assertThat(config.gateway().servers()).hasSizeGreaterThanOrEqualTo(15);
+    assertThat(config.roles().keySet())
+        .contains("developer", "research", "architect", "debugger", "reviewer", "ops", "planner");
+    try (Gateway gateway =
+        new Gateway(
+            config.gateway(), McpEndpoints.mapper(), dir.resolve("scratch"), Clock.systemUTC())) {
+      for (String server : config.gateway().servers().keySet()) {
+        assertThat(gateway.serverTools(server)).as(server).isNotEmpty();
+      }
+      for (String role : config.roles().keySet()) {
+        assertThat(gateway.problems(role)).as(role).isEmpty();
+      }
+    }
+  }
 }
