@@ -45,6 +45,12 @@ final class RolesCommand implements Callable<Integer> {
       description = "Count the tokens of each role's tool definitions (o200k_base tokenizer).")
   boolean tokens;
 
+  @Option(
+      names = "--by-tool",
+      description =
+          "With --tokens: also the tokens of each of baton's own tools, and of each server's tools.")
+  boolean byTool;
+
   @Override
   public Integer call() {
     BatonConfig config = client.config();
@@ -74,14 +80,15 @@ final class RolesCommand implements Callable<Integer> {
       throw new java.io.UncheckedIOException(e);
     }
     List<McpSchema.Tool> own =
-        McpEndpoints.ownTools(config.memory().tools(), config.handoff().tools());
+        McpEndpoints.ownTools(
+            config.memory().tools(), config.handoff().tools(), config.coordination().tools());
     List<McpSchema.Tool> meta = own;
     try (Gateway gateway =
         new Gateway(config.gateway(), McpEndpoints.mapper(), scratch, Clock.systemUTC())) {
       // Every server's own tools, as an agent would load them without baton.
       List<McpSchema.Tool> everything = new ArrayList<>();
       Map<String, Integer> perServer = new LinkedHashMap<>();
-      for (String server : config.gateway().servers().keySet()) {
+      for (String server : config.gateway().servers().keySet().stream().sorted().toList()) {
         List<Gateway.CatalogTool> tools = gateway.serverTools(server);
         perServer.put(server, tools.size());
         tools.forEach(t -> everything.add(ToolNames.renamed(t.tool(), t.original())));
@@ -114,6 +121,9 @@ final class RolesCommand implements Callable<Integer> {
           reduction(m, all));
       Map<String, String> problems = new LinkedHashMap<>();
       config.roles().keySet().forEach(r -> problems.putAll(gateway.problems(r)));
+      if (byTool) {
+        printByTool(out, encoding, own, gateway, config);
+      }
       for (Map.Entry<String, String> p : problems.entrySet()) {
         out.println("note: " + p.getValue());
       }
@@ -123,6 +133,38 @@ final class RolesCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /**
+   * Each of baton's own tools alone, then each server's tools together: the lines add up to a
+   * little more than a list's count, which has one pair of brackets in all.
+   */
+  private static void printByTool(
+      PrintWriter out,
+      Encoding encoding,
+      List<McpSchema.Tool> own,
+      Gateway gateway,
+      BatonConfig config) {
+    out.println();
+    out.printf(Locale.ROOT, "%-22s %8s %12s%n", "baton's tool", "tokens", "description");
+    for (McpSchema.Tool t : own) {
+      out.printf(
+          Locale.ROOT,
+          "%-22s %8d %12d%n",
+          t.name(),
+          count(encoding, List.of(t)),
+          t.description() == null ? 0 : encoding.countTokens(t.description()));
+    }
+    out.printf(Locale.ROOT, "%-22s %8d%n", "all " + own.size(), count(encoding, own));
+    out.println();
+    out.printf(Locale.ROOT, "%-22s %6s %8s%n", "server", "tools", "tokens");
+    for (String server : config.gateway().servers().keySet().stream().sorted().toList()) {
+      List<McpSchema.Tool> tools = new ArrayList<>();
+      gateway
+          .serverTools(server)
+          .forEach(t -> tools.add(ToolNames.renamed(t.tool(), t.original())));
+      out.printf(Locale.ROOT, "%-22s %6d %8d%n", server, tools.size(), count(encoding, tools));
+    }
   }
 
   private static int count(Encoding encoding, List<McpSchema.Tool> tools) {

@@ -78,7 +78,8 @@ final class SetupCommand implements Runnable {
    * reaches the downstream servers.
    */
   static List<String> coordinationTools(BatonConfig config) {
-    return dev.baton.mcp.McpEndpoints.ownTools(config.memory().tools(), config.handoff().tools())
+    return dev.baton.mcp.McpEndpoints.ownTools(
+            config.memory().tools(), config.handoff().tools(), config.coordination().tools())
         .stream()
         .map(t -> t.name())
         .filter(n -> !n.equals("call_tool"))

@@ -6,6 +6,7 @@ import dev.baton.gateway.GatewayConfig;
 import dev.baton.git.GitConfig;
 import dev.baton.handoff.HandoffConfig;
 import dev.baton.leases.LeaseConfig;
+import dev.baton.mcp.CoordinationConfig;
 import dev.baton.memory.MemoryConfig;
 import dev.baton.registry.RegistryConfig;
 import dev.baton.store.StoreConfig;
@@ -29,6 +30,7 @@ import java.util.Optional;
  * @param git worktrees per instance and landing
  * @param logLevel root log level of {@code baton serve}
  * @param focus the focus timer: blocks, breaks, hyperfocus
+ * @param coordination which coordination tools the MCP endpoints list
  */
 public record BatonConfig(
     Optional<Path> file,
@@ -44,7 +46,8 @@ public record BatonConfig(
     HandoffConfig handoff,
     GitConfig git,
     String logLevel,
-    FocusConfig focus) {
+    FocusConfig focus,
+    CoordinationConfig coordination) {
 
   public BatonConfig {
     roles = Map.copyOf(roles);

@@ -6,6 +6,7 @@ import dev.baton.gateway.GatewayConfig;
 import dev.baton.git.GitConfig;
 import dev.baton.handoff.HandoffConfig;
 import dev.baton.leases.LeaseConfig;
+import dev.baton.mcp.CoordinationConfig;
 import dev.baton.memory.MemoryConfig;
 import dev.baton.registry.RegistryConfig;
 import dev.baton.store.StoreConfig;
@@ -115,6 +116,7 @@ public final class ConfigLoader {
                 "gateway",
                 "memory",
                 "handoff",
+                "coordination",
                 "git",
                 "focus",
                 "log");
@@ -152,6 +154,7 @@ public final class ConfigLoader {
     LeaseConfig leases = LeaseConfig.from(root.section("leases"));
     MemoryConfig memory = MemoryConfig.from(root.section("memory"));
     HandoffConfig handoff = HandoffConfig.from(root.section("handoff"));
+    CoordinationConfig coordination = CoordinationConfig.from(root.section("coordination"));
     GitConfig git = GitConfig.from(root.section("git"));
     FocusConfig focus = FocusConfig.from(root.section("focus"));
 
@@ -185,7 +188,8 @@ public final class ConfigLoader {
             handoff,
             git,
             level,
-            focus);
+            focus,
+            coordination);
     return new Loaded(config, warnings, origins.toMap());
   }
 

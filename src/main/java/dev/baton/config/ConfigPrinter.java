@@ -103,6 +103,7 @@ public final class ConfigPrinter {
     handoff.put("tools", config.handoff().tools() ? "on" : "off");
     handoff.put("retention", Units.formatDuration(config.handoff().retention()));
     root.put("handoff", handoff);
+    root.put("coordination", Map.of("tools", config.coordination().tools().wireName()));
     Map<String, Object> git = new LinkedHashMap<>();
     config.git().worktreeRootIfSet().ifPresent(p -> git.put("worktree-root", p.toString()));
     config.git().landCheckIfSet().ifPresent(c -> git.put("land-check", c));

@@ -277,12 +277,13 @@ final class Connection {
     String cursor = null;
     do {
       McpSchema.ListResourcesResult page =
-          guarded(
+          orNone(
               cursor == null ? client.listResources() : client.listResources(cursor),
               timeout,
-              "resources/list",
-              true,
-              null);
+              "resources/list");
+      if (page == null) {
+        return out;
+      }
       out.addAll(page.resources());
       cursor = page.nextCursor();
     } while (cursor != null && !cursor.isEmpty());
@@ -299,14 +300,15 @@ final class Connection {
     String cursor = null;
     do {
       McpSchema.ListResourceTemplatesResult page =
-          guarded(
+          orNone(
               cursor == null
                   ? client.listResourceTemplates()
                   : client.listResourceTemplates(cursor),
               timeout,
-              "resources/templates/list",
-              true,
-              null);
+              "resources/templates/list");
+      if (page == null) {
+        return out;
+      }
       out.addAll(page.resourceTemplates());
       cursor = page.nextCursor();
     } while (cursor != null && !cursor.isEmpty());
@@ -323,16 +325,39 @@ final class Connection {
     String cursor = null;
     do {
       McpSchema.ListPromptsResult page =
-          guarded(
+          orNone(
               cursor == null ? client.listPrompts() : client.listPrompts(cursor),
               timeout,
-              "prompts/list",
-              true,
-              null);
+              "prompts/list");
+      if (page == null) {
+        return out;
+      }
       out.addAll(page.prompts());
       cursor = page.nextCursor();
     } while (cursor != null && !cursor.isEmpty());
     return out;
+  }
+
+  /**
+   * A listing of resources or prompts, or null when the server answers it with an error. Some
+   * declare a capability without all its methods ({@code server-postgres} 0.6.2 has resources but
+   * no {@code resources/templates/list}) or fail to list it (the same server lists its database's
+   * tables as resources, and fails while the database is down): neither must cost the server its
+   * tools. A timeout or an exit still fails the listing.
+   */
+  private <T> T orNone(Mono<T> request, Duration timeout, String what) {
+    try {
+      return guarded(request, timeout, what, true, null);
+    } catch (io.modelcontextprotocol.spec.McpError e) {
+      if (e.getJsonRpcError() != null
+          && e.getJsonRpcError().code() == McpSchema.ErrorCodes.METHOD_NOT_FOUND) {
+        SERVER_LOG.debug("MCP server '{}' does not answer {}: taken as none", config.name(), what);
+      } else {
+        SERVER_LOG.warn(
+            "MCP server '{}' failed {}, taken as none: {}", config.name(), what, e.getMessage());
+      }
+      return null;
+    }
   }
 
   McpSchema.ReadResourceResult readResource(McpSchema.ReadResourceRequest request) {

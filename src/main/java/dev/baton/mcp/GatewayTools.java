@@ -77,7 +77,7 @@ final class GatewayTools {
     return List.of(
         SyncToolSpecification.builder()
             .tool(
-                McpSchema.Tool.builder("find_tools", findSchema)
+                McpSchema.Tool.builder("find_tools", ToolArgs.ordered(findSchema))
                     .description("Search all tools your role may use; returns names and schemas.")
                     .build())
             .callHandler(
@@ -85,7 +85,7 @@ final class GatewayTools {
             .build(),
         SyncToolSpecification.builder()
             .tool(
-                McpSchema.Tool.builder("call_tool", callSchema)
+                McpSchema.Tool.builder("call_tool", ToolArgs.ordered(callSchema))
                     .description("Call a tool found with find_tools.")
                     .build())
             .callHandler(

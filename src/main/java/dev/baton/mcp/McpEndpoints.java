@@ -169,6 +169,7 @@ public final class McpEndpoints implements AutoCloseable {
       MemoryService memory,
       MemoryConfig.ToolSet memoryTools,
       boolean handoffToolsOn,
+      CoordinationConfig.ToolSet coordinationTools,
       HandoffService handoffs,
       MessageService messages,
       CheckpointService checkpoints,
@@ -204,6 +205,7 @@ public final class McpEndpoints implements AutoCloseable {
       }
       specs.addAll(landTools.forRole(role));
       specs.addAll(focusTools.forRole(role));
+      specs.removeIf(s -> !coordinationTools.lists(s.tool().name()));
       specs.addAll(memoryToolSet.forRole(role, memoryTools));
       specs.addAll(gatewayTools.meta(role));
       HttpServletStreamableServerTransportProvider transport =
@@ -244,7 +246,9 @@ public final class McpEndpoints implements AutoCloseable {
    * meta-tools), for counting what they cost an agent.
    */
   public static List<McpSchema.Tool> ownTools(
-      MemoryConfig.ToolSet memoryTools, boolean handoffTools) {
+      MemoryConfig.ToolSet memoryTools,
+      boolean handoffTools,
+      CoordinationConfig.ToolSet coordinationTools) {
     List<McpSchema.Tool> out = new ArrayList<>();
     new CoordinationTools(null, null, null, null, r -> {})
         .forRole("any")
@@ -254,6 +258,7 @@ public final class McpEndpoints implements AutoCloseable {
     }
     new LandTools(null, null).forRole("any").forEach(t -> out.add(t.tool()));
     new FocusTools(null, null).forRole("any").forEach(t -> out.add(t.tool()));
+    out.removeIf(t -> !coordinationTools.lists(t.name()));
     new MemoryTools(null, null, null).forRole("any", memoryTools).forEach(t -> out.add(t.tool()));
     new GatewayTools(null, null, null).meta("any").forEach(t -> out.add(t.tool()));
     return out;

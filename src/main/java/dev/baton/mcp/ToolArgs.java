@@ -142,17 +142,62 @@ final class ToolArgs {
       return tool; // whatever the called tool does: no promise
     }
     boolean destructive = name.startsWith("delete_") || name.equals("lease_release");
+    // readOnlyHint false is MCP's default: said only when true, it costs no tokens.
     McpSchema.ToolAnnotations hints =
         readOnly
             ? new McpSchema.ToolAnnotations(null, true, null, null, false, null)
-            : new McpSchema.ToolAnnotations(null, false, destructive, null, false, null);
-    return McpSchema.Tool.builder(name, tool.inputSchema())
+            : new McpSchema.ToolAnnotations(null, null, destructive, null, false, null);
+    return McpSchema.Tool.builder(name, ordered(tool.inputSchema()))
         .title(tool.title())
         .description(tool.description())
-        .outputSchema(tool.outputSchema() != null ? tool.outputSchema() : AN_OBJECT)
+        .outputSchema(ordered(tool.outputSchema() != null ? tool.outputSchema() : AN_OBJECT))
         .annotations(hints)
         .meta(tool.meta())
         .build();
+  }
+
+  /** The order of a schema's keywords; the rest follow in alphabetical order. */
+  private static final List<String> KEYWORDS =
+      List.of("type", "description", "enum", "items", "properties", "required");
+
+  /**
+   * A schema in one order, whatever the order of the maps it was written with ({@code Map.of} has
+   * none, and differs from one run to the next): its keywords as {@link #KEYWORDS} says, then
+   * properties by name, the required ones first. The same tools then cost the same tokens in every
+   * run, and read in the same order.
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> ordered(Map<String, Object> schema) {
+    if (schema == null) {
+      return null;
+    }
+    List<String> keys = new ArrayList<>(schema.keySet());
+    keys.sort(
+        java.util.Comparator.comparingInt(
+                (String k) -> KEYWORDS.contains(k) ? KEYWORDS.indexOf(k) : KEYWORDS.size())
+            .thenComparing(k -> k));
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String k : keys) {
+      Object v = schema.get(k);
+      if (k.equals("properties") && v instanceof Map<?, ?> props) {
+        List<?> required = schema.get("required") instanceof List<?> r ? r : List.of();
+        List<String> names = new ArrayList<>((java.util.Set<String>) props.keySet());
+        names.sort(
+            java.util.Comparator.comparing((String n) -> !required.contains(n))
+                .thenComparing(n -> n));
+        Map<String, Object> ps = new LinkedHashMap<>();
+        for (String n : names) {
+          Object p = props.get(n);
+          ps.put(n, p instanceof Map<?, ?> m ? ordered((Map<String, Object>) m) : p);
+        }
+        out.put(k, ps);
+      } else if (v instanceof Map<?, ?> m) {
+        out.put(k, ordered((Map<String, Object>) m));
+      } else {
+        out.put(k, v);
+      }
+    }
+    return out;
   }
 
   /**

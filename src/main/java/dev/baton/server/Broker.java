@@ -271,6 +271,7 @@ public final class Broker implements AutoCloseable {
             memory,
             config.memory().tools(),
             config.handoff().tools(),
+            config.coordination().tools(),
             handoffs,
             messages,
             checkpoints,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.baton.gateway.DownstreamConfig;
 import dev.baton.gateway.GatewayConfig;
 import dev.baton.git.GitConfig;
+import dev.baton.mcp.CoordinationConfig;
 import dev.baton.store.StoreKind;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -387,6 +388,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void coordinationToolsAreTheFullSetUnlessCompactIsAskedForAndNothingElseIsAccepted()
+      throws IOException {
+    file("roles:\n  tester: {}\n");
+    assertThat(load().coordination().tools()).isEqualTo(CoordinationConfig.ToolSet.FULL);
+    file("coordination:\n  tools: Compact\n");
+    assertThat(load().coordination().tools()).isEqualTo(CoordinationConfig.ToolSet.COMPACT);
+    file("coordination:\n  tools: full\n");
+    assertThat(load().coordination().tools()).isEqualTo(CoordinationConfig.ToolSet.FULL);
+
+    Path f = file("coordination:\n  tools: off\n");
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(f + ": coordination.tools: 'off' is not a tool set; use full or compact");
+    file("coordination:\n  tool: compact\n");
+    assertThatThrownBy(this::load)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("coordination.tool");
+  }
+
+  @Test
   void theFirstListingWaitsForNoServerUnlessListWaitSaysSo() throws IOException {
     file("roles:\n  tester: {}\n");
     assertThat(load().gateway().listWait()).isZero();
@@ -425,10 +446,12 @@ class ConfigLoaderTest {
     file(
         "registry:\n  instance-ttl: 2m\nroles:\n  tester:\n    description: runs tests\nserver:\n  tcp: off\n"
             + "handoff:\n  checkpoint-interval: 10m\n  tools: off\n"
+            + "coordination:\n  tools: compact\n"
             + "git:\n  worktree-root: /srv/trees\n  land-check: make check\n");
     BatonConfig original = load();
     assertThat(original.handoff().checkpointInterval()).isEqualTo(Duration.ofMinutes(10));
     assertThat(original.handoff().tools()).isFalse();
+    assertThat(original.coordination().tools()).isEqualTo(CoordinationConfig.ToolSet.COMPACT);
     Path printed = dir.resolve("printed.yaml");
     Files.writeString(printed, ConfigPrinter.toYaml(original));
     env.put("BATON_CONFIG", printed.toString());

@@ -131,6 +131,36 @@ class McpEndpointIT {
   }
 
   @Test
+  void theCompactCoordinationSetListsOnlyLeasesAndMessagesAndStillLeases() throws Exception {
+    broker.close();
+    broker =
+        sandbox.start(
+            "--config",
+            sandbox
+                .writeConfig(
+                    "compact.yaml",
+                    CONFIG + "coordination:\n  tools: compact\nmemory:\n  tools: off\n")
+                .toString());
+    McpSyncClient agent = connect("developer", Map.of("X-Baton-Workspace", repo.toString()));
+
+    assertThat(agent.listTools().tools())
+        .extracting(McpSchema.Tool::name)
+        .containsExactlyInAnyOrder(
+            "lease_acquire",
+            "lease_release",
+            "leases",
+            "send_message",
+            "inbox",
+            "find_tools",
+            "call_tool");
+    McpSchema.CallToolResult granted =
+        agent.callTool(request("lease_acquire", Map.of("paths", List.of("src/app.py"))));
+    assertThat(granted.isError()).isFalse();
+    JsonNode mine = json(call(agent, "leases", Map.of("mine", true))).path("leases");
+    assertThat(mine.get(0).path("path").asString()).isEqualTo("src/app.py");
+  }
+
+  @Test
   void aSecondAgentIsRefusedTheFirstAgentsFileWithTheHolderNamed() throws Exception {
     McpSyncClient first = connect("developer", Map.of("X-Baton-Workspace", repo.toString()));
     McpSyncClient second = connect("research", Map.of("X-Baton-Workspace", repo.toString()));

@@ -90,7 +90,8 @@ class BrokerLifecycleTest {
             sameSocket.handoff(),
             sameSocket.git(),
             "info",
-            sameSocket.focus());
+            sameSocket.focus(),
+            sameSocket.coordination());
 
     assertThatThrownBy(() -> second = Broker.start(config, Clock.systemUTC()))
         .isInstanceOf(BrokerStartException.class)
@@ -127,7 +128,8 @@ class BrokerLifecycleTest {
             other.handoff(),
             other.git(),
             "info",
-            other.focus());
+            other.focus(),
+            other.coordination());
 
     assertThatThrownBy(() -> second = Broker.start(config, Clock.systemUTC()))
         .isInstanceOf(BrokerStartException.class)
@@ -164,7 +166,8 @@ class BrokerLifecycleTest {
               base.handoff(),
               base.git(),
               "info",
-              base.focus());
+              base.focus(),
+              base.coordination());
 
       assertThatThrownBy(() -> first = Broker.start(config, Clock.systemUTC()))
           .isInstanceOf(BrokerStartException.class)
