@@ -8,7 +8,8 @@ import java.util.Set;
  * What to look for in one workspace's memory, as {@code viewer} sees it (its private items and
  * everyone's shared ones).
  *
- * @param text words to find (all of them, stemmed); null or blank lists the newest items instead
+ * @param text words to find (all of them, stemmed), best first among the newest {@link #RANKED}
+ *     matches that pass the other filters; null or blank lists the newest items instead
  * @param kinds only these kinds; empty for all
  * @param tags only items with every one of these tags
  * @param instance only items written by this instance; null for anyone's
@@ -26,6 +27,15 @@ public record MemoryQuery(
     String status,
     int limit,
     Instant since) {
+  /**
+   * How many matches of {@code text} a search ranks at most: the newest that pass the other
+   * filters. Ranking every match of a common word (tens of thousands of items out of 100,000) took
+   * over 100 ms; a query that matches more items than this returns the best of its newest matches,
+   * which more words or a filter (kind, tag, instance, since) narrow down. See docs/PERFORMANCE.md,
+   * "Search over 100,000 items".
+   */
+  public static final int RANKED = 200;
+
   public MemoryQuery {
     kinds = kinds == null ? Set.of() : Set.copyOf(kinds);
     tags = tags == null ? List.of() : List.copyOf(tags);

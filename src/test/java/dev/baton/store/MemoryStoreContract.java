@@ -186,6 +186,57 @@ public abstract class MemoryStoreContract {
   }
 
   @Test
+  void aSearchMatchingMoreItemsThanItRanksReturnsTheBestOfTheNewestBestFirst() {
+    MemoryItem oldest = decision("a-1", "Gamma gamma gamma", "the best match, but the oldest");
+    List<NewMemoryItem> newer = new ArrayList<>();
+    for (int i = 0; i < MemoryQuery.RANKED; i++) {
+      newer.add(newDecision("Filler " + i, "mentions gamma once among many other words " + i));
+    }
+    memory.logAll(newer);
+    MemoryItem titled = decision("a-1", "Gamma in the title", "the newest");
+
+    List<MemoryHit> hits = search("b-1", "gamma");
+
+    assertThat(hits).hasSize(20);
+    assertThat(hits.get(0).item()).isEqualTo(titled);
+    assertThat(hits).extracting(h -> h.item().id()).doesNotContain(oldest.id());
+    assertThat(hits).extracting(MemoryHit::score).isSortedAccordingTo(Collections.reverseOrder());
+    assertThat(titles(search("b-1", "gamma oldest"))).containsExactly("Gamma gamma gamma");
+  }
+
+  @Test
+  void filtersApplyBeforeTheRankingCapSoAnOldFilteredMatchIsStillFound() {
+    memory.log(
+        new NewMemoryItem(
+            REPO,
+            MemoryKind.PROGRESS,
+            "Delta migration",
+            null,
+            null,
+            null,
+            "TODO",
+            null,
+            List.of("old"),
+            "b-1",
+            false));
+    List<NewMemoryItem> newer = new ArrayList<>();
+    for (int i = 0; i < MemoryQuery.RANKED + 10; i++) {
+      newer.add(newDecision("Delta " + i, "delta again"));
+    }
+    memory.logAll(newer);
+
+    assertThat(titles(search("c-1", "delta"))).doesNotContain("Delta migration");
+    assertThat(
+            List.of(
+                new MemoryQuery(
+                    REPO, "c-1", "delta", Set.of(MemoryKind.PROGRESS), List.of(), null, null, 20),
+                new MemoryQuery(REPO, "c-1", "delta", Set.of(), List.of("old"), null, null, 20),
+                new MemoryQuery(REPO, "c-1", "delta", Set.of(), List.of(), "b-1", null, 20),
+                new MemoryQuery(REPO, "c-1", "delta", Set.of(), List.of(), null, "TODO", 20)))
+        .allSatisfy(q -> assertThat(titles(memory.search(q))).containsExactly("Delta migration"));
+  }
+
+  @Test
   void privateItemsAreSeenOnlyByTheirInstanceAndOtherWorkspacesNotAtAll() {
     memory.log(
         new NewMemoryItem(

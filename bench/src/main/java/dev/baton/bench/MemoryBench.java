@@ -38,29 +38,66 @@ public final class MemoryBench {
 
   private MemoryBench() {}
 
-  record Options(List<Integer> writers, int seconds, int items, int queries) {}
+  /**
+   * @param writers empty to measure search only
+   * @param compare also run the query mix through {@link OldSearch} on the same items
+   */
+  record Options(List<Integer> writers, int seconds, int items, int queries, boolean compare) {}
 
   record WriteRow(String store, int writers, Latencies.Summary latency, long errors, long late) {}
 
   record SearchRow(
-      String store, int items, double seedSeconds, Latencies.Summary latency, double meanHits) {}
+      String store,
+      int items,
+      double seedSeconds,
+      Latencies.Summary latency,
+      double meanHits,
+      Comparison old) {}
+
+  /**
+   * The broker's top 20 against {@link OldSearch}'s for the same queries.
+   *
+   * @param sameOrder queries whose top 20 are the same items in the same order
+   * @param sameSet queries whose top 20 are the same items in any order
+   * @param kept items of the old top 20s that are also in the new ones, over all queries
+   * @param oldItems items in the old top 20s, over all queries
+   * @param few queries that match at most {@link dev.baton.memory.MemoryQuery#RANKED} items
+   * @param fewSameOrder of those, the ones with the same top 20 in the same order
+   * @param latency the old query's, over JDBC (no HTTP)
+   */
+  record Comparison(
+      int sameOrder,
+      int sameSet,
+      long kept,
+      long oldItems,
+      int few,
+      int fewSameOrder,
+      Latencies.Summary latency) {}
 
   public static void main(String[] args) throws Exception {
     List<Integer> writers = List.of(10, 50, 200);
     int seconds = 20;
     int items = 100_000;
     int queries = 1000;
+    boolean compare = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--writers" ->
-            writers = List.of(args[++i].split(",")).stream().map(Integer::parseInt).toList();
+            writers =
+                args[++i].equals("none")
+                    ? List.of()
+                    : List.of(args[i].split(",")).stream().map(Integer::parseInt).toList();
+        case "--compare" -> compare = true;
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--items" -> items = Integer.parseInt(args[++i]);
         case "--queries" -> queries = Integer.parseInt(args[++i]);
         case "--help" -> {
           System.out.println(
-              "Usage: bench/run-memory [--writers 10,50,200] [--seconds 20] [--items 100000]"
-                  + " [--queries 1000]");
+              "Usage: bench/run-memory [--writers 10,50,200|none] [--seconds 20] [--items 100000]"
+                  + " [--queries 1000] [--compare]\n"
+                  + "  --writers none  measures search only\n"
+                  + "  --compare       also runs the search before issue 17 (every match ranked)"
+                  + " over JDBC on the same items: its latency and how many top-20s are the same");
           return;
         }
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -78,7 +115,7 @@ public final class MemoryBench {
     }
     int code = 0;
     try {
-      System.out.print(run(new Options(writers, seconds, items, queries)));
+      System.out.print(run(new Options(writers, seconds, items, queries, compare)));
     } catch (RuntimeException e) {
       System.err.println("bench: failed: " + e.getMessage());
       e.printStackTrace();
@@ -104,18 +141,19 @@ public final class MemoryBench {
     List<SearchRow> searches = new ArrayList<>();
     for (Backend backend : backends) {
       Path dir = Cleanup.tempDir(root, backend.key() + "-");
-      BrokerProcess broker =
-          BrokerProcess.start(jar, new BrokerProcess.Home(dir, config, backend.newStore("memory")))
-              .broker();
+      BrokerProcess.Home home = new BrokerProcess.Home(dir, config, backend.newStore("memory"));
+      BrokerProcess broker = BrokerProcess.start(jar, home).broker();
       try {
-        progress(backend.label() + ": warming up (10 writers for 5 s, not counted)");
-        writers(broker, backend, repo, 10, 5);
+        if (!options.writers().isEmpty()) {
+          progress(backend.label() + ": warming up (10 writers for 5 s, not counted)");
+          writers(broker, backend, repo, 10, 5);
+        }
         for (int n : options.writers()) {
           progress(backend.label() + ": " + n + " writers for " + options.seconds() + " s");
           writes.add(writers(broker, backend, repo, n, options.seconds()));
         }
         progress(backend.label() + ": seeding " + options.items() + " items");
-        searches.add(search(broker, backend, repo, options.items(), options.queries()));
+        searches.add(search(broker, home, backend, repo, options));
       } finally {
         broker.stop();
       }
@@ -187,7 +225,10 @@ public final class MemoryBench {
   }
 
   private static SearchRow search(
-      BrokerProcess broker, Backend backend, Path repo, int items, int queries) throws Exception {
+      BrokerProcess broker, BrokerProcess.Home home, Backend backend, Path repo, Options options)
+      throws Exception {
+    int items = options.items();
+    int queries = options.queries();
     String id;
     try (BrokerClient c = broker.unixClient(false)) {
       id = c.register(new RegisterBody("research", repo.toString(), null, "bench")).instance().id();
@@ -232,6 +273,8 @@ public final class MemoryBench {
     progress(backend.label() + ": " + queries + " searches");
     Latencies lat = new Latencies(queries);
     long hits = 0;
+    List<String> asked = new ArrayList<>();
+    List<List<Long>> found = new ArrayList<>();
     SplittableRandom random = new SplittableRandom(42);
     try (BrokerClient c = broker.unixClient(true)) {
       for (int i = 0; i < queries + 100; i++) {
@@ -252,12 +295,54 @@ public final class MemoryBench {
         }
         if (i >= 100) { // the first 100 warm up
           lat.add(took);
-          hits += JSON.readTree(r.bodyText()).path("items").size();
+          List<Long> ids = new ArrayList<>();
+          JSON.readTree(r.bodyText()).path("items").forEach(n -> ids.add(n.path("id").asLong()));
+          hits += ids.size();
+          asked.add(q);
+          found.add(ids);
         }
       }
     }
+    Comparison old = null;
+    if (options.compare()) {
+      progress(backend.label() + ": the same " + queries + " searches with the old query");
+      try (OldSearch search = OldSearch.open(home.storeUrl(), home.dataDir(), id)) {
+        old = compare(search, asked, found);
+      }
+    }
     return new SearchRow(
-        backend.label(), items, seedSeconds, lat.summary(), (double) hits / queries);
+        backend.label(), items, seedSeconds, lat.summary(), (double) hits / queries, old);
+  }
+
+  /** Runs every query through the old search (warmed up by the first 100) and compares. */
+  private static Comparison compare(OldSearch old, List<String> asked, List<List<Long>> found)
+      throws Exception {
+    for (int i = 0; i < Math.min(100, asked.size()); i++) {
+      old.top(asked.get(i), 20);
+    }
+    Latencies lat = new Latencies(asked.size());
+    int sameOrder = 0;
+    int sameSet = 0;
+    long kept = 0;
+    long oldItems = 0;
+    int few = 0;
+    int fewSameOrder = 0;
+    for (int i = 0; i < asked.size(); i++) {
+      long t0 = System.nanoTime();
+      List<Long> before = old.top(asked.get(i), 20);
+      lat.add(System.nanoTime() - t0);
+      List<Long> now = found.get(i);
+      boolean same = before.equals(now);
+      sameOrder += same ? 1 : 0;
+      sameSet += new java.util.HashSet<>(before).equals(new java.util.HashSet<>(now)) ? 1 : 0;
+      kept += before.stream().filter(now::contains).count();
+      oldItems += before.size();
+      if (old.matches(asked.get(i)) <= dev.baton.memory.MemoryQuery.RANKED) {
+        few++;
+        fewSameOrder += same ? 1 : 0;
+      }
+    }
+    return new Comparison(sameOrder, sameSet, kept, oldItems, few, fewSameOrder, lat.summary());
   }
 
   /** A decision of 8–16 words for the summary and 20–40 for the rationale, from the vocabulary. */
@@ -273,19 +358,28 @@ public final class MemoryBench {
       Options o, List<WriteRow> writes, List<SearchRow> searches, String skipped, double seconds) {
     StringBuilder s = new StringBuilder();
     s.append("### Shared memory: writers and search\n\n");
+    if (!o.writers().isEmpty()) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "After 5 s of warm-up, each writer logs a decision every 250 ms for %d s (latency"
+                  + " from the scheduled start); then",
+              o.seconds()));
+    } else {
+      s.append("Search only (no writers):");
+    }
     s.append(
         String.format(
             Locale.ROOT,
-            "After 5 s of warm-up, each writer logs a decision every 250 ms for %d s (latency from"
-                + " the scheduled start);"
-                + " then %d items are seeded and %d searches of one or two words run one at a"
-                + " time (limit 20). Whole run: %.0f s.%n%n",
-            o.seconds(),
+            " %d items are seeded and %d searches of one or two words run one at a"
+                + " time (limit 20). Whole run: %.0f s.%n",
             o.items(),
             o.queries(),
             seconds));
-    s.append("| store | writers | writes | p50 ms | p99 ms | max ms | errors | late |\n");
-    s.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    if (!writes.isEmpty()) {
+      s.append("\n| store | writers | writes | p50 ms | p99 ms | max ms | errors | late |\n");
+      s.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    }
     for (WriteRow r : writes) {
       s.append(
           String.format(
@@ -316,6 +410,40 @@ public final class MemoryBench {
               r.latency().p99(),
               r.latency().max(),
               r.meanHits()));
+    }
+    if (searches.stream().anyMatch(r -> r.old() != null)) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%nThe same searches with the query before issue 17 (every match ranked), over JDBC on"
+                  + " the same store (no HTTP); its top 20 against the broker's. \"Few matches\":"
+                  + " queries matching at most %d items, which the broker ranks in full.%n%n",
+              dev.baton.memory.MemoryQuery.RANKED));
+      s.append(
+          "| store | old p50 ms | old p99 ms | old max ms | same top 20, in order | same set"
+              + " | old items kept | few matches: queries | few matches: same order |\n");
+      s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (SearchRow r : searches) {
+        Comparison c = r.old();
+        if (c == null) {
+          continue;
+        }
+        int n = r.latency().count();
+        s.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %.2f | %.2f | %.2f | %d of %d | %d | %.0f%% | %d | %d |%n",
+                r.store(),
+                c.latency().p50(),
+                c.latency().p99(),
+                c.latency().max(),
+                c.sameOrder(),
+                n,
+                c.sameSet(),
+                100.0 * c.kept() / Math.max(1, c.oldItems()),
+                c.few(),
+                c.fewSameOrder()));
+      }
     }
     if (skipped != null) {
       s.append("\n").append(skipped).append('\n');

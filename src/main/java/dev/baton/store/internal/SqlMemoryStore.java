@@ -33,8 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The memory's store. The tables are the same on both backends; full-text search is SQLite's FTS5
- * (bm25) or PostgreSQL's text search (ts_rank), both with English stemming, every word required.
- * Thread-safe.
+ * (bm25) or PostgreSQL's text search (ts_rank), both with English stemming, every word required,
+ * and ranks the newest {@link MemoryQuery#RANKED} matches that pass the filters. Thread-safe.
  */
 final class SqlMemoryStore implements MemoryStore {
   private static final String COLUMNS =
@@ -254,22 +254,68 @@ final class SqlMemoryStore implements MemoryStore {
     if (q.text() != null && !q.text().isBlank() && words.isEmpty()) {
       return List.of(); // only punctuation: nothing can match
     }
-    boolean sqlite = db.kind() == StoreKind.SQLITE;
+    List<Object> filterParams = new ArrayList<>();
+    String filters = filters(q, filterParams);
     List<Object> params = new ArrayList<>();
-    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS);
+    String sql;
     if (words.isEmpty()) {
-      sql.append(", 0 AS score FROM memory_items m WHERE 1 = 1");
-    } else if (sqlite) {
-      // bm25 is lower for better matches; weights: title, body, details, tags, category.
-      sql.append(", -bm25(memory_fts, 8.0, 4.0, 2.0, 4.0, 1.0) AS score")
-          .append(" FROM memory_fts JOIN memory_items m ON m.id = memory_fts.rowid")
-          .append(" WHERE memory_fts MATCH ?");
+      sql =
+          "SELECT "
+              + COLUMNS
+              + ", 0 AS score FROM memory_items m WHERE 1 = 1"
+              + filters
+              + " ORDER BY m.id DESC LIMIT ?";
+      params.addAll(filterParams);
+    } else if (db.kind() == StoreKind.SQLITE) {
+      // FTS5 walks a word's matches newest first and stops at the cap, so bm25 (lower is better;
+      // weights: title, body, details, tags, category) runs on the candidates only.
+      sql =
+          "WITH candidates AS (SELECT memory_fts.rowid AS id,"
+              + " bm25(memory_fts, 8.0, 4.0, 2.0, 4.0, 1.0) AS bm25"
+              + " FROM memory_fts JOIN memory_items m ON m.id = memory_fts.rowid"
+              + " WHERE memory_fts MATCH ?"
+              + filters
+              + " ORDER BY memory_fts.rowid DESC LIMIT ?)"
+              + " SELECT "
+              + COLUMNS
+              + ", -c.bm25 AS score FROM candidates c JOIN memory_items m ON m.id = c.id"
+              + " ORDER BY score DESC, m.id DESC LIMIT ?";
       params.add(String.join(" ", words.stream().map(w -> "\"" + w + "\"").toList()));
+      params.addAll(filterParams);
+      params.add(candidates(q));
     } else {
-      sql.append(", ts_rank(m.search, q) AS score")
-          .append(" FROM memory_items m, plainto_tsquery('english', ?) q WHERE m.search @@ q");
+      // The newest matches come from the primary key read backwards (common words) or the GIN
+      // index (rare ones); ts_rank reads the tsvector of the candidates only.
+      sql =
+          "WITH candidates AS (SELECT m.id FROM memory_items m"
+              + " WHERE m.search @@ plainto_tsquery('english', ?)"
+              + filters
+              + " ORDER BY m.id DESC LIMIT ?)"
+              + " SELECT "
+              + COLUMNS
+              + ", ts_rank(m.search, plainto_tsquery('english', ?)) AS score"
+              + " FROM candidates c JOIN memory_items m ON m.id = c.id"
+              + " ORDER BY score DESC, m.id DESC LIMIT ?";
+      params.add(String.join(" ", words));
+      params.addAll(filterParams);
+      params.add(candidates(q));
       params.add(String.join(" ", words));
     }
+    params.add(q.limit());
+    return db.read("memory.search", c -> hits(c, sql, params));
+  }
+
+  /**
+   * How many matches a search ranks: the newest {@link MemoryQuery#RANKED} that pass the filters
+   * (or the limit, if it is larger).
+   */
+  private static int candidates(MemoryQuery q) {
+    return Math.max(MemoryQuery.RANKED, q.limit());
+  }
+
+  /** The query's filters as {@code AND ...} conditions on {@code m}, their values into params. */
+  private static String filters(MemoryQuery q, List<Object> params) {
+    StringBuilder sql = new StringBuilder();
     sql.append(" AND m.workspace = ? AND (m.private = 0 OR m.instance_id = ?)");
     params.add(q.workspace());
     params.add(q.viewer());
@@ -280,9 +326,8 @@ final class SqlMemoryStore implements MemoryStore {
       q.kinds().stream().map(MemoryKind::wireName).sorted().forEach(params::add);
     }
     for (String tag : q.tags()) {
-      sql.append(" AND m.tags LIKE ?");
+      sql.append(" AND m.tags LIKE ? ESCAPE '\\'");
       params.add("%" + JSON.writeValueAsString(tag).replace("%", "\\%").replace("_", "\\_") + "%");
-      sql.append(" ESCAPE '\\'");
     }
     if (q.instance() != null) {
       sql.append(" AND m.instance_id = ?");
@@ -296,25 +341,23 @@ final class SqlMemoryStore implements MemoryStore {
       sql.append(" AND m.updated_at >= ?");
       params.add(q.since().toEpochMilli());
     }
-    sql.append(words.isEmpty() ? " ORDER BY m.id DESC" : " ORDER BY score DESC, m.id DESC")
-        .append(" LIMIT ?");
-    params.add(q.limit());
-    return db.read(
-        "memory.search",
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) {
-              ps.setObject(i + 1, params.get(i));
-            }
-            List<MemoryHit> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(new MemoryHit(item(rs), rs.getDouble("score")));
-              }
-            }
-            return out;
-          }
-        });
+    return sql.toString();
+  }
+
+  private static List<MemoryHit> hits(Connection c, String sql, List<Object> params)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.size(); i++) {
+        ps.setObject(i + 1, params.get(i));
+      }
+      List<MemoryHit> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new MemoryHit(item(rs), rs.getDouble("score")));
+        }
+      }
+      return out;
+    }
   }
 
   @Override
