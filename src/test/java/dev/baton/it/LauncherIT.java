@@ -97,6 +97,21 @@ class LauncherIT {
   }
 
   @Test
+  void withOnlyTheEssentialsOnPathACommandRunsWithoutAnArchive() throws Exception {
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    for (String tool : List.of("bash", "dirname", "readlink", "java")) {
+      Processes.Result where =
+          Processes.run(tmp, Map.of(), List.of("bash", "-c", "command -v " + tool));
+      Files.createSymbolicLink(bin.resolve(tool), Path.of(where.stdout().strip()).toRealPath());
+    }
+
+    Processes.Result r = sandbox.cli(Map.of("PATH", bin.toString()), "--version");
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero(); // no stat to name an archive with
+    assertThat(r.stdout()).matches("baton \\S+\n");
+  }
+
+  @Test
   void noArchiveWhenItIsTurnedOff() throws Exception {
     sandbox.withEnv("BATON_CDS", "off").expect(0, "--version");
     sandbox.withEnv("BATON_CDS", "off").expect(0, "--version");
