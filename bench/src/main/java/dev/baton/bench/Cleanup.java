@@ -93,6 +93,24 @@ final class Cleanup {
   }
 
   /** Runs every step still pending, newest first; concurrent callers take turns. */
+  /**
+   * Prints the report {@code bench} makes on stdout, runs every cleanup step, and exits: 0, or 1
+   * with the failure on stderr.
+   */
+  static void printAndExit(java.util.concurrent.Callable<String> bench) throws Exception {
+    int code = 0;
+    try {
+      System.out.print(bench.call());
+    } catch (RuntimeException e) {
+      System.err.println("bench: failed: " + e.getMessage());
+      e.printStackTrace();
+      code = 1;
+    } finally {
+      runAll();
+    }
+    System.exit(code);
+  }
+
   static void runAll() {
     synchronized (ALL) {
       for (int pass = 0; pass < 3; pass++) {

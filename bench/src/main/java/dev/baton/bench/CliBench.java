@@ -44,17 +44,9 @@ public final class CliBench {
     if (baseline != null && !Files.isRegularFile(baseline)) {
       throw new IllegalArgumentException("--baseline-jar " + baseline + ": no such file");
     }
-    int code = 0;
-    try {
-      System.out.print(run(runs, baseline));
-    } catch (RuntimeException e) {
-      System.err.println("bench: failed: " + e.getMessage());
-      e.printStackTrace();
-      code = 1;
-    } finally {
-      Cleanup.runAll();
-    }
-    System.exit(code);
+    int counted = runs;
+    Path older = baseline;
+    Cleanup.printAndExit(() -> run(counted, older));
   }
 
   private static String run(int runs, Path baseline) throws Exception {
@@ -63,7 +55,7 @@ public final class CliBench {
     Path launcher = Path.of(System.getProperty("bench.launcher", "baton")).toAbsolutePath();
     Path root = Cleanup.tempDir(Path.of("/tmp"), "baton-cli-bench-");
     Map<String, String> machine = Machine.describe(root, jar);
-    Path repo = ProcessRuns.gitRepo(root.resolve("repo"));
+    Path repo = Commands.gitRepository(root.resolve("repo"));
     Path config = root.resolve("baton.yaml");
     Files.writeString(config, "registry:\n  instance-ttl: 30m\n");
     BrokerProcess.Home home =

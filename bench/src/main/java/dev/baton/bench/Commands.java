@@ -89,4 +89,25 @@ final class Commands {
       return new Result(-1, "interrupted");
     }
   }
+
+  /** A git repository with one commit, for a broker to register instances in; its real path. */
+  static Path gitRepository(Path repo) throws java.io.IOException {
+    check(List.of("git", "init", "-q", repo.toString()));
+    java.nio.file.Files.writeString(repo.resolve("README.md"), "bench\n");
+    check(List.of("git", "-C", repo.toString(), "add", "."));
+    check(
+        List.of(
+            "git",
+            "-C",
+            repo.toString(),
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@localhost",
+            "commit",
+            "-q",
+            "-m",
+            "init"));
+    return repo.toRealPath();
+  }
 }

@@ -84,7 +84,7 @@ public final class FleetLoad {
     }
     Path root = Cleanup.tempDir(Path.of("/tmp"), "baton-load-bench-");
     Map<String, String> machine = Machine.describe(root, jar); // the load average at the start
-    Path repo = gitRepository(root.resolve("repo"));
+    Path repo = Commands.gitRepository(root.resolve("repo"));
     Path config = root.resolve("baton.yaml");
     Files.writeString(
         config,
@@ -306,26 +306,6 @@ public final class FleetLoad {
     } catch (java.io.IOException e) {
       progress("cannot keep the log of " + name + ": " + e.getMessage());
     }
-  }
-
-  private static Path gitRepository(Path repo) throws java.io.IOException {
-    Commands.check(List.of("git", "init", "-q", repo.toString()));
-    Files.writeString(repo.resolve("README.md"), "load test\n");
-    Commands.check(List.of("git", "-C", repo.toString(), "add", "."));
-    Commands.check(
-        List.of(
-            "git",
-            "-C",
-            repo.toString(),
-            "-c",
-            "user.name=bench",
-            "-c",
-            "user.email=bench@localhost",
-            "commit",
-            "-q",
-            "-m",
-            "init"));
-    return repo.toRealPath();
   }
 
   static void progress(String message) {

@@ -48,40 +48,16 @@ public final class HandoffBench {
     if (rounds < 10 || rounds > 100_000 || pairs.stream().anyMatch(p -> p < 1 || p > 100)) {
       throw new IllegalArgumentException("--rounds 10..100000, --pairs 1..100 each");
     }
-    int code = 0;
-    try {
-      System.out.print(run(rounds, pairs));
-    } catch (RuntimeException e) {
-      System.err.println("bench: failed: " + e.getMessage());
-      e.printStackTrace();
-      code = 1;
-    } finally {
-      Cleanup.runAll();
-    }
-    System.exit(code);
+    int counted = rounds;
+    List<Integer> pairCounts = pairs;
+    Cleanup.printAndExit(() -> run(counted, pairCounts));
   }
 
   private static String run(int rounds, List<Integer> pairCounts) throws Exception {
     long start = System.nanoTime();
     Path jar = Path.of(System.getProperty("bench.jar", "target/baton.jar")).toAbsolutePath();
     Path root = Cleanup.tempDir(Path.of("/tmp"), "baton-handoff-bench-");
-    Path repo = root.resolve("repo");
-    Commands.check(List.of("git", "init", "-q", repo.toString()));
-    Files.writeString(repo.resolve("README.md"), "bench\n");
-    Commands.check(List.of("git", "-C", repo.toString(), "add", "."));
-    Commands.check(
-        List.of(
-            "git",
-            "-C",
-            repo.toString(),
-            "-c",
-            "user.name=bench",
-            "-c",
-            "user.email=bench@localhost",
-            "commit",
-            "-q",
-            "-m",
-            "init"));
+    Path repo = Commands.gitRepository(root.resolve("repo"));
     Path config = root.resolve("baton.yaml");
     Files.writeString(config, "registry:\n  instance-ttl: 30m\n");
     Backend.Lineup lineup = Backend.sqliteAndLocalPostgres();

@@ -111,27 +111,6 @@ final class ProcessRuns {
     }
   }
 
-  /** A git repository with one commit, for a broker to register instances in. */
-  static Path gitRepo(Path repo) throws IOException {
-    Commands.check(List.of("git", "init", "-q", repo.toString()));
-    Files.writeString(repo.resolve("README.md"), "bench\n");
-    Commands.check(List.of("git", "-C", repo.toString(), "add", "."));
-    Commands.check(
-        List.of(
-            "git",
-            "-C",
-            repo.toString(),
-            "-c",
-            "user.name=bench",
-            "-c",
-            "user.email=bench@localhost",
-            "commit",
-            "-q",
-            "-m",
-            "init"));
-    return repo;
-  }
-
   static void progress(String message) {
     System.err.println("bench: " + message);
   }

@@ -40,17 +40,9 @@ public final class StatusLineBench {
     if (runs < 10 || runs > 100_000 || jvmRuns < 1 || jvmRuns > 200) {
       throw new IllegalArgumentException("--runs 10..100000, --jvm-runs 1..200");
     }
-    int code = 0;
-    try {
-      System.out.print(run(runs, jvmRuns));
-    } catch (RuntimeException e) {
-      System.err.println("bench: failed: " + e.getMessage());
-      e.printStackTrace();
-      code = 1;
-    } finally {
-      Cleanup.runAll();
-    }
-    System.exit(code);
+    int counted = runs;
+    int jvmCounted = jvmRuns;
+    Cleanup.printAndExit(() -> run(counted, jvmCounted));
   }
 
   private static String run(int runs, int jvmRuns) throws Exception {
@@ -59,7 +51,7 @@ public final class StatusLineBench {
     Path launcher = Path.of(System.getProperty("bench.launcher", "baton")).toAbsolutePath();
     Path root = Cleanup.tempDir(Path.of("/tmp"), "baton-sl-bench-");
     Map<String, String> machine = Machine.describe(root, jar);
-    Path repo = ProcessRuns.gitRepo(root.resolve("repo"));
+    Path repo = Commands.gitRepository(root.resolve("repo"));
     Path config = root.resolve("baton.yaml");
     Files.writeString(config, "registry:\n  instance-ttl: 30m\n");
     BrokerProcess.Home home =
